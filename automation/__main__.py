@@ -1,0 +1,5 @@
+"""``python -m automation`` is ``eti``."""
+
+from automation.cli import main
+
+main()

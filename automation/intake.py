@@ -1,0 +1,393 @@
+"""Intake: every file dropped in ``inbox/`` handled once, and never lost.
+
+A file is first *claimed*: a small note of its original name is written, then
+the file is renamed atomically into ``inbox/.claimed/``. It is read, checked and
+either committed to the ledger (then moved to ``inbox/processed/<yyyy-mm>/``)
+or recorded as rejected (its error workbook written beside where it goes, then
+moved to ``inbox/rejected/``). The ledger knows the claim id, so a run killed at
+any moment is finished by the next one: a committed file is only moved, an
+uncommitted one is handled again. Every file is always in exactly one of
+inbox / claimed / processed / rejected.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import os
+import re
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+from automation.catalog import Catalog, FormSpec
+from automation.clock import Clock
+from automation.department import Department
+from automation.errors import UnreadableWorkbook
+from automation.errors_workbook import write_errors_workbook
+from automation.forms import CATALOG, UNREPAIRABLE
+from automation.ledger import Ledger, RowRecord, SubmissionRecord
+from automation.models import ValidationContext
+from automation.normalize import clean_text, normalize_name, year_span
+from automation.problems import Problem
+from automation.reader import read_workbook, sha256_of
+from automation.safety import Limits
+from automation.validate import Validated, validate
+
+log = logging.getLogger(__name__)
+
+IGNORED_SUFFIXES = (".tmp", ".crdownload", ".part", ".partial", ".errors.xlsx", ".download")
+RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(10)),
+            *(f"LPT{i}" for i in range(10))}
+UNSAFE = re.compile(r'[<>:"/\\|?*\x00-\x1f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]')
+
+
+def is_candidate(path: Path) -> bool:
+    """Whether a file in the inbox is one staff dropped (not Excel's or a browser's)."""
+    name = path.name
+    lower = name.lower()
+    return not (
+        name.startswith(("~$", ".", "~"))
+        or lower.endswith(IGNORED_SUFFIXES)
+        or lower in ("thumbs.db", "desktop.ini")
+    )
+
+
+def waiting_files(dept: Department) -> list[Path]:
+    """Files in the inbox waiting to be handled, oldest first."""
+    try:
+        entries = [p for p in dept.inbox.iterdir() if p.is_file() and is_candidate(p)]
+    except FileNotFoundError:
+        return []
+
+    def age(p: Path) -> tuple[float, str]:
+        try:
+            return p.stat().st_mtime, p.name
+        except OSError:
+            return 0.0, p.name
+
+    return sorted(entries, key=age)
+
+
+def safe_name(original: str, limit: int = 80) -> str:
+    """A file name the product can always write, keeping Arabic and the extension."""
+    text = UNSAFE.sub("", clean_text(original)).strip(" .")
+    stem, dot, ext = text.rpartition(".")
+    if not dot or len(ext) > 6:
+        stem, ext = text, ""
+    stem = stem.strip(" .") or "ملف"
+    if stem.upper().split(".")[0] in RESERVED:
+        stem = "_" + stem
+    ext = re.sub(r"[^A-Za-z0-9]", "", ext).lower()
+    stem = stem[: limit - len(ext) - 1]
+    return f"{stem}.{ext}" if ext else stem
+
+
+@dataclass
+class FileResult:
+    """What happened to one file."""
+
+    file: str
+    outcome: str
+    form: str = ""
+    rows: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    submission_id: int | None = None
+    stored_path: str = ""
+    school: str = ""
+    superseded: tuple[int, ...] = ()
+    processes: tuple[str, ...] = ()
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "file": self.file,
+            "outcome": self.outcome,
+            "form": self.form,
+            "rows": self.rows,
+            "problems": [
+                {k: p.to_dict()[k] for k in ("code", "severity", "sheet", "cell", "field",
+                                            "message")}
+                for p in self.problems
+            ],
+            "submission_id": self.submission_id,
+            "stored_path": self.stored_path,
+        }
+
+
+@dataclass(frozen=True)
+class Claim:
+    id: str
+    original: str
+    path: Path
+    note: Path
+    claimed_at: dt.datetime
+
+
+def jsonable(value: object) -> object:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    return value
+
+
+def record_date(form: FormSpec, values: dict[str, object]) -> str | None:
+    """The ISO date a record counts from (for a year: the year's last day)."""
+    value = values.get(form.record_date) if form.record_date else None
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, str) and value:
+        return year_span(value)[1].isoformat()
+    return None
+
+
+def identity_of(form: FormSpec, header: dict[str, object], workbook_id: str) -> str:
+    """What makes two files "the same filled copy" of a form."""
+    if form.identity:
+        return "|".join(normalize_name(jsonable(header.get(k)) or "") for k in form.identity)
+    return f"wb:{workbook_id}" if workbook_id else ""
+
+
+class Intake:
+    """Handles claimed files against one ledger; side effects stay in this class."""
+
+    def __init__(
+        self,
+        dept: Department,
+        ledger: Ledger,
+        context: ValidationContext,
+        *,
+        clock: Clock,
+        catalog: Catalog = CATALOG,
+        limits: Limits | None = None,
+        processes_of: Callable[[FormSpec, Validated], tuple[str, ...]] | None = None,
+    ) -> None:
+        self.dept = dept
+        self.ledger = ledger
+        self.context = context
+        self.clock = clock
+        self.catalog = catalog
+        self.limits = limits or Limits()
+        self.processes_of = processes_of or (lambda form, _v: (form.process,))
+        self._lookups: dict[tuple[str, str], set[str]] = {}
+
+    # -- claiming ------------------------------------------------------------------
+
+    def claim(self, path: Path) -> Claim | None:
+        """Move a waiting file into the work area; None when it is gone or held open."""
+        now = self.clock.now()
+        claim_id = f"{now:%Y%m%d%H%M%S}-{uuid.uuid4().hex[:10]}"
+        self.dept.claimed.mkdir(parents=True, exist_ok=True)
+        suffix = re.sub(r"[^a-z0-9.]", "", path.suffix.lower())[:8]
+        target = self.dept.claimed / f"{claim_id}{suffix}"
+        note = self.dept.claimed / f"{claim_id}.json"
+        note.write_text(
+            json.dumps({"original": path.name, "claimed_at": now.isoformat()}, ensure_ascii=False),
+            encoding="utf-8",
+        )
+        try:
+            os.rename(path, target)
+        except OSError as exc:  # vanished, or locked by Excel on Windows: try later
+            log.info("not claimed yet: %s (%s)", path.name, exc)
+            note.unlink(missing_ok=True)
+            return None
+        return Claim(claim_id, path.name, target, note, now)
+
+    def leftovers(self) -> list[Claim]:
+        """Claims a previous run did not finish (oldest first); stale notes removed."""
+        found = []
+        if not self.dept.claimed.exists():
+            return found
+        for note in sorted(self.dept.claimed.glob("*.json")):
+            claim_id = note.stem
+            files = [p for p in self.dept.claimed.glob(f"{claim_id}*") if p != note
+                     and not p.name.endswith(".tmp")]
+            try:
+                info = json.loads(note.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                info = {"original": files[0].name if files else claim_id}
+            if not files:
+                note.unlink(missing_ok=True)
+                continue
+            claimed_at = dt.datetime.fromisoformat(info.get("claimed_at") or
+                                                   self.clock.now().isoformat())
+            found.append(Claim(claim_id, str(info["original"]), files[0], note, claimed_at))
+        return found
+
+    # -- handling ------------------------------------------------------------------
+
+    def handle(self, claim: Claim) -> FileResult:
+        """Read, check and file away one claimed file. Safe to call again after a crash."""
+        done = self.ledger.by_claim(claim.id)
+        if done is not None:
+            return self._finish_recorded(claim, done)
+        sha, size = sha256_of(claim.path)
+        record = SubmissionRecord(
+            original_name=claim.original,
+            sha256=sha,
+            size=size,
+            received_at=claim.claimed_at,
+            outcome="accepted",
+            claim_id=claim.id,
+        )
+        earlier = self.ledger.find_sha(sha)
+        if earlier is not None:
+            record.outcome = "duplicate"
+            record.duplicate_of = earlier
+            previous = self.ledger.submission(earlier)
+            record.form = previous["form"] or "" if previous else ""
+            record.stored_path = self._processed_path(claim)
+            sub_id = self.ledger.record(record)
+            self._move(claim, record.stored_path)
+            log.info("duplicate: %s is the same file as submission %s", claim.original, earlier)
+            return FileResult(claim.original, "duplicate", record.form, 0, [], sub_id,
+                              record.stored_path)
+        try:
+            submission, read_problems = read_workbook(claim.path, self.catalog, self.limits)
+        except UnreadableWorkbook as exc:
+            problem = Problem(exc.code, exc.message_ar, "error", message_en=exc.message_en)
+            return self._reject(claim, record, [problem], readable=False)
+        form = self.catalog.form(submission.form)
+        record.form = form.code
+        record.workbook_id = submission.workbook_id
+        checked = validate(submission, form, self.context, self.lookup)
+        problems = read_problems + checked.report.problems
+        record.school = checked.school or submission.meta_school
+        if any(p.severity == "error" for p in problems):
+            return self._reject(claim, record, problems, readable=True)
+        return self._accept(claim, record, form, checked, problems, submission.sheet)
+
+    def _accept(
+        self,
+        claim: Claim,
+        record: SubmissionRecord,
+        form: FormSpec,
+        checked: Validated,
+        problems: list[Problem],
+        sheet: str,
+    ) -> FileResult:
+        header = {k: jsonable(v) for k, v in checked.header.items()}
+        record.header = header
+        record.identity = identity_of(form, checked.header, record.workbook_id)
+        record.period = record_date(form, checked.header) or ""
+        record.stored_path = self._processed_path(claim)
+        rows = []
+        for row in checked.rows:
+            data = {k: jsonable(v) for k, v in row.values.items()}
+            school = str(data.get("school") or record.school or "")
+            match = self.context.matched_schools.get(school)
+            if match and match.school_no:
+                data["school_no"] = match.school_no
+            key = data.get(form.unique_key) if form.unique_key else None
+            rows.append(
+                RowRecord(
+                    sheet=sheet,
+                    row_number=row.number,
+                    data=data,
+                    record_key=normalize_name(key) if key is not None else None,
+                    record_date=record_date(form, row.values),
+                    school=school,
+                )
+            )
+        processes = self.processes_of(form, checked)
+        result = self.ledger.accept(record, rows, problems, dirty=processes)
+        self._lookups = {k: v for k, v in self._lookups.items() if k[0] != form.code}
+        self._move(claim, record.stored_path)
+        outcome = "superseded" if result.superseded else "accepted"
+        log.info("%s: %s %s, %d rows%s", outcome, claim.original, form.code, len(rows),
+                 f", replaces submission {list(result.superseded)}" if result.superseded else "")
+        return FileResult(claim.original, outcome, form.code, len(rows), problems,
+                          result.submission_id, record.stored_path, record.school,
+                          result.superseded, processes)
+
+    def _reject(
+        self, claim: Claim, record: SubmissionRecord, problems: list[Problem], *, readable: bool
+    ) -> FileResult:
+        record.outcome = "rejected"
+        record.stored_path = self._rejected_path(claim)
+        dest = self.dept.root / record.stored_path
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        title = f"أخطاء الملف «{clean_text(claim.original)}»"
+        if record.form:
+            title += f" — النموذج {record.form} {self.catalog.form(record.form).name_ar}"
+        errors_path = errors_workbook_path(dest)
+        try:
+            write_errors_workbook(errors_path, problems,
+                                  original=claim.path if readable else None, title=title)
+        except Exception as exc:  # never lose the file for a failed annotation
+            log.error("could not write the errors workbook for %s: %s", claim.original, exc)
+            write_errors_workbook(errors_path, problems, original=None, title=title)
+        sub_id = self.ledger.record(record, problems)
+        self._move(claim, record.stored_path)
+        first = problems[0].message_en or problems[0].code if problems else ""
+        log.info("rejected: %s (%s) %s", claim.original, record.form or "unknown form", first)
+        return FileResult(claim.original, "rejected", record.form, 0, problems, sub_id,
+                          record.stored_path, record.school)
+
+    def reject_internal(self, claim: Claim, problem: Problem) -> FileResult:
+        """Reject a file the product failed on, keeping it safe with its message."""
+        sha, size = sha256_of(claim.path)
+        record = SubmissionRecord(claim.original, sha, size, claim.claimed_at, "rejected",
+                                  claim_id=claim.id)
+        return self._reject(claim, record, [problem], readable=False)
+
+    def _finish_recorded(self, claim: Claim, done: object) -> FileResult:
+        """The ledger already has this claim: only the move was left to do."""
+        row = done  # sqlite3.Row
+        stored = str(row["stored_path"])  # type: ignore[index]
+        outcome = str(row["outcome"])  # type: ignore[index]
+        self._move(claim, stored)
+        log.info("finished an interrupted %s file: %s", outcome, claim.original)
+        problems = [
+            Problem(p["code"], p["message"], p["severity"], p["sheet"], p["cell"], p["field"],
+                    p["row_number"], p["message_en"])
+            for p in self.ledger.problems_of(int(row["id"]))  # type: ignore[index]
+        ]
+        return FileResult(claim.original, outcome if outcome != "superseded" else "accepted",
+                          str(row["form"] or ""), int(row["row_count"]),  # type: ignore[index]
+                          problems, int(row["id"]), stored)  # type: ignore[index]
+
+    # -- files ---------------------------------------------------------------------
+
+    def _stored_name(self, claim: Claim) -> str:
+        return f"{claim.claimed_at:%Y-%m-%d}_{claim.id[-6:]}_{safe_name(claim.original)}"
+
+    def _processed_path(self, claim: Claim) -> str:
+        month = f"{claim.claimed_at:%Y-%m}"
+        return (Path("inbox") / "processed" / month / self._stored_name(claim)).as_posix()
+
+    def _rejected_path(self, claim: Claim) -> str:
+        return (Path("inbox") / "rejected" / self._stored_name(claim)).as_posix()
+
+    def _move(self, claim: Claim, stored: str) -> None:
+        dest = self.dept.root / stored
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        if claim.path.exists():
+            os.replace(claim.path, dest)
+        claim.note.unlink(missing_ok=True)
+
+    # -- cross-form references -----------------------------------------------------
+
+    def lookup(self, form: str, key: str) -> set[str]:
+        """Normalized live values of a field of another form (cached until it changes)."""
+        cached = self._lookups.get((form, key))
+        if cached is not None:
+            return cached
+        if key == "unrepairable":
+            values = {
+                normalize_name(row.data.get("reference"))
+                for row in self.ledger.current_rows(form)
+                if row.data.get("status") == UNREPAIRABLE and row.data.get("reference")
+            }
+        else:
+            values = {normalize_name(v) for v in self.ledger.live_values(form, key)}
+        self._lookups[(form, key)] = values
+        return values
+
+
+def errors_workbook_path(stored: Path) -> Path:
+    """Where the error workbook of a rejected file goes: beside it."""
+    return stored.with_name(stored.stem + ".errors.xlsx")

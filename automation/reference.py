@@ -1,0 +1,329 @@
+"""Reference workbooks staff keep in ``workbooks/reference/``: create, fill and read them.
+
+Each list is one right-to-left sheet with a header row of the Arabic labels of
+:data:`automation.forms.REFERENCES`; staff add rows under it in Excel. Columns are
+found by their header labels, so staff may reorder them or add their own.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+import openpyxl
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter, quote_sheetname
+from openpyxl.workbook.defined_name import DefinedName
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.properties import PageSetupProperties
+
+from automation.blank import save_atomic
+from automation.catalog import Catalog, FieldSpec, ReferenceList
+from automation.department import Department
+from automation.forms import CATALOG
+
+log = logging.getLogger(__name__)
+
+HEADER_SCAN_ROWS = 10
+"""How many top rows are searched for the header row."""
+FORMATTED_ROWS = 500
+"""Rows under the header given number formats and dropdowns."""
+
+_FONT = Font(name="Arial", size=11)
+_BOLD = Font(name="Arial", size=11, bold=True)
+_HEADER_FILL = PatternFill("solid", fgColor="D9E1F2")
+_REQUIRED_FILL = PatternFill("solid", fgColor="F8CBAD")
+_THIN = Side(style="thin", color="808080")
+_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+_SPACES = re.compile(r"\s+")
+
+
+# -- the values ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class School:
+    school_no: str
+    name: str
+    district: str = ""
+    level: str = ""
+    gender: str = ""
+    fibre_site_code: str = ""
+
+
+@dataclass(frozen=True)
+class DeviceType:
+    name: str
+    category: str = ""
+
+
+@dataclass(frozen=True)
+class BudgetLine:
+    year: str
+    item: str
+    amount_jod: Decimal
+
+
+@dataclass(frozen=True)
+class Member:
+    """A member of the disposal committee."""
+
+    role: str
+    name: str
+    title: str = ""
+
+
+DIRECTORATE_DEFAULTS: dict[str, str] = {
+    "name": "مديرية التربية والتعليم",
+    "head": "رئيس قسم تكنولوجيا التعليم والمعلومات",
+    "director": "مدير التربية والتعليم",
+    "address": "",
+    "letter_prefix": "ت ت",
+    "logo": "",
+}
+"""What a document says when ``directorate.xlsx`` leaves a value empty."""
+
+
+@dataclass(frozen=True)
+class Directorate:
+    name: str = DIRECTORATE_DEFAULTS["name"]
+    head: str = DIRECTORATE_DEFAULTS["head"]
+    director: str = DIRECTORATE_DEFAULTS["director"]
+    address: str = DIRECTORATE_DEFAULTS["address"]
+    letter_prefix: str = DIRECTORATE_DEFAULTS["letter_prefix"]
+    logo: str = DIRECTORATE_DEFAULTS["logo"]
+
+
+@dataclass
+class References:
+    """Every reference list of a department, read from its workbooks."""
+
+    schools: list[School] = field(default_factory=list)
+    device_types: list[DeviceType] = field(default_factory=list)
+    budget: list[BudgetLine] = field(default_factory=list)
+    committee: list[Member] = field(default_factory=list)
+    directorate: Directorate = field(default_factory=Directorate)
+
+    @property
+    def school_names(self) -> list[str]:
+        return [s.name for s in self.schools if s.name]
+
+    @property
+    def device_type_names(self) -> list[str]:
+        return [d.name for d in self.device_types if d.name]
+
+
+# -- writing -----------------------------------------------------------------------
+
+
+def create_reference_workbook(path: Path, ref: ReferenceList) -> None:
+    """Write an empty reference workbook: the header row of ``ref``'s Arabic labels.
+
+    The caller checks that ``path`` does not exist: staff rows are never overwritten.
+    """
+    write_reference_rows(path, ref, [])
+
+
+def write_reference_rows(
+    path: Path, ref: ReferenceList, rows: Sequence[Mapping[str, object]]
+) -> None:
+    """Write ``ref``'s workbook with ``rows`` (dicts by column key), replacing the file."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = ref.title_ar[:31]
+    ws.sheet_view.rightToLeft = True
+    last = get_column_letter(len(ref.columns))
+    for col, spec in enumerate(ref.columns, start=1):
+        cell = ws.cell(row=1, column=col, value=spec.label)
+        cell.font = _BOLD
+        cell.fill = _REQUIRED_FILL if spec.required else _HEADER_FILL
+        cell.border = _BORDER
+        cell.alignment = Alignment(
+            horizontal="center", vertical="center", wrap_text=True, readingOrder=2
+        )
+        ws.column_dimensions[get_column_letter(col)].width = _width(spec)
+    for r, row in enumerate(rows, start=2):
+        for col, spec in enumerate(ref.columns, start=1):
+            cell = ws.cell(row=r, column=col, value=_cell_value(spec, row.get(spec.key)))
+            cell.font = _FONT
+            if isinstance(cell.value, str) and cell.value.startswith("="):
+                cell.data_type = "s"
+    end = max(FORMATTED_ROWS, len(rows) + 1)
+    for col, spec in enumerate(ref.columns, start=1):
+        letter = get_column_letter(col)
+        fmt = "#,##0.000" if spec.type == "jod" else "@"
+        for r in range(2, end + 1):
+            ws[f"{letter}{r}"].number_format = fmt
+    _add_dropdowns(wb, ws, ref, end)
+    ws.freeze_panes = "A2"
+    ws.auto_filter.ref = f"A1:{last}{max(len(rows) + 1, 1)}"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    if ws.sheet_properties.pageSetUpPr is None:
+        ws.sheet_properties.pageSetUpPr = PageSetupProperties()
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = "1:1"
+    save_atomic(wb, path)
+    log.info("wrote reference workbook %s (%d rows)", path, len(rows))
+
+
+def _width(spec: FieldSpec) -> float:
+    wide = {"name": 42.0, "title": 36.0, "item": 34.0, "address": 40.0, "director": 30.0}
+    return max(14.0, min(44.0, wide.get(spec.key, len(spec.label) * 1.2 + 6)))
+
+
+def _cell_value(spec: FieldSpec, value: object) -> object:
+    """Numbers for money (so Excel can sum them), text for everything else."""
+    if value is None:
+        return None
+    if spec.type == "jod":
+        try:
+            return float(Decimal(str(value).replace(",", "")))
+        except InvalidOperation:
+            return str(value)
+    if isinstance(value, str):
+        return value
+    return clean(value)
+
+
+def _add_dropdowns(wb: openpyxl.Workbook, ws: object, ref: ReferenceList, end: int) -> None:
+    """Fixed choices (device category, committee role) offered from a hidden ``_lists`` sheet."""
+    listed = [spec for spec in ref.columns if spec.choices]
+    if not listed:
+        return
+    lists_ws = wb.create_sheet("_lists")
+    lists_ws.sheet_state = "hidden"
+    sheet = quote_sheetname("_lists")
+    sheet = sheet if sheet.startswith("'") else f"'{sheet}'"
+    for index, spec in enumerate(listed, start=1):
+        letter = get_column_letter(index)
+        name = f"list_{spec.key}_{ref.key}"
+        lists_ws[f"{letter}1"] = name
+        for r, choice in enumerate(spec.choices, start=2):
+            lists_ws[f"{letter}{r}"] = choice
+        wb.defined_names[name] = DefinedName(
+            name, attr_text=f"{sheet}!${letter}$2:${letter}${len(spec.choices) + 1}"
+        )
+        col = get_column_letter(ref.columns.index(spec) + 1)
+        dv = DataValidation(
+            type="list",
+            formula1=name,
+            allow_blank=True,
+            showErrorMessage=True,
+            errorStyle="warning",
+            errorTitle=spec.label[:32],
+            error="القيمة ليست من القائمة.",
+        )
+        dv.add(f"{col}2:{col}{end}")
+        ws.add_data_validation(dv)  # type: ignore[attr-defined]
+
+
+# -- reading -----------------------------------------------------------------------
+
+
+def clean(value: object) -> str:
+    """A cell value as a clean string: ``123`` not ``123.0``, dates as ``d/m/yyyy``."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "نعم" if value else "لا"
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f") if value == value.to_integral() else str(value)
+    if isinstance(value, datetime | date):
+        return f"{value.day}/{value.month}/{value.year}"
+    return _SPACES.sub(" ", str(value)).strip()
+
+
+def _label_key(text: object) -> str:
+    return _SPACES.sub("", clean(text))
+
+
+def read_reference(path: Path, ref: ReferenceList) -> list[dict[str, str]]:
+    """The rows of a reference workbook, by column key; a missing file gives no rows.
+
+    The header row is the first row (of the first sheet that has one) where at
+    least the required labels of ``ref`` appear; empty rows are skipped.
+    """
+    path = Path(path)
+    if not path.exists():
+        return []
+    wanted = {_label_key(spec.label): spec.key for spec in ref.columns}
+    required = {_label_key(spec.label) for spec in ref.columns if spec.required}
+    wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    try:
+        for ws in wb.worksheets:
+            if ws.sheet_state != "visible":
+                continue
+            rows = ws.iter_rows(values_only=True)
+            positions: dict[str, int] | None = None
+            for _ in range(HEADER_SCAN_ROWS):
+                row = next(rows, None)
+                if row is None:
+                    break
+                found = {_label_key(v): i for i, v in enumerate(row) if _label_key(v) in wanted}
+                if found and required <= set(found):
+                    positions = {wanted[label]: i for label, i in found.items()}
+                    break
+            if positions is None:
+                continue
+            out: list[dict[str, str]] = []
+            for row in rows:
+                record = {
+                    spec.key: clean(row[positions[spec.key]])
+                    if spec.key in positions and positions[spec.key] < len(row)
+                    else ""
+                    for spec in ref.columns
+                }
+                if any(record.values()):
+                    out.append(record)
+            return out
+        log.warning("no header row of %s found in %s", ref.key, path)
+        return []
+    finally:
+        wb.close()
+
+
+def _amount(text: str) -> Decimal | None:
+    try:
+        return Decimal(text.replace(",", "").replace("٫", ".").strip())
+    except InvalidOperation:
+        return None
+
+
+def load_references(dept: Department, catalog: Catalog = CATALOG) -> References:
+    """Read every reference workbook of ``dept`` (missing files give empty lists)."""
+
+    def rows(key: str) -> list[dict[str, str]]:
+        ref = catalog.reference(key)
+        return read_reference(dept.reference_file(ref.file), ref)
+
+    schools = [School(**r) for r in rows("schools") if r["name"] or r["school_no"]]
+    device_types = [DeviceType(**r) for r in rows("device_types") if r["name"]]
+    budget: list[BudgetLine] = []
+    for r in rows("budget"):
+        amount = _amount(r["amount_jod"])
+        if amount is None:
+            log.warning("budget line %r has no readable amount: %r", r["item"], r["amount_jod"])
+            continue
+        budget.append(BudgetLine(year=r["year"], item=r["item"], amount_jod=amount))
+    committee = [Member(**r) for r in rows("committee") if r["name"]]
+    found = rows("directorate")
+    values = dict(DIRECTORATE_DEFAULTS)
+    if found:
+        values.update({k: v for k, v in found[0].items() if v})
+    return References(
+        schools=schools,
+        device_types=device_types,
+        budget=budget,
+        committee=committee,
+        directorate=Directorate(**values),
+    )

@@ -1,0 +1,545 @@
+"""Check a dropped file before any parser touches it.
+
+A file in ``inbox/`` may be anything: a legacy ``.xls``, a password-protected
+workbook, a CSV renamed ``.xlsx``, a truncated download or a hostile archive
+(zip bomb, XML entity tricks, a sheet claiming a million rows). Everything here
+looks at bytes, the zip central directory and the first few kilobytes of XML
+parts, with bounded memory and time, and raises :class:`UnreadableWorkbook`
+with an Arabic message staff can act on.
+
+:func:`scan_sheet` streams one worksheet's XML (``lxml.etree.iterparse``
+without entities, DTDs or network) to bound the real extent of its data before
+calamine builds its dense cell matrix, and collects what calamine does not
+report: formulas without a cached value, error cells and merged ranges.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import struct
+import time
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from lxml import etree
+
+from automation.errors import UnreadableWorkbook
+from automation.normalize import clean_text
+
+__all__ = [
+    "MESSAGES_AR",
+    "CheckedWorkbook",
+    "Deadline",
+    "Limits",
+    "SheetScan",
+    "check_workbook",
+    "col_letter",
+    "inspect_file",
+    "parse_ref",
+    "read_small_xml",
+    "scan_sheet",
+    "unreadable",
+]
+
+MB = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Bounds on what a dropped workbook may cost to read.
+
+    ``max_ratio`` applies to every zip entry over ``ratio_floor`` bytes
+    uncompressed, and to the whole archive once it is over ``ratio_floor``.
+    ``max_columns`` and ``max_rows`` bound the cells that hold a value (not the
+    declared dimension). ``max_cells`` bounds the dense matrix calamine builds
+    (height x width of the cells holding a value) and the number of cell
+    elements streamed per sheet.
+    """
+
+    max_file_bytes: int = 50 * MB
+    max_uncompressed: int = 200 * MB
+    max_ratio: int = 200
+    max_entries: int = 2000
+    max_rows: int = 100_000
+    max_columns: int = 500
+    max_seconds: float = 30.0
+    max_cells: int = 5_000_000
+    ratio_floor: int = 1 * MB
+    head_bytes: int = 4096
+    max_small_xml: int = 16 * MB
+
+
+_SAVE_AS_XLSX = "احفظ الملف بصيغة xlsx (مصنف Excel) ثم أرسله من جديد"
+
+MESSAGES_AR: dict[str, str] = {
+    "empty": "الملف فارغ",
+    "xls": _SAVE_AS_XLSX,
+    "encrypted": "الملف محمي بكلمة مرور، أزل كلمة المرور واحفظه ثم أرسله من جديد",
+    "xlsb": "الملف بصيغة xlsb (مصنف ثنائي)؛ " + _SAVE_AS_XLSX,
+    "csv": "الملف بصيغة CSV وليس مصنف Excel؛ افتحه في Excel ثم " + _SAVE_AS_XLSX,
+    "ods": "الملف بصيغة ODS (جدول LibreOffice)؛ " + _SAVE_AS_XLSX,
+    "not-xlsx": "الملف ليس مصنف Excel؛ " + _SAVE_AS_XLSX,
+    "corrupt": "الملف تالف أو غير مكتمل ولا يمكن قراءته؛ افتحه في Excel واحفظه من جديد ثم أرسله",
+    "too-large": "الملف كبير جداً أو محتواه أكبر من المسموح به؛ قسّمه إلى ملفات أصغر ثم أرسله من جديد",
+    "hostile-xml": "الملف يحتوي على بنية غير مسموح بها",
+    "hostile-zip": "الملف يحتوي على بنية غير مسموح بها",
+    "too-many-rows": "الملف يحتوي على عدد كبير جداً من الصفوف",
+    "too-many-columns": "الملف يحتوي على عدد كبير جداً من الأعمدة",
+    "too-slow": "استغرقت قراءة الملف وقتاً أطول من المسموح؛ تأكد من أنه نموذج صحيح ثم أرسله من جديد",
+}
+
+
+def unreadable(code: str, message_en: str, message_ar: str = "") -> UnreadableWorkbook:
+    """An :class:`UnreadableWorkbook` with the staff message of ``code``."""
+    return UnreadableWorkbook(message_en, message_ar or MESSAGES_AR[code], code=code)
+
+
+class Deadline:
+    """A wall-clock budget; :meth:`check` raises ``too-slow`` once it is spent."""
+
+    def __init__(self, seconds: float) -> None:
+        self.end = time.monotonic() + seconds
+
+    def check(self) -> None:
+        if time.monotonic() > self.end:
+            raise unreadable("too-slow", "reading the workbook took longer than allowed")
+
+
+# ------------------------------------------------------------------ the file
+
+
+OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ENCRYPTED_STREAMS = (
+    "EncryptionInfo".encode("utf-16-le") + b"\x00\x00",
+    "EncryptedPackage".encode("utf-16-le") + b"\x00\x00",
+)
+_EXTENSION_CODES = {
+    ".xls": "xls",
+    ".xlt": "xls",
+    ".xlsb": "xlsb",
+    ".csv": "csv",
+    ".tsv": "csv",
+    ".ods": "ods",
+    ".fods": "ods",
+}
+_KINDS = {".xlsx": "xlsx", ".xlsm": "xlsm"}
+_ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
+
+
+@dataclass
+class CheckedWorkbook:
+    """A dropped file that passed every check: its bytes, kind and open archive."""
+
+    path: Path
+    data: bytes
+    kind: str
+    archive: zipfile.ZipFile
+
+    def close(self) -> None:
+        self.archive.close()
+
+
+def inspect_file(path: Path, limits: Limits = Limits()) -> str:
+    """Check a dropped file before parsing; return its kind (``xlsx``/``xlsm``).
+
+    Raises :class:`UnreadableWorkbook` (codes: empty, xls, encrypted, xlsb,
+    csv, ods, not-xlsx, corrupt, too-large, hostile-zip, hostile-xml).
+    """
+    checked = check_workbook(path, limits)
+    checked.close()
+    return checked.kind
+
+
+def check_workbook(path: Path, limits: Limits = Limits()) -> CheckedWorkbook:
+    """Read ``path`` once (bounded) and check it; keep the bytes for the reader."""
+    path = Path(path)
+    try:
+        size = path.stat().st_size
+        if size > limits.max_file_bytes:
+            raise unreadable("too-large", f"file is {size} bytes, over {limits.max_file_bytes}")
+        with path.open("rb") as handle:
+            data = handle.read(limits.max_file_bytes + 1)
+    except OSError as exc:
+        raise unreadable("corrupt", f"cannot read the file: {exc}") from exc
+    if len(data) > limits.max_file_bytes:
+        raise unreadable("too-large", f"file is over {limits.max_file_bytes} bytes")
+    if not data:
+        raise unreadable("empty", "the file is empty")
+    if data.startswith(OLE_SIGNATURE):
+        if any(name in data for name in _ENCRYPTED_STREAMS):
+            raise unreadable("encrypted", "password-protected workbook (OLE EncryptedPackage)")
+        raise unreadable("xls", "legacy .xls workbook (OLE2 compound file)")
+    suffix = clean_text(path.suffix).lower()
+    if suffix not in _KINDS:
+        code = _EXTENSION_CODES.get(suffix, "not-xlsx")
+        raise unreadable(code, f"unsupported file extension {suffix!r}")
+    archive = _open_zip(data, limits)
+    try:
+        kind = _check_package(archive, limits, default_kind=_KINDS[suffix])
+    except BaseException:
+        archive.close()
+        raise
+    return CheckedWorkbook(path=path, data=data, kind=kind, archive=archive)
+
+
+def _end_of_central_directory(data: bytes) -> int:
+    """Offset of the end-of-central-directory record, or -1."""
+    return data.rfind(b"PK\x05\x06", max(0, len(data) - 65_557))
+
+
+def _declared_entries(data: bytes, eocd: int) -> tuple[int, int]:
+    """(entry count, central directory size) as the archive declares them."""
+    if eocd + 22 > len(data):
+        raise unreadable("corrupt", "truncated end of central directory")
+    entries, cd_size = struct.unpack_from("<HI", data, eocd + 10)
+    if entries == 0xFFFF or cd_size == 0xFFFFFFFF:
+        locator = eocd - 20
+        if locator >= 0 and data[locator : locator + 4] == b"PK\x06\x07":
+            (offset,) = struct.unpack_from("<Q", data, locator + 8)
+            if offset + 56 <= len(data) and data[offset : offset + 4] == b"PK\x06\x06":
+                entries, cd_size = struct.unpack_from("<QQ", data, offset + 32)
+    return entries, cd_size
+
+
+def _open_zip(data: bytes, limits: Limits) -> zipfile.ZipFile:
+    if not data.startswith(b"PK"):
+        raise unreadable("not-xlsx", "not a zip archive (no PK signature)")
+    eocd = _end_of_central_directory(data)
+    if eocd < 0:
+        raise unreadable("corrupt", "zip archive without a central directory (truncated?)")
+    entries, cd_size = _declared_entries(data, eocd)
+    if entries > limits.max_entries or cd_size > limits.max_entries * 1024:
+        raise unreadable("too-large", f"zip declares {entries} entries ({cd_size} bytes)")
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError) as exc:
+        raise unreadable("corrupt", f"bad zip archive: {exc}") from exc
+    try:
+        _check_entries(archive.infolist(), limits)
+    except BaseException:
+        archive.close()
+        raise
+    return archive
+
+
+_DRIVE_RE = re.compile(r"^[A-Za-z]:")
+
+
+def _check_entries(infos: list[zipfile.ZipInfo], limits: Limits) -> None:
+    """Zip bomb and structure checks on the central directory (nothing is inflated)."""
+    if len(infos) > limits.max_entries:
+        raise unreadable("too-large", f"zip has {len(infos)} entries")
+    total = compressed = 0
+    seen: set[str] = set()
+    for info in infos:
+        name = info.filename
+        parts = name.replace("\\", "/").split("/")
+        if name.startswith(("/", "\\")) or ".." in parts or _DRIVE_RE.match(name) or "\x00" in name:
+            raise unreadable("hostile-zip", f"zip entry with an unsafe name {name!r}")
+        if name.lower() in seen:
+            raise unreadable("hostile-zip", f"duplicate zip entry {name!r}")
+        seen.add(name.lower())
+        if info.flag_bits & 0x1:
+            raise unreadable("corrupt", f"zip entry {name!r} is encrypted")
+        if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+            raise unreadable("corrupt", f"zip entry {name!r} uses method {info.compress_type}")
+        if info.file_size > limits.ratio_floor and (
+            info.file_size > limits.max_ratio * max(info.compress_size, 1)
+        ):
+            raise unreadable(
+                "too-large",
+                f"zip entry {name!r} inflates {info.compress_size} -> {info.file_size} bytes",
+            )
+        total += info.file_size
+        compressed += info.compress_size
+        if total > limits.max_uncompressed:
+            raise unreadable("too-large", f"zip inflates to over {limits.max_uncompressed} bytes")
+    if total > limits.ratio_floor and total > limits.max_ratio * max(compressed, 1):
+        raise unreadable("too-large", f"zip inflates {compressed} -> {total} bytes in total")
+
+
+def _check_package(archive: zipfile.ZipFile, limits: Limits, default_kind: str) -> str:
+    """The zip holds a spreadsheet package whose XML parts declare no DTD."""
+    names = {info.filename.lower(): info.filename for info in archive.infolist()}
+    if "mimetype" in names:
+        head = _read_head(archive, names["mimetype"], 256)
+        if head.startswith(_ODS_MIMETYPE):
+            raise unreadable("ods", "OpenDocument spreadsheet renamed .xlsx")
+    if "xl/workbook.bin" in names:
+        raise unreadable("xlsb", "binary workbook (xl/workbook.bin)")
+    if "xl/workbook.xml" not in names:
+        raise unreadable("not-xlsx", "zip without xl/workbook.xml")
+    for lower, name in names.items():
+        if lower.endswith((".xml", ".rels", ".vml")):
+            if not prolog_is_safe(_read_head(archive, name, limits.head_bytes)):
+                raise unreadable("hostile-xml", f"{name} declares a DTD or has an odd prolog")
+    kind = default_kind
+    types = names.get("[content_types].xml")
+    if types is not None:
+        content = read_small_xml(archive, types, limits)
+        if b"sheet.binary" in content:
+            raise unreadable("xlsb", "content types declare a binary workbook")
+        kind = "xlsm" if b"macroEnabled.main" in content else "xlsx"
+    return kind
+
+
+def _read_head(archive: zipfile.ZipFile, name: str, size: int) -> bytes:
+    try:
+        with archive.open(name) as stream:
+            return stream.read(size)
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, RuntimeError) as exc:
+        raise unreadable("corrupt", f"cannot inflate {name}: {exc}") from exc
+    except Exception as exc:  # zlib.error and friends
+        raise unreadable("corrupt", f"cannot inflate {name}: {exc!r}") from exc
+
+
+def read_small_xml(archive: zipfile.ZipFile, name: str, limits: Limits) -> bytes:
+    """A whole structural part (workbook, rels, content types), bounded in size."""
+    info = archive.getinfo(name)
+    if info.file_size > limits.max_small_xml:
+        raise unreadable("too-large", f"{name} is {info.file_size} bytes")
+    return _read_head(archive, name, limits.max_small_xml + 1)
+
+
+_NAME_START_RE = re.compile(r"[A-Za-z_:\u00c0-\uffff]")
+
+
+def _decode_head(head: bytes) -> str | None:
+    if head.startswith(b"\xef\xbb\xbf"):
+        return head[3:].decode("utf-8", errors="ignore")
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")) or head[:2] in (b"<\x00", b"\x00<"):
+        little = head.startswith(b"\xff\xfe") or head[:1] == b"<"
+        body = head[2:] if head[:2] in (b"\xff\xfe", b"\xfe\xff") else head
+        body = body[: len(body) // 2 * 2]
+        return body.decode("utf-16-le" if little else "utf-16-be", errors="ignore")
+    return head.decode("utf-8", errors="ignore")
+
+
+def prolog_is_safe(head: bytes) -> bool:
+    """Whether an XML part's first bytes reach its root element with no DTD.
+
+    Real Excel parts are ``<?xml …?>`` then the root element. A ``<!DOCTYPE``
+    (entity tricks), or a prolog too long to see the root in ``head``, is not
+    safe.
+    """
+    if not head.strip():
+        return True  # an empty part is the parser's problem (corrupt), not hostile
+    text = _decode_head(head)
+    if text is None or "<!DOCTYPE" in text.upper() or "<!ENTITY" in text.upper():
+        return False
+    pos = 0
+    while True:
+        while pos < len(text) and text[pos] in " \t\r\n\ufeff":
+            pos += 1
+        if text.startswith("<?", pos):
+            end = text.find("?>", pos)
+        elif text.startswith("<!--", pos):
+            end = text.find("-->", pos)
+        elif text.startswith("<", pos) and _NAME_START_RE.match(text, pos + 1):
+            return True
+        else:
+            return False
+        if end < 0:
+            return False
+        pos = end + 2
+
+
+# ---------------------------------------------------------------- the sheets
+
+
+_REF_RE = re.compile(r"^\$?([A-Za-z]{1,3})\$?([0-9]{1,7})$")
+
+
+def parse_ref(ref: str) -> tuple[int, int]:
+    """``"B5"`` -> ``(5, 2)`` (1-based row, column); ValueError when malformed."""
+    match = _REF_RE.match(ref.strip())
+    if match is None:
+        raise ValueError(f"bad cell reference {ref!r}")
+    col = 0
+    for letter in match.group(1).upper():
+        col = col * 26 + ord(letter) - 64
+    return int(match.group(2)), col
+
+
+def col_letter(col: int) -> str:
+    """1 -> ``A``, 28 -> ``AB``."""
+    letters = ""
+    while col > 0:
+        col, rem = divmod(col - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+@dataclass
+class SheetScan:
+    """The real extent of a sheet's values and what calamine does not report.
+
+    Rows and columns are 1-based; ``max_row`` is 0 for a sheet with no value.
+    """
+
+    min_row: int = 0
+    min_col: int = 0
+    max_row: int = 0
+    max_col: int = 0
+    cells: int = 0
+    formulas_without_value: dict[tuple[int, int], str] = field(default_factory=dict)
+    error_cells: dict[tuple[int, int], str] = field(default_factory=dict)
+    merges: list[tuple[int, int, int, int]] = field(default_factory=list)
+
+    @property
+    def area(self) -> int:
+        if not self.max_row:
+            return 0
+        return (self.max_row - self.min_row + 1) * (self.max_col - self.min_col + 1)
+
+
+_RECORDED_MAX = 10_000  # formulas/error cells/merges kept per sheet
+
+
+def _local(tag: object) -> str:
+    return tag.rpartition("}")[2] if isinstance(tag, str) else ""
+
+
+def _cell_facts(cell: etree._Element) -> tuple[bool, bool, str | None]:
+    """(has a value, has a formula, error text) of one ``<c>`` element."""
+    has_value = has_formula = False
+    for child in cell:
+        name = _local(child.tag)
+        if name == "v":
+            has_value = has_value or bool(child.text)
+        elif name == "f":
+            has_formula = True
+        elif name == "is":
+            has_value = True
+    error = None
+    if cell.get("t") == "e" and has_value:
+        error = next((c.text or "" for c in cell if _local(c.tag) == "v"), "")
+    elif has_formula and not has_value and cell.get("t") in ("str", "inlineStr"):
+        has_value = any(_local(c.tag) == "v" for c in cell)  # a formula giving ""
+    return has_value, has_formula, error
+
+
+def _iter_sheet(stream: object) -> Iterator[tuple[str, etree._Element]]:
+    return etree.iterparse(  # type: ignore[no-any-return]
+        stream,
+        events=("start", "end"),
+        tag=("{*}row", "{*}c", "{*}mergeCell"),
+        resolve_entities=False,
+        no_network=True,
+        load_dtd=False,
+        huge_tree=False,
+        remove_comments=True,
+        remove_pis=True,
+    )
+
+
+def scan_sheet(
+    archive: zipfile.ZipFile, part: str, limits: Limits, deadline: Deadline | None = None
+) -> SheetScan:
+    """Stream one worksheet part and bound it before calamine loads it.
+
+    Raises ``too-many-rows`` / ``too-many-columns`` as soon as a value lies
+    beyond the limits, ``too-large`` when the dense matrix (or the number of
+    cell elements) would exceed ``max_cells``, ``corrupt`` on bad XML.
+    """
+    scan = SheetScan()
+    row_no = 0
+    col_no = 0
+    elements = 0
+    try:
+        with archive.open(part) as stream:
+            for event, element in _iter_sheet(stream):
+                name = _local(element.tag)
+                if name == "row":
+                    if event == "start":
+                        row_no = _row_number(element.get("r"), row_no)
+                        col_no = 0
+                    else:
+                        element.clear()
+                        parent = element.getparent()
+                        while parent is not None and element.getprevious() is not None:
+                            del parent[0]
+                    continue
+                if event == "start":
+                    continue
+                elements += 1
+                if elements % 65_536 == 0:
+                    if deadline is not None:
+                        deadline.check()
+                    if elements > limits.max_cells:
+                        raise unreadable("too-large", f"{part} has over {limits.max_cells} cells")
+                if name == "mergeCell":
+                    _add_merge(scan, element.get("ref") or "")
+                    continue
+                col_no = _cell_column(element.get("r"), row_no, col_no)
+                _record_cell(scan, element, row_no, col_no, limits, part)
+                element.clear()
+    except UnreadableWorkbook:
+        raise
+    except (etree.XMLSyntaxError, ValueError) as exc:
+        raise unreadable("corrupt", f"bad XML in {part}: {exc}") from exc
+    except Exception as exc:  # zlib/zipfile errors while streaming
+        raise unreadable("corrupt", f"cannot stream {part}: {exc!r}") from exc
+    if scan.area > limits.max_cells:
+        raise unreadable("too-large", f"{part} spans {scan.area} cells")
+    return scan
+
+
+def _row_number(value: str | None, previous: int) -> int:
+    if value is None:
+        return previous + 1
+    number = int(value)
+    if number < 1:
+        raise ValueError(f"bad row number {value!r}")
+    return number
+
+
+def _cell_column(ref: str | None, row_no: int, previous: int) -> int:
+    if ref is None:
+        return previous + 1
+    row, col = parse_ref(ref)
+    if row != row_no:
+        raise ValueError(f"cell {ref} outside its row {row_no}")
+    return col
+
+
+def _record_cell(
+    scan: SheetScan, cell: etree._Element, row: int, col: int, limits: Limits, part: str
+) -> None:
+    has_value, has_formula, error = _cell_facts(cell)
+    within = row <= limits.max_rows and col <= limits.max_columns
+    if has_formula and not has_value and within:
+        if len(scan.formulas_without_value) < _RECORDED_MAX:
+            scan.formulas_without_value[(row, col)] = f"{col_letter(col)}{row}"
+    if not has_value:
+        return
+    if row > limits.max_rows:
+        raise unreadable("too-many-rows", f"{part} has a value in row {row}")
+    if col > limits.max_columns:
+        raise unreadable("too-many-columns", f"{part} has a value in column {col}")
+    if error is not None and len(scan.error_cells) < _RECORDED_MAX:
+        scan.error_cells[(row, col)] = error
+    scan.cells += 1
+    if not scan.max_row:
+        scan.min_row = scan.max_row = row
+        scan.min_col = scan.max_col = col
+        return
+    scan.min_row = min(scan.min_row, row)
+    scan.max_row = max(scan.max_row, row)
+    scan.min_col = min(scan.min_col, col)
+    scan.max_col = max(scan.max_col, col)
+
+
+def _add_merge(scan: SheetScan, ref: str) -> None:
+    if len(scan.merges) >= _RECORDED_MAX or ":" not in ref:
+        return
+    first, _, last = ref.partition(":")
+    try:
+        r1, c1 = parse_ref(first)
+        r2, c2 = parse_ref(last)
+    except ValueError:
+        return
+    scan.merges.append((min(r1, r2), min(c1, c2), max(r1, r2), max(c1, c2)))
