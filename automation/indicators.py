@@ -180,30 +180,11 @@ def count_by(rows: Iterable[LedgerRow], key: str | Callable[[LedgerRow], object]
     return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
 
 
-def sum_by(
-    rows: Iterable[LedgerRow],
-    key: str | Callable[[LedgerRow], object],
-    value: str | Callable[[LedgerRow], Decimal | int | None],
-) -> dict[str, Decimal]:
-    """A data field (or function) summed by another, largest first."""
-    get = key if callable(key) else (lambda r: r.data.get(key))
-    val = value if callable(value) else (lambda r: as_decimal(r.data.get(value)))
-    totals: dict[str, Decimal] = defaultdict(Decimal)
-    for row in rows:
-        totals[str(get(row) or "غير محدد")] += Decimal(val(row) or 0)
-    return dict(sorted(totals.items(), key=lambda kv: (-kv[1], kv[0])))
-
-
 def submissions_in(
-    src: RowSource, forms: Iterable[str], key: str, period: Period | None, **match: str
+    src: RowSource, forms: Iterable[str], key: str, period: Period | None, **match: object
 ) -> set[tuple[str, int]]:
     """Distinct (form, submission) whose ``key`` date is in the period (and data matches)."""
-    return {
-        (r.form, r.submission_id)
-        for form in forms
-        for r in src.rows(form)
-        if within(period, field_date(r, key)) and all(r.data.get(k) == v for k, v in match.items())
-    }
+    return {(r.form, r.submission_id) for f in forms for r in rows_in(src, f, key, period, **match)}
 
 
 # -- formatting for documents ----------------------------------------------------------
@@ -298,6 +279,11 @@ class PageReview:
         """Share of criteria met, %, one decimal place."""
         return ratio_pct(self.met, self.criteria)
 
+    @property
+    def exact_score(self) -> Decimal | None:
+        """Share of criteria met, %, unrounded (means are taken of these)."""
+        return Decimal(self.met) * 100 / self.criteria if self.criteria else None
+
 
 def page_reviews(src: Ledger | RowSource, period: Period | None) -> list[PageReview]:
     """One review per WEB-REVIEW submission dated in the period, by page then date."""
@@ -325,7 +311,8 @@ def mean_completion(src: RowSource, period: Period | None) -> Decimal | None:
 
 
 def mean_page_score(src: RowSource, period: Period | None) -> Decimal | None:
-    return mean(e.score for e in page_reviews(src, period) if e.score is not None)
+    scores = [e.exact_score for e in page_reviews(src, period)]
+    return mean(s for s in scores if s is not None)
 
 
 def visits_executed(src: RowSource, period: Period | None) -> int:
@@ -612,68 +599,70 @@ def fulfilment(ledger: Ledger | RowSource, period: Period | None = None) -> Fulf
 Figures = list[tuple[str, str]]
 
 
+def rows_until(
+    src: RowSource, form: str, key: str, period: Period | None, **match: object
+) -> list[LedgerRow]:
+    """Live rows dated (``key``) up to the period's end whose data matches (a backlog)."""
+    return [
+        r
+        for r in src.rows(form)
+        if up_to(period, field_date(r, key)) and all(r.data.get(k) == v for k, v in match.items())
+    ]
+
+
+def _count(rows: Iterable[object]) -> str:
+    return fmt_int(len(list(rows)))
+
+
 def _figures_p1(src: RowSource, period: Period, references: object) -> Figures:
     requests = submissions_in(src, ("QF75-11", "QF70-2-7"), "request_date", period)
-    devices = len(rows_in(src, "QF75-11", "request_date", period)) + sum(
-        as_int(r.data.get("quantity")) for r in rows_in(src, "QF70-2-7", "request_date", period)
-    )
-    backlog = sum(
-        1
-        for r in src.rows("QF75-11")
+    devices = len(rows_in(src, "QF75-11", "request_date", period))
+    devices += _quantity(rows_in(src, "QF70-2-7", "request_date", period))
+    backlog = [
+        r
+        for r in rows_until(src, "QF75-11", "request_date", period)
         if r.data.get("status") not in (REPAIRED, UNREPAIRABLE)
-        and up_to(period, field_date(r, "request_date"))
-    )
+    ]
     figures = [
-        ("طلبات الصيانة المستلمة", fmt_int(len(requests))),
+        ("طلبات الصيانة المستلمة", _count(requests)),
         ("الأجهزة المبلّغ عن أعطالها", fmt_int(devices)),
         ("الأجهزة التي تم إصلاحها", fmt_int(_maintenance_done(src, period, (REPAIRED,)))),
         ("الأجهزة غير القابلة للإصلاح", fmt_int(_maintenance_done(src, period, (UNREPAIRABLE,)))),
-        ("أجهزة قيد المعالجة أو بانتظار قطع غيار", fmt_int(backlog)),
+        ("أجهزة قيد المعالجة أو بانتظار قطع غيار", _count(backlog)),
         ("كلفة قطع الغيار في الفترة (دينار)", fmt_jod(spare_parts_spend(src, period))),
     ]
     budget = maintenance_budget(references, period.end)
     if budget is None:
-        figures.append(("موازنة الصيانة وقطع الغيار (دينار)", NO_BUDGET))
-        return figures
+        return figures + [("موازنة الصيانة وقطع الغيار (دينار)", NO_BUDGET)]
     total, span = budget
     spent = spare_parts_spend(src, date_range(span.start, period.end))
-    figures += [
+    return figures + [
         ("موازنة الصيانة وقطع الغيار للسنة (دينار)", fmt_jod(total)),
         ("المصروف منذ بداية السنة (دينار)", fmt_jod(spent)),
         ("المتبقي من الموازنة (دينار)", fmt_jod(total - spent)),
         ("نسبة الصرف من الموازنة", fmt_pct(ratio_pct(spent, total))),
     ]
-    return figures
 
 
 def _figures_p2(src: RowSource, period: Period, references: object) -> Figures:
     opened = rows_in(src, "HD-EXPORT", "opened", period)
-    executed = [
-        r for r in rows_in(src, "HD-EXPORT", "closed", period) if r.data.get("status") == HD_DONE
-    ]
+    executed = rows_in(src, "HD-EXPORT", "closed", period, status=HD_DONE)
     days = [
-        Decimal((closed - opened).days)
+        Decimal((end - start).days)
         for r in executed
-        if (opened := field_date(r, "opened")) and (closed := field_date(r, "closed"))
+        if (start := field_date(r, "opened")) and (end := field_date(r, "closed"))
     ]
-    still_open = [
-        r
-        for r in src.rows("HD-EXPORT")
-        if r.data.get("status") == HD_OPEN and up_to(period, field_date(r, "opened"))
-    ]
+    cancelled = [r for r in opened if r.data.get("status") == HD_CANCELLED]
     figures = [
-        ("الطلبات الواردة", fmt_int(len(opened))),
-        ("الطلبات المنفذة", fmt_int(len(executed))),
-        (
-            "الطلبات الملغاة",
-            fmt_int(sum(1 for r in opened if r.data.get("status") == HD_CANCELLED)),
-        ),
-        ("الطلبات المفتوحة حتى نهاية الفترة", fmt_int(len(still_open))),
-        ("متوسط مدة التنفيذ (يوم)", str(mean(days) if days else "—")),
+        ("الطلبات الواردة", _count(opened)),
+        ("الطلبات المنفذة", _count(executed)),
+        ("الطلبات الملغاة", _count(cancelled)),
+        ("الطلبات المفتوحة حتى نهاية الفترة", _count(
+            rows_until(src, "HD-EXPORT", "opened", period, status=HD_OPEN))),
+        ("متوسط مدة التنفيذ (يوم)", str(mean(days) or "—")),
     ]
-    figures += [
-        (f"المنفذة حسب التصنيف: {k}", fmt_int(v)) for k, v in count_by(executed, "category").items()
-    ]
+    by_category = count_by(executed, "category").items()
+    figures += [(f"المنفذة حسب التصنيف: {k}", fmt_int(v)) for k, v in by_category]
     top = list(count_by(opened, subject_of).items())[:3]
     if top:
         figures.append(("أكثر المدارس طلباً", "، ".join(f"{k} ({v})" for k, v in top)))
@@ -681,146 +670,123 @@ def _figures_p2(src: RowSource, period: Period, references: object) -> Figures:
 
 
 def _figures_p3(src: RowSource, period: Period, references: object) -> Figures:
-    open_faults = [
-        r
-        for r in src.rows("FO-FAULTS")
-        if r.data.get("status") == FO_OPEN and up_to(period, field_date(r, "reported"))
-    ]
-    visits = submissions_in(src, ("QF75-13",), "visit_date", period, purpose=FIBRE_PURPOSE)
     return [
         ("المواقع الموصولة بالألياف", fmt_int(sites_connected(src, period))),
-        ("إجمالي مواقع المشروع", fmt_int(len(src.rows("FO-SITES")))),
-        ("الأعطال المبلّغ عنها", fmt_int(len(rows_in(src, "FO-FAULTS", "reported", period)))),
-        ("الأعطال المعالجة", fmt_int(indicator_value(src, INDICATORS[3][0], period))),
-        ("الأعطال المفتوحة", fmt_int(len(open_faults))),
-        ("الزيارات الميدانية", fmt_int(len(visits))),
+        ("إجمالي مواقع المشروع", _count(src.rows("FO-SITES"))),
+        ("الأعطال المبلّغ عنها", _count(rows_in(src, "FO-FAULTS", "reported", period))),
+        ("الأعطال المعالجة", _count(rows_in(src, "FO-FAULTS", "resolved", period, status=FO_DONE))),
+        ("الأعطال المفتوحة", _count(
+            rows_until(src, "FO-FAULTS", "reported", period, status=FO_OPEN))),
+        ("الزيارات الميدانية", _count(
+            submissions_in(src, ("QF75-13",), "visit_date", period, purpose=FIBRE_PURPOSE))),
     ]
 
 
 def _figures_p4(src: RowSource, period: Period, references: object) -> Figures:
     result = fulfilment(src, period)
-    projects = {str(r.data.get("tender_no") or "") for r in received(src, period)}
-    visits = submissions_in(src, ("QF75-13",), "visit_date", period, purpose=PROJECTS_PURPOSE)
     return [
-        ("المشاريع المنفذة (عطاءات تم استلامها)", fmt_int(len(projects))),
+        ("المشاريع المنفذة (عطاءات تم استلامها)",
+         _count({r.data.get("tender_no") for r in received(src, period)})),
         ("الاحتياجات المحددة (أجهزة ناقصة)", fmt_int(result.identified)),
         ("الاحتياجات الموفرة", fmt_int(result.provided)),
         ("الموفر منها مطابقاً للاحتياجات المحددة", fmt_int(result.matched)),
         ("نسبة تلبية الاحتياجات", fmt_pct(result.pct)),
-        ("الزيارات الميدانية", fmt_int(len(visits))),
+        ("الزيارات الميدانية", _count(
+            submissions_in(src, ("QF75-13",), "visit_date", period, purpose=PROJECTS_PURPOSE))),
     ]
 
 
 def _figures_p5(src: RowSource, period: Period, references: object) -> Figures:
-    rows = src.rows("DISPOSAL")
-    listed = rows_in(src, "DISPOSAL", "date", period)
     decided = disposal_decided(src, period)
-    pending = [r for r in rows if r.decision_id is None and up_to(period, field_date(r, "date"))]
-    quantity = lambda items: sum(as_int(r.data.get("quantity")) for r in items)  # noqa: E731
+    pending = [r for r in rows_until(src, "DISPOSAL", "date", period) if r.decision_id is None]
+    listed = rows_in(src, "DISPOSAL", "date", period)
     return [
-        ("المواد المدرجة في كشوف الإتلاف", fmt_int(quantity(listed))),
-        ("المواد المتلفة بقرار", fmt_int(quantity(decided))),
-        ("قرارات لجنة الإتلاف", fmt_int(len({r.decision_id for r in decided}))),
-        ("مواد بانتظار قرار اللجنة", fmt_int(quantity(pending))),
+        ("المواد المدرجة في كشوف الإتلاف", fmt_int(_quantity(listed))),
+        ("المواد المتلفة بقرار", fmt_int(_quantity(decided))),
+        ("قرارات لجنة الإتلاف", _count({r.decision_id for r in decided})),
+        ("مواد بانتظار قرار اللجنة", fmt_int(_quantity(pending))),
     ]
 
 
 def _figures_p6(src: RowSource, period: Period, references: object) -> Figures:
     logged = rows_in(src, "EMIS-ISSUES", "date", period)
-    pending = [
-        r
-        for r in src.rows("EMIS-ISSUES")
-        if r.data.get("status") == ISSUE_PENDING and up_to(period, field_date(r, "date"))
-    ]
     return [
-        ("المشكلات المسجلة", fmt_int(len(logged))),
-        ("المشكلات المحلولة", fmt_int(indicator_value(src, INDICATORS[6][0], period))),
-        (
-            "المحولة إلى مركز الملكة رانيا",
-            fmt_int(sum(1 for r in logged if r.data.get("status") == ISSUE_REFERRED)),
-        ),
-        ("مشكلات قيد المعالجة", fmt_int(len(pending))),
-        ("تحديثات الأنظمة", fmt_int(len(rows_in(src, "EMIS-UPDATES", "date", period)))),
+        ("المشكلات المسجلة", _count(logged)),
+        ("المشكلات المحلولة", _count(
+            rows_in(src, "EMIS-ISSUES", "resolved_on", period, status=ISSUE_SOLVED))),
+        ("المحولة إلى مركز الملكة رانيا", _count(
+            r for r in logged if r.data.get("status") == ISSUE_REFERRED)),
+        ("مشكلات قيد المعالجة", _count(
+            rows_until(src, "EMIS-ISSUES", "date", period, status=ISSUE_PENDING))),
+        ("تحديثات الأنظمة", _count(rows_in(src, "EMIS-UPDATES", "date", period))),
     ]
 
 
 def _figures_p7(src: RowSource, period: Period, references: object) -> Figures:
     rows = rows_in(src, "EMIS-ACTIVATION", "visit_date", period)
     return [
-        ("زيارات المتابعة", fmt_int(len({r.submission_id for r in rows}))),
-        ("المدارس التي تمت زيارتها", fmt_int(len({subject_of(r) for r in rows}))),
-        ("الوظائف المتابعة", fmt_int(len(rows))),
-        ("الوظائف المفعلة", fmt_int(sum(1 for r in rows if r.data.get("activated") is True))),
+        ("زيارات المتابعة", _count({r.submission_id for r in rows})),
+        ("المدارس التي تمت زيارتها", _count({subject_of(r) for r in rows})),
+        ("الوظائف المتابعة", _count(rows)),
+        ("الوظائف المفعلة", _count(r for r in rows if r.data.get("activated") is True)),
         ("متوسط نسبة الإنجاز", fmt_pct(mean_completion(src, period))),
     ]
 
 
 def _figures_p8(src: RowSource, period: Period, references: object) -> Figures:
     counts = initiatives_by_status(src, period)
-    active = [
-        r
-        for r in src.rows("INITIATIVES")
-        if r.data.get("status") == INITIATIVE_STATUSES[0]
-        and up_to(period, field_date(r, "start_date"))
-    ]
+    active = rows_until(src, "INITIATIVES", "start_date", period, status=INITIATIVE_STATUSES[0])
     return [
         ("المبادرات الفعالة", fmt_int(counts[INITIATIVE_STATUSES[0]])),
         ("المبادرات المتوقفة", fmt_int(counts[INITIATIVE_STATUSES[1]])),
         ("المبادرات المنتهية", fmt_int(counts[INITIATIVE_STATUSES[2]])),
-        ("مبادرات بدأت في الفترة", fmt_int(len(rows_in(src, "INITIATIVES", "start_date", period)))),
-        (
-            "المشاركون في المبادرات الفعالة",
-            fmt_int(sum(as_int(r.data.get("participants")) for r in active)),
-        ),
+        ("مبادرات بدأت في الفترة", _count(rows_in(src, "INITIATIVES", "start_date", period))),
+        ("المشاركون في المبادرات الفعالة",
+         fmt_int(sum(as_int(r.data.get("participants")) for r in active))),
     ]
 
 
 def _figures_p9(src: RowSource, period: Period, references: object) -> Figures:
     reviews = page_reviews(src, period)
-    scores = [e.score for e in reviews if e.score is not None]
-    full = {e.page for e in reviews if e.score == Decimal(100)}
     return [
-        ("الصفحات التي تمت مراجعتها", fmt_int(len({e.page for e in reviews}))),
-        ("المراجعات", fmt_int(len(reviews))),
-        ("متوسط نسبة تحقق المعايير", fmt_pct(mean(scores))),
-        ("صفحات تحقق جميع المعايير", fmt_int(len(full))),
+        ("الصفحات التي تمت مراجعتها", _count({e.page for e in reviews})),
+        ("المراجعات", _count(reviews)),
+        ("متوسط نسبة تحقق المعايير", fmt_pct(mean_page_score(src, period))),
+        ("صفحات تحقق جميع المعايير", _count({e.page for e in reviews if e.score == 100})),
     ]
 
 
 def _figures_p10(src: RowSource, period: Period, references: object) -> Figures:
     library = rows_in(src, "QF70-2-3", "month", period)
     labs = rows_in(src, "QF70-2-22", "month", period)
+    loans = sum(as_int(r.data.get("loans_students")) + as_int(r.data.get("loans_teachers"))
+                for r in library)
+    executed = sum(as_int(r.data.get("executed")) for r in labs)
+    planned = sum(as_int(r.data.get("planned")) for r in labs)
 
     def visits(form: str) -> str:
-        return fmt_int(len(submissions_in(src, (form,), "visit_date", period)))
+        return _count(submissions_in(src, (form,), "visit_date", period))
 
-    executed = rows_in(src, "QF70-2-1", "actual_date", period, status=VISIT_DONE)
-    library_loans = sum(
-        as_int(r.data.get("loans_students")) + as_int(r.data.get("loans_teachers")) for r in library
-    )
     return [
-        ("التقارير الشهرية للمكتبات", fmt_int(len(library))),
+        ("التقارير الشهرية للمكتبات", _count(library)),
         ("زيارات مسؤول المكتبات", visits("QF70-2-9")),
         ("زيارات المختبرات", visits("QF70-2-17")),
         ("زيارات متابعة الوسائل التعليمية", visits("QF70-2-40")),
-        ("الزيارات المنفذة من البرنامج", fmt_int(len(executed))),
-        ("إعارات المكتبات (طلبة ومعلمون)", fmt_int(library_loans)),
-        ("إعارات الأشرطة والوسائل", fmt_int(len(rows_in(src, "QF70-2-8", "loan_date", period)))),
-        ("الوسائل التعليمية المنتجة", fmt_int(len(rows_in(src, "QF70-2-43", "date", period)))),
-        (
-            "التجارب المخبرية المنفذة من المخططة",
-            f"{fmt_int(sum(as_int(r.data.get('executed')) for r in labs))} / "
-            f"{fmt_int(sum(as_int(r.data.get('planned')) for r in labs))}",
-        ),
+        ("الزيارات المنفذة من البرنامج", _count(
+            rows_in(src, "QF70-2-1", "actual_date", period, status=VISIT_DONE))),
+        ("إعارات المكتبات (طلبة ومعلمون)", fmt_int(loans)),
+        ("إعارات الأشرطة والوسائل", _count(rows_in(src, "QF70-2-8", "loan_date", period))),
+        ("الوسائل التعليمية المنتجة", _count(rows_in(src, "QF70-2-43", "date", period))),
+        ("التجارب المخبرية المنفذة من المخططة", f"{fmt_int(executed)} / {fmt_int(planned)}"),
     ]
 
 
 def _figures_plan(src: RowSource, period: Period, references: object) -> Figures:
-    out = []
-    for name in _INDICATOR_FUNCTIONS:
-        value = indicator_value(src, name, period)
-        out.append((name, fmt_pct(value) if name in MEAN_INDICATORS else fmt_int(value)))
-    return out
+    values = {name: indicator_value(src, name, period) for name in _INDICATOR_FUNCTIONS}
+    return [
+        (name, fmt_pct(value) if name in MEAN_INDICATORS else fmt_int(value))
+        for name, value in values.items()
+    ]
 
 
 _FIGURES: dict[str, Callable[[RowSource, Period, object], Figures]] = {
@@ -849,24 +815,3 @@ def process_figures(
     except KeyError:
         raise KeyError(f"unknown process {process!r}") from None
     return function(row_source(ledger), period, references)
-
-
-__all__ = [
-    "PageReview",
-    "Decision",
-    "Fulfilment",
-    "PlanLine",
-    "RowSource",
-    "count_by",
-    "fulfilment",
-    "indicator_value",
-    "maintenance_budget",
-    "needs_provided",
-    "page_reviews",
-    "plan_lines",
-    "process_figures",
-    "shortages",
-    "spare_parts_spend",
-    "sum_by",
-    "year_period",
-]

@@ -18,7 +18,7 @@ from pathlib import Path
 from automation.catalog import Catalog, FormSpec
 from automation.clock import Clock
 from automation.department import Department
-from automation.forms import CATALOG
+from automation.forms import CATALOG, processes_fed_by
 from automation.intake import FileResult, Intake, waiting_files
 from automation.ledger import Ledger
 from automation.models import ValidationContext
@@ -63,8 +63,6 @@ def validation_context(refs: References) -> ValidationContext:
 
 def processes_of(form: FormSpec, checked: Validated) -> tuple[str, ...]:
     """The registers a form feeds (SPEC.md "Master registers")."""
-    from automation.registers import processes_fed_by
-
     return processes_fed_by(form.code)
 
 

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Protocol
 
 from automation.department import Department
+from automation.errors import ExcelBusy
 
 log = logging.getLogger(__name__)
 
@@ -100,8 +101,6 @@ def swap_in(
             replace(tmp, pending)
         except OSError as pending_exc:
             tmp.unlink(missing_ok=True)
-            from automation.errors import ExcelBusy
-
             raise ExcelBusy(
                 f"register {target.name} and its pending version are both locked: "
                 f"{pending_exc}",

@@ -20,7 +20,6 @@ import re
 import struct
 import time
 import zipfile
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -31,6 +30,8 @@ from automation.normalize import clean_text
 
 __all__ = [
     "MESSAGES_AR",
+    "XML_OPTIONS",
+    "DEFAULT_LIMITS",
     "CheckedWorkbook",
     "Deadline",
     "Limits",
@@ -39,6 +40,7 @@ __all__ = [
     "col_letter",
     "inspect_file",
     "parse_ref",
+    "prolog_is_safe",
     "read_small_xml",
     "scan_sheet",
     "unreadable",
@@ -72,6 +74,8 @@ class Limits:
     max_small_xml: int = 16 * MB
 
 
+DEFAULT_LIMITS = Limits()
+
 _SAVE_AS_XLSX = "احفظ الملف بصيغة xlsx (مصنف Excel) ثم أرسله من جديد"
 
 MESSAGES_AR: dict[str, str] = {
@@ -83,7 +87,9 @@ MESSAGES_AR: dict[str, str] = {
     "ods": "الملف بصيغة ODS (جدول LibreOffice)؛ " + _SAVE_AS_XLSX,
     "not-xlsx": "الملف ليس مصنف Excel؛ " + _SAVE_AS_XLSX,
     "corrupt": "الملف تالف أو غير مكتمل ولا يمكن قراءته؛ افتحه في Excel واحفظه من جديد ثم أرسله",
-    "too-large": "الملف كبير جداً أو محتواه أكبر من المسموح به؛ قسّمه إلى ملفات أصغر ثم أرسله من جديد",
+    "too-large": (
+        "الملف كبير جداً أو محتواه أكبر من المسموح به؛ قسّمه إلى ملفات أصغر ثم أرسله من جديد"
+    ),
     "hostile-xml": "الملف يحتوي على بنية غير مسموح بها",
     "hostile-zip": "الملف يحتوي على بنية غير مسموح بها",
     "too-many-rows": "الملف يحتوي على عدد كبير جداً من الصفوف",
@@ -142,7 +148,7 @@ class CheckedWorkbook:
         self.archive.close()
 
 
-def inspect_file(path: Path, limits: Limits = Limits()) -> str:
+def inspect_file(path: Path, limits: Limits = DEFAULT_LIMITS) -> str:
     """Check a dropped file before parsing; return its kind (``xlsx``/``xlsm``).
 
     Raises :class:`UnreadableWorkbook` (codes: empty, xls, encrypted, xlsb,
@@ -153,7 +159,7 @@ def inspect_file(path: Path, limits: Limits = Limits()) -> str:
     return checked.kind
 
 
-def check_workbook(path: Path, limits: Limits = Limits()) -> CheckedWorkbook:
+def check_workbook(path: Path, limits: Limits = DEFAULT_LIMITS) -> CheckedWorkbook:
     """Read ``path`` once (bounded) and check it; keep the bytes for the reader."""
     path = Path(path)
     try:
@@ -307,7 +313,7 @@ def read_small_xml(archive: zipfile.ZipFile, name: str, limits: Limits) -> bytes
 _NAME_START_RE = re.compile(r"[A-Za-z_:\u00c0-\uffff]")
 
 
-def _decode_head(head: bytes) -> str | None:
+def _decode_head(head: bytes) -> str:
     if head.startswith(b"\xef\xbb\xbf"):
         return head[3:].decode("utf-8", errors="ignore")
     if head.startswith((b"\xff\xfe", b"\xfe\xff")) or head[:2] in (b"<\x00", b"\x00<"):
@@ -328,23 +334,24 @@ def prolog_is_safe(head: bytes) -> bool:
     if not head.strip():
         return True  # an empty part is the parser's problem (corrupt), not hostile
     text = _decode_head(head)
-    if text is None or "<!DOCTYPE" in text.upper() or "<!ENTITY" in text.upper():
+    if "<!DOCTYPE" in text.upper() or "<!ENTITY" in text.upper():
         return False
     pos = 0
     while True:
         while pos < len(text) and text[pos] in " \t\r\n\ufeff":
             pos += 1
         if text.startswith("<?", pos):
-            end = text.find("?>", pos)
+            closing = "?>"
         elif text.startswith("<!--", pos):
-            end = text.find("-->", pos)
+            closing = "-->"
         elif text.startswith("<", pos) and _NAME_START_RE.match(text, pos + 1):
             return True
         else:
             return False
+        end = text.find(closing, pos + 2)
         if end < 0:
             return False
-        pos = end + 2
+        pos = end + len(closing)
 
 
 # ---------------------------------------------------------------- the sheets
@@ -391,49 +398,158 @@ class SheetScan:
 
     @property
     def area(self) -> int:
-        if not self.max_row:
-            return 0
-        return (self.max_row - self.min_row + 1) * (self.max_col - self.min_col + 1)
+        """Cells of the matrix from A1 to the last value (what the reader materialises)."""
+        return self.max_row * self.max_col
 
+
+XML_OPTIONS: dict[str, bool] = {
+    "resolve_entities": False,
+    "no_network": True,
+    "load_dtd": False,
+    "huge_tree": False,
+}
+"""lxml parser options for every part we parse ourselves: no entities, DTDs or network."""
 
 _RECORDED_MAX = 10_000  # formulas/error cells/merges kept per sheet
+_DIGITS = "0123456789"
+_COLUMNS: dict[str, int] = {}
 
 
-def _local(tag: object) -> str:
-    return tag.rpartition("}")[2] if isinstance(tag, str) else ""
+def _fast_ref(ref: str) -> tuple[int, int]:
+    """``parse_ref`` for the hot loop (cached column letters)."""
+    letters = ref.rstrip(_DIGITS)
+    col = _COLUMNS.get(letters)
+    if col is None:
+        row, col = parse_ref(ref)
+        if len(_COLUMNS) < 20_000:
+            _COLUMNS[letters] = col
+        return row, col
+    digits = ref[len(letters) :]
+    if not digits or len(digits) > 7:
+        raise ValueError(f"bad cell reference {ref!r}")
+    return int(digits), col
 
 
-def _cell_facts(cell: etree._Element) -> tuple[bool, bool, str | None]:
-    """(has a value, has a formula, error text) of one ``<c>`` element."""
-    has_value = has_formula = False
-    for child in cell:
-        name = _local(child.tag)
-        if name == "v":
-            has_value = has_value or bool(child.text)
-        elif name == "f":
-            has_formula = True
-        elif name == "is":
-            has_value = True
-    error = None
-    if cell.get("t") == "e" and has_value:
-        error = next((c.text or "" for c in cell if _local(c.tag) == "v"), "")
-    elif has_formula and not has_value and cell.get("t") in ("str", "inlineStr"):
-        has_value = any(_local(c.tag) == "v" for c in cell)  # a formula giving ""
-    return has_value, has_formula, error
+class _SheetTarget:
+    """lxml parser target: sees every start/end/text of a sheet, builds no tree.
 
+    Rows and cells are numbered the way calamine numbers them: a row without
+    ``r`` follows the previous row, a cell without ``r`` follows the previous
+    cell of its row. A cell whose ``r`` names another row than its ``<row>``
+    is refused (Excel never writes one; readers disagree on it).
+    """
 
-def _iter_sheet(stream: object) -> Iterator[tuple[str, etree._Element]]:
-    return etree.iterparse(  # type: ignore[no-any-return]
-        stream,
-        events=("start", "end"),
-        tag=("{*}row", "{*}c", "{*}mergeCell"),
-        resolve_entities=False,
-        no_network=True,
-        load_dtd=False,
-        huge_tree=False,
-        remove_comments=True,
-        remove_pis=True,
-    )
+    def __init__(self, part: str, limits: Limits, deadline: Deadline | None) -> None:
+        self.part = part
+        self.limits = limits
+        self.deadline = deadline
+        self.scan = SheetScan()
+        self.elements = 0
+        self.in_data = self.in_row = self.in_cell = self.in_v = False
+        self.row_no = 0
+        self.prev_col = 0
+        self.cell_row = self.cell_col = 0
+        self.cell_type: str | None = None
+        self.has_value = self.has_formula = self.saw_v = False
+        self.text = ""
+
+    def start(self, tag: str, attrib: dict[str, str]) -> None:
+        local = tag[tag.rfind("}") + 1 :]
+        self.elements += 1
+        if self.elements & 0xFFFF == 0:
+            self._budget()
+        if self.in_cell:
+            if local == "v":
+                self.in_v = self.saw_v = True
+            elif local == "f":
+                self.has_formula = True
+            elif local == "is":
+                self.has_value = True
+        elif self.in_row and local == "c":
+            self._start_cell(attrib.get("r"), attrib.get("t"))
+        elif self.in_data and local == "row":
+            number = attrib.get("r")
+            self.row_no = int(number) if number is not None else self.row_no + 1
+            if self.row_no < 1:
+                raise ValueError(f"bad row number {number!r}")
+            self.prev_col = 0
+            self.in_row = True
+        elif local == "sheetData":
+            self.in_data = True
+        elif local == "mergeCell":
+            _add_merge(self.scan, attrib.get("ref") or "")
+
+    def _start_cell(self, ref: str | None, cell_type: str | None) -> None:
+        if ref is None:
+            row, col = self.row_no, self.prev_col + 1
+        else:
+            row, col = _fast_ref(ref)
+            if row != self.row_no:
+                raise ValueError(f"cell {ref} outside its row {self.row_no}")
+        self.prev_col = col
+        self.cell_row, self.cell_col, self.cell_type = row, col, cell_type
+        self.in_cell = True
+        self.has_value = self.has_formula = self.saw_v = False
+        self.text = ""
+
+    def end(self, tag: str) -> None:
+        local = tag[tag.rfind("}") + 1 :]
+        if local == "v":
+            self.in_v = False
+        elif local == "c" and self.in_cell:
+            self.in_cell = False
+            self._end_cell()
+        elif local == "row":
+            self.in_row = False
+        elif local == "sheetData":
+            self.in_data = False
+
+    def data(self, text: str) -> None:
+        if self.in_v and text:
+            self.has_value = True
+            if len(self.text) < 64:
+                self.text += text[:64]
+
+    def close(self) -> SheetScan:
+        return self.scan
+
+    def _budget(self) -> None:
+        if self.deadline is not None:
+            self.deadline.check()
+        if self.elements > 2 * self.limits.max_cells:
+            raise unreadable("too-large", f"{self.part} has over {self.elements} elements")
+
+    def _end_cell(self) -> None:
+        scan, limits = self.scan, self.limits
+        row, col = self.cell_row, self.cell_col
+        if self.has_formula and not self.has_value and self.saw_v and self.cell_type == "str":
+            self.has_value = True  # a formula whose cached result is ""
+        if self.has_formula and not self.has_value:
+            if row <= limits.max_rows and col <= limits.max_columns:
+                if len(scan.formulas_without_value) < _RECORDED_MAX:
+                    scan.formulas_without_value[(row, col)] = f"{col_letter(col)}{row}"
+            return
+        if not self.has_value:
+            return
+        if row > limits.max_rows:
+            raise unreadable("too-many-rows", f"{self.part} has a value in row {row}")
+        if col > limits.max_columns:
+            raise unreadable("too-many-columns", f"{self.part} has a value in column {col}")
+        if self.cell_type == "e" and len(scan.error_cells) < _RECORDED_MAX:
+            scan.error_cells[(row, col)] = self.text.strip()
+        scan.cells += 1
+        if not scan.max_row:
+            scan.min_row = scan.max_row = row
+            scan.min_col = scan.max_col = col
+            return
+        if row < scan.min_row:
+            scan.min_row = row
+        if row > scan.max_row:
+            scan.max_row = row
+        if col < scan.min_col:
+            scan.min_col = col
+        if col > scan.max_col:
+            scan.max_col = col
 
 
 def scan_sheet(
@@ -442,41 +558,20 @@ def scan_sheet(
     """Stream one worksheet part and bound it before calamine loads it.
 
     Raises ``too-many-rows`` / ``too-many-columns`` as soon as a value lies
-    beyond the limits, ``too-large`` when the dense matrix (or the number of
-    cell elements) would exceed ``max_cells``, ``corrupt`` on bad XML.
+    beyond the limits, ``too-large`` when the dense matrix calamine would
+    build (or the number of XML elements) exceeds ``max_cells``, ``corrupt``
+    on bad XML. No tree is built: memory stays flat whatever the sheet holds.
     """
-    scan = SheetScan()
-    row_no = 0
-    col_no = 0
-    elements = 0
+    target = _SheetTarget(part, limits, deadline)
+    parser = etree.XMLParser(target=target, **XML_OPTIONS)
     try:
         with archive.open(part) as stream:
-            for event, element in _iter_sheet(stream):
-                name = _local(element.tag)
-                if name == "row":
-                    if event == "start":
-                        row_no = _row_number(element.get("r"), row_no)
-                        col_no = 0
-                    else:
-                        element.clear()
-                        parent = element.getparent()
-                        while parent is not None and element.getprevious() is not None:
-                            del parent[0]
-                    continue
-                if event == "start":
-                    continue
-                elements += 1
-                if elements % 65_536 == 0:
-                    if deadline is not None:
-                        deadline.check()
-                    if elements > limits.max_cells:
-                        raise unreadable("too-large", f"{part} has over {limits.max_cells} cells")
-                if name == "mergeCell":
-                    _add_merge(scan, element.get("ref") or "")
-                    continue
-                col_no = _cell_column(element.get("r"), row_no, col_no)
-                _record_cell(scan, element, row_no, col_no, limits, part)
-                element.clear()
+            while True:
+                chunk = stream.read(1 << 16)
+                if not chunk:
+                    break
+                parser.feed(chunk)
+            scan: SheetScan = parser.close()
     except UnreadableWorkbook:
         raise
     except (etree.XMLSyntaxError, ValueError) as exc:
@@ -486,51 +581,6 @@ def scan_sheet(
     if scan.area > limits.max_cells:
         raise unreadable("too-large", f"{part} spans {scan.area} cells")
     return scan
-
-
-def _row_number(value: str | None, previous: int) -> int:
-    if value is None:
-        return previous + 1
-    number = int(value)
-    if number < 1:
-        raise ValueError(f"bad row number {value!r}")
-    return number
-
-
-def _cell_column(ref: str | None, row_no: int, previous: int) -> int:
-    if ref is None:
-        return previous + 1
-    row, col = parse_ref(ref)
-    if row != row_no:
-        raise ValueError(f"cell {ref} outside its row {row_no}")
-    return col
-
-
-def _record_cell(
-    scan: SheetScan, cell: etree._Element, row: int, col: int, limits: Limits, part: str
-) -> None:
-    has_value, has_formula, error = _cell_facts(cell)
-    within = row <= limits.max_rows and col <= limits.max_columns
-    if has_formula and not has_value and within:
-        if len(scan.formulas_without_value) < _RECORDED_MAX:
-            scan.formulas_without_value[(row, col)] = f"{col_letter(col)}{row}"
-    if not has_value:
-        return
-    if row > limits.max_rows:
-        raise unreadable("too-many-rows", f"{part} has a value in row {row}")
-    if col > limits.max_columns:
-        raise unreadable("too-many-columns", f"{part} has a value in column {col}")
-    if error is not None and len(scan.error_cells) < _RECORDED_MAX:
-        scan.error_cells[(row, col)] = error
-    scan.cells += 1
-    if not scan.max_row:
-        scan.min_row = scan.max_row = row
-        scan.min_col = scan.max_col = col
-        return
-    scan.min_row = min(scan.min_row, row)
-    scan.max_row = max(scan.max_row, row)
-    scan.min_col = min(scan.min_col, col)
-    scan.max_col = max(scan.max_col, col)
 
 
 def _add_merge(scan: SheetScan, ref: str) -> None:

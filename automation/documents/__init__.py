@@ -1,0 +1,86 @@
+"""Documents into ``outbox/``: Word templates filled from the ledger (SPEC.md).
+
+    template_builder  the .docx templates, built with python-docx (``eti templates build``)
+    render            sandboxed docxtpl rendering in a child process; ``check_templates``
+    outbox            readable Arabic names, never overwritten; PDF through LibreOffice
+    decision          P5 disposal committee decision
+    visits            visit reports (QF75-13, QF70-2-9, -17, -40)
+    quarterly         the quarterly achievements report
+    reports           P2, P6, P7, P8, P9 period reports
+    letters           the rejection letter and the daily digest
+    pending           what the pipeline owes after each batch
+"""
+
+from __future__ import annotations
+
+from automation.documents.decision import (
+    NO_REPORT_NOTE,
+    DecisionResult,
+    DisposalItem,
+    make_disposal_decision,
+    pending_items,
+)
+from automation.documents.letters import make_digest, make_rejection_letter
+from automation.documents.outbox import (
+    LIBREOFFICE_MISSING_AR,
+    LIBREOFFICE_MISSING_EN,
+    find_soffice,
+    produce_pdf,
+    safe_name,
+    to_pdf,
+)
+from automation.documents.pending import pending_documents
+from automation.documents.quarterly import make_quarterly_report
+from automation.documents.render import (
+    ImageRef,
+    TemplateCheck,
+    TemplateProblem,
+    check_templates,
+    render_document,
+)
+from automation.documents.reports import (
+    make_activation_report,
+    make_helpdesk_report,
+    make_initiatives_report,
+    make_systems_report,
+    make_webpages_report,
+)
+from automation.documents.template_builder import (
+    ASSET_TEMPLATES,
+    TEMPLATE_NAMES,
+    build_templates,
+)
+from automation.documents.visits import VISIT_FORMS, make_visit_report
+
+__all__ = [
+    "ASSET_TEMPLATES",
+    "LIBREOFFICE_MISSING_AR",
+    "LIBREOFFICE_MISSING_EN",
+    "NO_REPORT_NOTE",
+    "TEMPLATE_NAMES",
+    "VISIT_FORMS",
+    "DecisionResult",
+    "DisposalItem",
+    "ImageRef",
+    "TemplateCheck",
+    "TemplateProblem",
+    "build_templates",
+    "check_templates",
+    "find_soffice",
+    "make_activation_report",
+    "make_digest",
+    "make_disposal_decision",
+    "make_helpdesk_report",
+    "make_initiatives_report",
+    "make_quarterly_report",
+    "make_rejection_letter",
+    "make_systems_report",
+    "make_visit_report",
+    "make_webpages_report",
+    "pending_documents",
+    "pending_items",
+    "produce_pdf",
+    "render_document",
+    "safe_name",
+    "to_pdf",
+]

@@ -1,0 +1,68 @@
+"""Documents the pipeline owes: a visit report for every accepted visit form and a
+letter for every rejected form whose school is known, each made once.
+
+Convergent like the rest of a batch: what was not written (a crash, a broken
+template) is written by the next batch; what was written is never written again
+(the ledger's ``documents`` table says which submission has its document).
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from automation.clock import Clock
+from automation.department import Department
+from automation.documents.letters import LETTER_KIND, make_rejection_letter
+from automation.documents.visits import DOCUMENT_KIND as VISIT_KIND
+from automation.documents.visits import VISIT_FORMS, make_visit_report
+from automation.errors import EtiError
+from automation.ledger import Ledger
+from automation.reference import References, load_references
+
+log = logging.getLogger(__name__)
+
+
+def _without_document(
+    ledger: Ledger, outcome: str, kind: str, forms: tuple[str, ...] = ()
+) -> list[int]:
+    sql = (
+        "SELECT s.id FROM submissions s WHERE s.outcome = ? "
+        "AND NOT EXISTS (SELECT 1 FROM documents d WHERE d.submission_id = s.id AND d.kind = ?)"
+    )
+    params: list[object] = [outcome, kind]
+    if forms:
+        sql += f" AND s.form IN ({', '.join('?' for _ in forms)})"
+        params += list(forms)
+    if outcome == "rejected":
+        sql += " AND COALESCE(s.school, '') != ''"
+    return [int(r[0]) for r in ledger.conn.execute(sql + " ORDER BY s.id", params)]
+
+
+def pending_documents(
+    dept: Department,
+    ledger: Ledger,
+    *,
+    clock: Clock,
+    references: References | None = None,
+) -> list[Path]:
+    """Write the visit reports and rejection letters not written yet; returns their paths.
+
+    A document that fails (a broken template) is logged and left for the next batch.
+    """
+    refs = references if references is not None else load_references(dept)
+    made: list[Path] = []
+    for sub_id in _without_document(ledger, "accepted", VISIT_KIND, VISIT_FORMS):
+        try:
+            made.append(make_visit_report(dept, ledger, sub_id, clock=clock, references=refs))
+        except EtiError as exc:
+            log.error("visit report of submission %s not written: %s", sub_id, exc.message_en)
+    for sub_id in _without_document(ledger, "rejected", LETTER_KIND):
+        try:
+            path = make_rejection_letter(dept, ledger, sub_id, clock=clock, references=refs)
+        except EtiError as exc:
+            log.error("letter for submission %s not written: %s", sub_id, exc.message_en)
+            continue
+        if path is not None:
+            made.append(path)
+    return made

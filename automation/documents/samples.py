@@ -1,0 +1,251 @@
+"""Sample data for every template: the contract of its context variables.
+
+``check_templates`` renders each template with these values, and the tests
+check that the contexts the product builds have exactly these top-level keys.
+A staff member editing a template in Word may use any variable listed here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from automation.documents.render import ImageRef
+
+Context = dict[str, Any]
+
+
+def common(doc_code: str, title: str, image: ImageRef | str = "") -> Context:
+    """Variables every template has: letterhead, QP-70-2 block, footer."""
+    return {
+        "directorate": {
+            "name": "مديرية التربية والتعليم للواء الجامعة",
+            "head": "م. سامر الخطيب",
+            "director": "د. ليلى الحسن",
+            "address": "عمّان — شارع الجامعة",
+            "letter_prefix": "ت ت",
+        },
+        "department": "قسم تكنولوجيا التعليم والمعلومات",
+        "logo": image,
+        "doc_code": doc_code,
+        "doc_title": title,
+        "issue": "1/1",
+        "date": "15/3/2026",
+    }
+
+
+def _figures() -> list[dict[str, str]]:
+    return [{"label": "عدد الطلبات المنفذة", "value": "12"}, {"label": "النسبة", "value": "80%"}]
+
+
+def decision_disposal(image: ImageRef | str = "") -> Context:
+    return common("QP-70-2 / P5", "قرار لجنة الإتلاف", image) | {
+        "number": "ت ت/2026/1",
+        "source_text": "جميع الجهات",
+        "range_text": "",
+        "committee": [
+            {"role": "رئيس اللجنة", "name": "أحمد علي", "title": "رئيس قسم اللوازم"},
+            {"role": "عضو", "name": "منى سالم", "title": "مشرفة حاسوب"},
+        ],
+        "items": [
+            {
+                "n": 1,
+                "category": "حاسوب وملحقاته",
+                "description": "جهاز حاسوب مكتبي",
+                "asset_no": "PC-001",
+                "quantity": 2,
+                "reason": "تالف",
+                "maintenance_ref": "م/15",
+                "source": "مدرسة الأمل",
+                "note": "",
+            }
+        ],
+        "totals": [{"category": "حاسوب وملحقاته", "count": 1, "quantity": 2}],
+        "item_count": 1,
+        "total_quantity": 2,
+        "warning_count": 0,
+    }
+
+
+def visit_report(image: ImageRef | str = "") -> Context:
+    return common("QF75-13", "تقرير زيارة ميدانية", image) | {
+        "form_code": "QF75-13",
+        "form_name": "تقرير زيارة ميدانية",
+        "header_fields": [
+            {"label": "الموقع / المدرسة", "value": "مدرسة الأمل"},
+            {"label": "تاريخ الزيارة", "value": "10/3/2026"},
+        ],
+        "columns": ["البند", "الملاحظة", "التوصية"],
+        "rows": [{"n": 1, "cells": ["الشبكة", "تعمل", "لا شيء"]}],
+        "span_all": 4,
+        "recommendations": ["متابعة الصيانة"],
+        "visitors_label": "أسماء الزائرين",
+        "visitors": "أحمد علي",
+        "signatures": [{"role": "الزائر", "name": "أحمد علي"}],
+    }
+
+
+def quarterly_report(image: ImageRef | str = "") -> Context:
+    return common("QP-70-2", "تقرير ربعي بإنجازات القسم", image) | {
+        "period": "الربع الأول من عام 2026",
+        "period_start": "1/1/2026",
+        "period_end": "31/3/2026",
+        "processes": [
+            {"code": "P2", "title": "الإشراف الفني على مشروع الربط", "figures": _figures()}
+        ],
+        "plan": [
+            {
+                "process": "P2",
+                "activity": "متابعة الطلبات",
+                "indicator": "عدد طلبات الدعم الفني المنفذة",
+                "target": 10,
+                "achieved": "12",
+                "pct": "120%",
+                "responsible": "القسم",
+            }
+        ],
+        "charts": [{"title": "المستهدف والمنجز", "image": image}] if image else [],
+        "visits": [
+            {"date": "10/3/2026", "form": "تقرير زيارة ميدانية", "school": "مدرسة الأمل",
+             "visitor": "أحمد علي"}
+        ],
+        "visit_count": 1,
+        "rejections": [{"school": "مدرسة الأمل", "count": 2}],
+        "rejections_total": 2,
+    }
+
+
+def _period(title: str, image: ImageRef | str) -> Context:
+    return common("QP-70-2", title, image) | {"period": "الربع الأول من عام 2026",
+                                               "figures": _figures()}
+
+
+def helpdesk_report(image: ImageRef | str = "") -> Context:
+    return _period("التقرير الفني لطلبات الدعم الفني", image) | {
+        "total": 3,
+        "by_category": [{"category": "شبكة", "count": 3, "pct": "100%"}],
+        "by_school": [{"school": "مدرسة الأمل", "counts": [3, 0, 0, 0, 0], "total": 3}],
+        "category_totals": [3, 0, 0, 0, 0],
+        "chart": image,
+        "chart_title": "الطلبات المنفذة حسب التصنيف",
+    }
+
+
+def systems_report(image: ImageRef | str = "") -> Context:
+    return _period("تقرير حالة الأنظمة التربوية", image) | {
+        "by_system": [{"system": "OpenEMIS", "total": 2, "counts": [1, 1, 0]}],
+        "status_totals": [1, 1, 0],
+        "issues_total": 2,
+        "open_issues": [
+            {"date": "2/3/2026", "school": "مدرسة الأمل", "system": "OpenEMIS",
+             "problem": "تعذر الدخول", "status": "قيد المعالجة"}
+        ],
+        "updates": [
+            {"date": "5/3/2026", "system": "OpenEMIS", "change": "إضافة شاشة الحضور",
+             "source": "مركز الملكة رانيا", "notes": ""}
+        ],
+    }
+
+
+def activation_report(image: ImageRef | str = "") -> Context:
+    return _period("تقرير تفعيل وظائف الأنظمة", image) | {
+        "overall_pct": "75%",
+        "schools": [
+            {"school": "مدرسة الأمل", "visit_date": "3/3/2026", "visitor": "منى سالم",
+             "functions": 4, "activated": 3, "avg_completion": "75%"}
+        ],
+        "functions": [
+            {"function": "الحضور والغياب", "schools": 1, "activated": 1,
+             "avg_completion": "100%"}
+        ],
+        "chart": image,
+        "chart_title": "متوسط نسبة الإنجاز حسب المدرسة",
+    }
+
+
+def initiatives_report(image: ImageRef | str = "") -> Context:
+    return _period("تقرير المبادرات", image) | {
+        "active_count": 1,
+        "total_count": 2,
+        "activation_pct": "50%",
+        "by_status": [{"status": "فعالة", "count": 1}, {"status": "متوقفة", "count": 1}],
+        "active": [
+            {"initiative": "نادي البرمجة", "school": "مدرسة الأمل", "start_date": "1/2/2026",
+             "participants": 25, "notes": ""}
+        ],
+        "started": [
+            {"initiative": "نادي البرمجة", "school": "مدرسة الأمل", "start_date": "1/2/2026",
+             "status": "فعالة"}
+        ],
+    }
+
+
+def webpages_report(image: ImageRef | str = "") -> Context:
+    return _period("تقرير الصفحات الإلكترونية", image) | {
+        "average_score": "67%",
+        "pages": [
+            {"page": "مدرسة الأمل", "review_date": "4/3/2026", "last_news_date": "1/3/2026",
+             "met": 2, "total": 3, "score": "67%"}
+        ],
+        "unmet": [{"page": "مدرسة الأمل", "criterion": "تحديث الأخبار", "notes": ""}],
+        "chart": image,
+        "chart_title": "نسبة تحقق المعايير حسب الصفحة",
+    }
+
+
+def rejection_letter(image: ImageRef | str = "") -> Context:
+    return common("QP-70-2", "كتاب إعادة نموذج", image) | {
+        "number": "ت ت/2026/7",
+        "school": "مدرسة الأمل",
+        "form_code": "QF70-2-3",
+        "form_name": "نموذج التقرير الشهري للمكتبة المدرسية",
+        "file_name": "مكتبة-آذار.xlsx",
+        "received": "14/3/2026",
+        "problem_count": 1,
+        "problems": [{"n": 1, "cell": "C5", "field": "عدد الكتب الكلي", "message": "مطلوب"}],
+        "more_count": 0,
+    }
+
+
+def daily_digest(image: ImageRef | str = "") -> Context:
+    return common("QP-70-2", "الملخص اليومي", image) | {
+        "day": "15/3/2026",
+        "weekday": "الأحد",
+        "arrived_total": 2,
+        "by_outcome": [{"outcome": "مقبول", "count": 1}, {"outcome": "مرفوض", "count": 1}],
+        "accepted": [
+            {"time": "09:15", "form": "QF75-11", "school": "مدرسة الأمل", "file": "صيانة.xlsx",
+             "rows": 3}
+        ],
+        "accepted_count": 1,
+        "rejected": [
+            {"time": "10:02", "form": "QF70-2-3", "school": "مدرسة النور", "file": "مكتبة.xlsx",
+             "problem": "C5: مطلوب"}
+        ],
+        "rejected_count": 1,
+        "waiting": [{"name": "جديد.xlsx", "size": "12 ك.ب", "since": "11:40"}],
+        "waiting_count": 1,
+        "registers": [{"register": "سجل الإجراءات التصحيحية", "process": "P1",
+                       "status": "بانتظار التحديث"}],
+        "documents": [{"kind": "تقرير زيارة", "path": "outbox/visits/x.docx", "time": "09:16"}],
+        "document_count": 1,
+    }
+
+
+SAMPLES: dict[str, Callable[..., Context]] = {
+    "decision_disposal.docx": decision_disposal,
+    "visit_report.docx": visit_report,
+    "quarterly_report.docx": quarterly_report,
+    "helpdesk_report.docx": helpdesk_report,
+    "systems_report.docx": systems_report,
+    "activation_report.docx": activation_report,
+    "initiatives_report.docx": initiatives_report,
+    "webpages_report.docx": webpages_report,
+    "rejection_letter.docx": rejection_letter,
+    "daily_digest.docx": daily_digest,
+}
+"""Sample context of each template, by template file name."""
+
+
+def sample_context(name: str, image: ImageRef | str = "") -> Context:
+    return SAMPLES[name](image)

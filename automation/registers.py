@@ -1,0 +1,724 @@
+"""Master registers: one Excel workbook per process, regenerated from the ledger.
+
+Each register has a summary sheet «ملخص» first, then one sheet per form that
+feeds it (sheet name = form code): the form's header fields, then its table
+fields, by their Arabic labels, then where each row came from. Values are typed
+(real dates, numbers, نعم/لا); text is always written as text, never as a
+formula. The workbook is written to a temporary file beside the register and
+swapped in by :func:`automation.register_swap.swap_in` (Excel may hold it open).
+
+Which registers a form feeds is :func:`processes_fed_by`; the intake marks
+those dirty, and the caller clears the flags after :func:`write_registers`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import glob
+import logging
+import os
+import re
+import uuid
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import xlsxwriter
+from xlsxwriter.format import Format
+from xlsxwriter.worksheet import Worksheet
+
+from automation import indicators as ind
+from automation.catalog import Catalog, FormSpec
+from automation.clock import Clock
+from automation.department import Department
+from automation.errors import ExcelBusy
+from automation.forms import BOOKS, CATALOG, UNREPAIRABLE
+from automation.indicators import RowSource, as_date, as_decimal, subject_of
+from automation.ledger import Ledger, LedgerRow
+from automation.periods import quarter, quarter_of
+from automation.register_swap import ExcelAdapter, Replace, swap_in
+
+log = logging.getLogger(__name__)
+
+SUMMARY = "ملخص"
+PROVENANCE = ("الملف المصدر", "تاريخ الاستلام", "رقم الإرسال")
+DECISION_COLUMNS = ("رقم القرار", "تاريخ القرار")
+CITES_UNREPAIRABLE = "تقرير صيانة يثبت عدم الصلاحية"
+NO_DATE = "بدون تاريخ"
+TOTAL = "المجموع"
+MAX_TEXT = 32767
+FONT = "Arial"
+CACHE_LIMIT = 20_000
+"""Distinct values per column whose cell conversion is remembered while writing."""
+
+ROW_FILTERS: dict[tuple[str, str], Callable[[LedgerRow], bool]] = {
+    ("P3", "QF75-13"): lambda r: r.data.get("purpose") != ind.PROJECTS_PURPOSE,
+    ("P4", "QF75-13"): lambda r: r.data.get("purpose") == ind.PROJECTS_PURPOSE,
+}
+"""Forms shown in a register other than their own process's, and which rows go where."""
+INDICATOR_FORMS = frozenset(
+    {"QF75-11", "HD-EXPORT", "FO-SITES", "FO-FAULTS", "PRJ", "DISPOSAL", "EMIS-ISSUES"}
+    | {"EMIS-ACTIVATION", "INITIATIVES", "WEB-REVIEW", "QF70-2-1"}
+    | set(ind.VISIT_FORMS)
+)
+"""Forms the QF12-1 indicators read: they also change the PLAN register."""
+
+# Characters XML 1.0 cannot hold, and other control characters: removed.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+_BREAKS = re.compile("[\t\n\r]+")
+_FORMULA_START = ("=", "+", "-", "@")
+_UNSAFE_NAME = re.compile(r'\s*[<>:"/\\|?*]\s*')
+
+
+@dataclass(frozen=True)
+class RegisterOutcome:
+    """What happened to one register: ``status`` is ``written``, ``updated-in-excel``,
+    ``waiting-for-excel`` (the new version waits as ``.pending.xlsx``) or
+    ``not-written`` (the register and its pending copy are both locked: keep it dirty)."""
+
+    process: str
+    path: Path
+    status: str
+    rows: int
+
+
+def register_path(dept: Department, process: str, catalog: Catalog = CATALOG) -> Path:
+    """``workbooks/registers/P1 - سجل الإجراءات التصحيحية.xlsx`` (safe on Windows)."""
+    name = _UNSAFE_NAME.sub(" - ", catalog.process(process).register_ar).strip(" -")
+    return dept.registers / f"{process} - {name}.xlsx"
+
+
+def feeding_forms(process: str, catalog: Catalog = CATALOG) -> list[FormSpec]:
+    """The forms whose rows a register shows, one sheet each: its own forms in catalog
+    order, then forms shared with another process (QF75-13 in P4)."""
+    own = [f for f in catalog.forms if f.process == process]
+    shared = [f for (proc, code) in ROW_FILTERS if proc == process for f in catalog.forms
+              if f.code == code and f.process != process]
+    return own + shared
+
+
+def processes_fed_by(form_code: str, catalog: Catalog = CATALOG) -> tuple[str, ...]:
+    """Every register a new row of ``form_code`` changes (to mark dirty on commit)."""
+    out = [catalog.form(form_code).process]
+    out += [proc for proc, form in ROW_FILTERS if form == form_code]
+    if form_code in INDICATOR_FORMS:
+        out.append("PLAN")
+    if form_code == "QF12-1":
+        out.append("P7")  # the P7 summary shows the plan's P7 targets
+    return tuple(dict.fromkeys(out))
+
+
+def inert_text(value: object) -> str:
+    """Text safe to write: line breaks and tabs become spaces, control characters go."""
+    text = _CONTROL.sub("", _BREAKS.sub(" ", str(value))).strip()
+    return text[:MAX_TEXT]
+
+
+# -- writing cells ---------------------------------------------------------------------------
+
+
+class _Writer:
+    """Typed cell writing with the workbook's shared formats."""
+
+    def __init__(self, wb: xlsxwriter.Workbook) -> None:
+        base = {"font_name": FONT, "font_size": 11, "valign": "top"}
+        self.formats = {
+            "text": wb.add_format(base),
+            "quoted": wb.add_format({**base, "quote_prefix": True}),
+            "date": wb.add_format({**base, "num_format": "d/m/yyyy", "align": "center"}),
+            "month": wb.add_format({**base, "num_format": "m/yyyy", "align": "center"}),
+            "stamp": wb.add_format({**base, "num_format": "d/m/yyyy h:mm", "align": "center"}),
+            "int": wb.add_format({**base, "num_format": "#,##0"}),
+            "jod": wb.add_format({**base, "num_format": "#,##0.000"}),
+            "pct": wb.add_format({**base, "num_format": "0.0"}),
+            "header": wb.add_format(
+                {**base, "bold": True, "bg_color": "#D9E1F2", "border": 1, "text_wrap": True,
+                 "align": "center", "valign": "vcenter"}
+            ),
+            "title": wb.add_format({**base, "bold": True, "font_size": 14}),
+            "subtitle": wb.add_format({**base, "bold": True, "font_size": 12,
+                                       "font_color": "#1F3864"}),
+            "note": wb.add_format({**base, "italic": True, "font_color": "#595959"}),
+            "total": wb.add_format({**base, "bold": True, "top": 1}),
+        }
+
+    def convert(self, value: object, kind: str) -> tuple[str, object, Format] | None:
+        """How to write ``value`` as ``kind`` (a field type, ``stamp`` or ``text``):
+        (``"s"`` string / ``"n"`` number / ``"d"`` datetime, value, format); None when empty."""
+        if value is None or value == "":
+            return None
+        fmt = self.formats
+        if kind in ("date", "month"):
+            day = as_date(value)
+            if day is not None:
+                return "d", dt.datetime(day.year, day.month, day.day), fmt[kind]
+        elif kind == "stamp":
+            try:
+                return "d", dt.datetime.fromisoformat(str(value)).replace(tzinfo=None), fmt[kind]
+            except ValueError:
+                pass
+        elif kind in ("int", "jod", "pct") and not isinstance(value, bool):
+            number = as_decimal(value)
+            if number is not None:
+                return "n", float(number), fmt[kind]
+        elif kind == "yesno" and isinstance(value, bool):
+            return "s", "نعم" if value else "لا", fmt["text"]
+        text = inert_text(value)
+        if not text:
+            return None
+        return "s", text, fmt["quoted" if text.startswith(_FORMULA_START) else "text"]
+
+    def put(self, ws: Worksheet, row: int, col: int, value: object, kind: str = "text") -> None:
+        """Write one value as ``kind``; an empty value leaves the cell empty."""
+        self.cell_function(ws, kind, cache=False)(row, col, value)
+
+    def cell_function(
+        self, ws: Worksheet, kind: str, *, cache: bool = True
+    ) -> Callable[[int, int, object], None]:
+        """A writer of one column's cells; repeated values are converted once."""
+        methods = {"s": ws.write_string, "n": ws.write_number, "d": ws.write_datetime}
+        seen: dict[object, tuple[str, object, Format] | None] = {}
+        convert = self.convert
+
+        def cell(row: int, col: int, value: object) -> None:
+            if value is None:
+                return
+            key = value if type(value) is str else (type(value), value)
+            try:
+                how = seen[key]
+            except KeyError:
+                how = convert(value, kind)
+                if cache and len(seen) < CACHE_LIMIT:
+                    seen[key] = how
+            except TypeError:  # an unhashable value (never from the catalog's types)
+                how = convert(value, kind)
+            if how is not None:
+                methods[how[0]](row, col, how[1], how[2])
+
+        return cell
+
+
+def _sheet(wb: xlsxwriter.Workbook, name: str, *, landscape: bool = True) -> Worksheet:
+    ws = wb.add_worksheet(name)
+    ws.right_to_left()
+    ws.set_paper(9)
+    if landscape:
+        ws.set_landscape()
+    ws.fit_to_pages(1, 0)
+    ws.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.5)
+    return ws
+
+
+# -- one sheet per feeding form ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Column:
+    label: str
+    kind: str
+    get: Callable[[Any], object]
+
+
+def _columns(form: FormSpec, src: RowSource) -> list[Column]:
+    columns = [
+        Column(spec.label, spec.type, lambda r, k=spec.key: r.data.get(k)) for spec in form.fields
+    ]
+    if form.code == "DISPOSAL":
+        decisions = src.decisions()
+        cited = _unrepairable_refs(src)
+        columns += [
+            Column(CITES_UNREPAIRABLE, "yesno",
+                   lambda r: None if r.data.get("category") == BOOKS
+                   else str(r.data.get("maintenance_ref") or "") in cited),
+            Column(DECISION_COLUMNS[0], "text",
+                   lambda r: decisions[r.decision_id].number
+                   if r.decision_id in decisions else None),
+            Column(DECISION_COLUMNS[1], "date",
+                   lambda r: decisions[r.decision_id].decided_on
+                   if r.decision_id in decisions else None),
+        ]
+    return columns + [
+        Column(PROVENANCE[0], "text", lambda r: r.original_name),
+        Column(PROVENANCE[1], "stamp", lambda r: r.received_at),
+        Column(PROVENANCE[2], "int", lambda r: r.submission_id),
+    ]
+
+
+def _unrepairable_refs(src: RowSource) -> set[str]:
+    """References of QF75-11 reports with a device found unrepairable."""
+    return {
+        str(r.data.get("reference"))
+        for r in src.rows("QF75-11")
+        if r.data.get("status") == UNREPAIRABLE and r.data.get("reference")
+    }
+
+
+def _width(column: Column, rows: Sequence[LedgerRow]) -> float:
+    fixed = {"date": 12.0, "month": 10.0, "stamp": 16.0, "int": 10.0, "jod": 13.0, "pct": 10.0,
+             "yesno": 9.0}
+    longest = max((len(str(column.get(r) or "")) for r in rows[:300]), default=0)
+    guess = fixed.get(column.kind) or min(50.0, max(12.0, longest * 1.1 + 2))
+    return max(guess, min(30.0, len(column.label) * 0.9 + 4))
+
+
+def _write_table(
+    wb: xlsxwriter.Workbook, writer: _Writer, name: str, columns: list[Column],
+    rows: Sequence[LedgerRow],
+) -> None:
+    ws = _sheet(wb, name)
+    for col, column in enumerate(columns):
+        ws.set_column(col, col, _width(column, rows))
+    ws.set_row(0, 32)
+    for col, column in enumerate(columns):
+        ws.write_string(0, col, column.label, writer.formats["header"])
+    cells = [(col, c.get, writer.cell_function(ws, c.kind)) for col, c in enumerate(columns)]
+    for r, row in enumerate(rows, start=1):
+        for col, get, cell in cells:
+            cell(r, col, get(row))
+    ws.freeze_panes(1, 0)
+    ws.autofilter(0, 0, max(len(rows), 1), len(columns) - 1)
+    ws.repeat_rows(0)
+
+
+# -- the summary sheet -------------------------------------------------------------------------
+
+
+@dataclass
+class Block:
+    """A small table of the summary sheet. ``kinds`` per column (default: text then int);
+    a cell may be ``(value, kind)`` to override; ``total`` marks the last row as a total;
+    ``note`` lines are written under the title."""
+
+    title: str
+    headers: list[str]
+    rows: list[list[object]] = field(default_factory=list)
+    kinds: list[str] = field(default_factory=list)
+    total: bool = False
+    note: str = ""
+
+
+def _write_summary(
+    wb: xlsxwriter.Workbook, writer: _Writer, heading: list[str], blocks: list[Block]
+) -> None:
+    ws = _sheet(wb, SUMMARY, landscape=False)
+    widest = max((len(b.headers) for b in blocks), default=2)
+    ws.set_column(0, 0, 48)
+    ws.set_column(1, max(widest, 2), 15)
+    ws.write_string(0, 0, heading[0], writer.formats["title"])
+    r = 1
+    for line in heading[1:]:
+        ws.write_string(r, 0, line, writer.formats["note"])
+        r += 1
+    for block in blocks:
+        r += 1
+        ws.write_string(r, 0, block.title, writer.formats["subtitle"])
+        r += 1
+        for line in block.note.splitlines():
+            ws.write_string(r, 0, line, writer.formats["note"])
+            r += 1
+        if any(len(label) > 14 for label in block.headers[1:]):
+            ws.set_row(r, 32)
+        for col, label in enumerate(block.headers):
+            ws.write_string(r, col, label, writer.formats["header"])
+        kinds = block.kinds or ["text"] + ["int"] * (len(block.headers) - 1)
+        for index, values in enumerate(block.rows):
+            r += 1
+            last = block.total and index == len(block.rows) - 1
+            for col, value in enumerate(values):
+                kind = kinds[col] if col < len(kinds) else "text"
+                if isinstance(value, tuple):
+                    value, kind = value
+                if last and col == 0:
+                    ws.write_string(r, col, str(value), writer.formats["total"])
+                else:
+                    writer.put(ws, r, col, value, kind)
+        r += 1
+    ws.freeze_panes(0, 0)
+
+
+def _with_total(rows: list[list[object]], label: str = TOTAL) -> list[list[object]]:
+    if not rows:
+        return rows
+    sums = [label] + [
+        sum((as_decimal(v[0] if isinstance(v, tuple) else v) or Decimal(0)) for v in col)
+        for col in list(zip(*rows, strict=True))[1:]
+    ]
+    return rows + [sums]
+
+
+def _cross(
+    fed: dict[str, list[LedgerRow]], key: Callable[[LedgerRow], str], *, sort_by_key: bool = False
+) -> list[list[object]]:
+    """Rows counted by ``key`` and by form (one column per form), with a total."""
+    counts: dict[str, list[int]] = defaultdict(lambda: [0] * len(fed))
+    for index, rows in enumerate(fed.values()):
+        for row in rows:
+            counts[key(row)][index] += 1
+    items = sorted(counts.items(), key=(lambda kv: kv[0]) if sort_by_key else
+                   (lambda kv: (-sum(kv[1]), kv[0])))
+    return _with_total([[k, *v, sum(v)] for k, v in items])
+
+
+def _month_of(row: LedgerRow) -> str:
+    return row.record_date[:7].replace("-", "/") if row.record_date else NO_DATE
+
+
+def _generic_blocks(fed: dict[str, list[LedgerRow]], catalog: Catalog) -> list[Block]:
+    codes = list(fed)
+    return [
+        Block("عدد السجلات حسب النموذج", ["النموذج", "عدد السجلات"],
+              [[f"{c} {catalog.form(c).name_ar}", len(rows)] for c, rows in fed.items()]),
+        Block("حسب المدرسة أو الموقع", ["المدرسة / الموقع", *codes, TOTAL],
+              _cross(fed, subject_of), total=True),
+        Block("حسب الشهر", ["الشهر (سنة/شهر)", *codes, TOTAL],
+              _cross(fed, _month_of, sort_by_key=True), total=True),
+    ]
+
+
+@dataclass
+class _Context:
+    src: RowSource
+    fed: dict[str, list[LedgerRow]]
+    today: dt.date
+    references: object
+    catalog: Catalog
+    start_month: int = 1
+
+
+def _blocks_p1(ctx: _Context) -> list[Block]:
+    spend: dict[str, Decimal] = defaultdict(Decimal)
+    for r in ctx.src.rows("QF75-11"):
+        cost = as_decimal(r.data.get("cost_jod"))
+        if cost:
+            day = ind.field_date(r, "done_date", "request_date")
+            spend[f"{day:%Y/%m}" if day else NO_DATE] += cost
+    blocks = [Block("كلفة قطع الغيار حسب الشهر", ["الشهر (سنة/شهر)", "الكلفة (دينار)"],
+                    _with_total([[k, v] for k, v in sorted(spend.items())]),
+                    ["text", "jod"], total=True)]
+    budget = ind.maintenance_budget(ctx.references, ctx.today)
+    if budget is None:
+        blocks.append(Block("الموازنة السنوية للصيانة وقطع الغيار", ["البند", "القيمة"],
+                            [[ind.NO_BUDGET, ""]], note="أضف بند الموازنة في ملف budget.xlsx"))
+        return blocks
+    total, span = budget
+    spent = ind.spare_parts_spend(ctx.src, span)
+    blocks.append(Block(
+        f"الموازنة السنوية للصيانة وقطع الغيار ({span.label_ar})", ["البند", "القيمة"],
+        [["موازنة الصيانة وقطع الغيار (دينار)", total], ["المصروف (دينار)", spent],
+         ["المتبقي (دينار)", total - spent],
+         ["نسبة الصرف (%)", (ind.ratio_pct(spent, total), "pct")]],
+        ["text", "jod"]))
+    return blocks
+
+
+def _blocks_p2(ctx: _Context) -> list[Block]:
+    statuses = ["مفتوح", ind.HD_DONE, ind.HD_CANCELLED]
+    rows = ctx.fed["HD-EXPORT"]
+
+    def by(key: Callable[[LedgerRow], str], sort_key: bool) -> list[list[object]]:
+        table: dict[str, list[int]] = defaultdict(lambda: [0] * len(statuses))
+        for r in rows:
+            status = r.data.get("status")
+            if status in statuses:
+                table[key(r)][statuses.index(str(status))] += 1
+        items = sorted(table.items(), key=(lambda kv: kv[0]) if sort_key else
+                       (lambda kv: (-sum(kv[1]), kv[0])))
+        return _with_total([[k, *v, sum(v)] for k, v in items])
+
+    def quarter_label(r: LedgerRow) -> str:
+        day = ind.field_date(r, "opened")
+        if day is None:
+            return NO_DATE
+        year, number = quarter_of(day, ctx.start_month)
+        return f"{year} - الربع {ind.QUARTERS_AR[number - 1]}"
+
+    headers = [*statuses, TOTAL]
+    return [
+        Block("الطلبات حسب الربع (تاريخ الفتح)", ["الربع", *headers], by(quarter_label, True),
+              total=True),
+        Block("الطلبات حسب التصنيف", ["التصنيف", *headers],
+              by(lambda r: str(r.data.get("category") or ""), False), total=True),
+        Block("الطلبات حسب المدرسة", ["المدرسة", *headers], by(subject_of, False), total=True),
+    ]
+
+
+def _blocks_p4(ctx: _Context) -> list[Block]:
+    needs = ind.shortages(ctx.src, None)
+    provided = ind.needs_provided(ctx.src, None, needs)
+    table: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
+    for n in needs:
+        table[str(n["school"])][0] += int(n["shortage"])  # type: ignore[call-overload]
+    for p in provided:
+        table[str(p["school"])][1] += int(p["matched"])  # type: ignore[call-overload]
+        table[str(p["school"])][2] += int(p["quantity"])  # type: ignore[call-overload]
+    rows: list[list[object]] = [
+        [k, *v, (ind.ratio_pct(v[1], v[0]), "pct")] for k, v in sorted(table.items())
+    ]
+    identified, matched, total = (sum(v[i] for v in table.values()) for i in range(3))
+    rows.append([TOTAL, identified, matched, total, (ind.ratio_pct(matched, identified), "pct")])
+    return [Block(
+        "الاحتياجات المحددة والموفرة ونسبة التلبية",
+        ["المدرسة", "الاحتياجات المحددة", "الموفرة مطابقة للاحتياج", "الموفرة كلها",
+         "نسبة التلبية (%)"],
+        rows, total=True,
+        note="الاحتياج = العدد المطلوب − العدد الصالح في آخر قائمة (QF70-2-12) لكل مدرسة\n"
+             "الموفر = بنود المشاريع بحالة «تم الاستلام» لنفس المدرسة ونوع الجهاز")]
+
+
+def _blocks_p5(ctx: _Context) -> list[Block]:
+    rows = ctx.fed["DISPOSAL"]
+    pending: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    decided: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+    decisions = ctx.src.decisions()
+    for r in rows:
+        quantity = ind.as_int(r.data.get("quantity"))
+        if r.decision_id in decisions:
+            decided[r.decision_id][0] += 1  # type: ignore[index]
+            decided[r.decision_id][1] += quantity  # type: ignore[index]
+        else:
+            pending[str(r.data.get("category") or "")][0] += 1
+            pending[str(r.data.get("category") or "")][1] += quantity
+    return [
+        Block("مواد بانتظار قرار اللجنة", ["الفئة", "عدد البنود", "الكمية"],
+              _with_total([[k, *v] for k, v in sorted(pending.items())]), total=True),
+        Block("المواد حسب القرار", ["رقم القرار", "تاريخ القرار", "عدد البنود", "الكمية"],
+              [[decisions[d].number, decisions[d].decided_on, *v]
+               for d, v in sorted(decided.items(), key=lambda kv: str(decisions[kv[0]].number))],
+              ["text", "date", "int", "int"]),
+    ]
+
+
+def _blocks_status(form: str, by: str, title: str) -> Callable[[_Context], list[Block]]:
+    def build(ctx: _Context) -> list[Block]:
+        rows = ctx.fed[form]
+        statuses = list(dict.fromkeys(str(r.data.get("status") or "") for r in rows))
+        table: dict[str, list[int]] = defaultdict(lambda: [0] * len(statuses))
+        for r in rows:
+            table[str(r.data.get(by) or "")][statuses.index(str(r.data.get("status") or ""))] += 1
+        return [Block(title, ["", *statuses, TOTAL],
+                      _with_total([[k, *v, sum(v)] for k, v in sorted(table.items())]),
+                      total=True)]
+    return build
+
+
+def _plan_block(ctx: _Context, process: str | None) -> Block:
+    lines = ind.plan_lines(ctx.src, ctx.today.year, None, ctx.start_month)
+    rows: list[list[object]] = [
+        [ln.process_ar or ln.process, ln.goal, ln.activity, ln.indicator, ln.quarter, ln.target,
+         (ln.achieved, "pct" if ln.indicator in ind.MEAN_INDICATORS else "int"), ln.pct,
+         ln.responsible]
+        for ln in lines if process is None or ln.process == process
+    ]
+    return Block(f"الخطة السنوية {ctx.today.year}: المستهدف والمنجز",
+                 ["العملية", "الهدف", "النشاط", "مؤشر الأداء", "الربع", "المستهدف", "المنجز",
+                  "نسبة الإنجاز (%)", "المسؤول"], rows,
+                 ["text", "text", "text", "text", "text", "int", "int", "pct", "text"])
+
+
+def _blocks_p7(ctx: _Context) -> list[Block]:
+    table: dict[str, list[object]] = {}
+    for r in ctx.fed["EMIS-ACTIVATION"]:
+        entry = table.setdefault(subject_of(r), [set(), 0, 0, []])
+        entry[0].add(r.submission_id)  # type: ignore[attr-defined]
+        entry[1] += 1  # type: ignore[operator]
+        entry[2] += 1 if r.data.get("activated") is True else 0  # type: ignore[operator]
+        entry[3].append(as_decimal(r.data.get("completion")) or Decimal(0))  # type: ignore[attr-defined]
+    rows = [[k, len(v[0]), v[1], v[2], (ind.mean(v[3]), "pct")]  # type: ignore[arg-type]
+            for k, v in sorted(table.items())]
+    return [Block("التفعيل ونسب الإنجاز حسب المدرسة",
+                  ["المدرسة", "الزيارات", "الوظائف", "المفعلة", "متوسط نسبة الإنجاز (%)"], rows),
+            _plan_block(ctx, "P7")]
+
+
+def _blocks_p9(ctx: _Context) -> list[Block]:
+    latest = {review.page: review for review in ind.page_reviews(ctx.src, None)}
+    rows = [[r.page, r.review_date, r.criteria, r.met, (r.score, "pct"), r.last_news_date]
+            for r in latest.values()]
+    return [Block("نتيجة كل صفحة (آخر مراجعة)",
+                  ["الصفحة", "تاريخ المراجعة", "المعايير", "المتحققة", "النسبة (%)",
+                   "تاريخ آخر خبر"], rows, ["text", "date", "int", "int", "pct", "date"])]
+
+
+def _blocks_p10(ctx: _Context) -> list[Block]:
+    def per_school(form: str, value: Callable[[LedgerRow], int] | None = None,
+                   distinct: bool = False) -> dict[str, int]:
+        out: dict[str, int] = defaultdict(int)
+        seen: set[int] = set()
+        for r in ctx.fed.get(form, []):
+            if distinct and r.submission_id in seen:
+                continue
+            seen.add(r.submission_id)
+            out[subject_of(r)] += value(r) if value else 1
+        return out
+
+    columns = {
+        "تقارير المكتبة الشهرية": per_school("QF70-2-3"),
+        "إعارات المكتبة": per_school(
+            "QF70-2-3", lambda r: ind.as_int(r.data.get("loans_students"))
+            + ind.as_int(r.data.get("loans_teachers"))),
+        "زيارات مسؤول المكتبات": per_school("QF70-2-9", distinct=True),
+        "زيارات المختبرات": per_school("QF70-2-17", distinct=True),
+        "زيارات الوسائل": per_school("QF70-2-40", distinct=True),
+        "زيارات منفذة (البرنامج)": per_school(
+            "QF70-2-1", lambda r: 1 if r.data.get("status") == ind.VISIT_DONE else 0),
+        "عدد المختبرات": per_school("QF70-2-19", lambda r: ind.as_int(r.data.get("count"))),
+        "الوسائل المنتجة": per_school("QF70-2-43"),
+    }
+    schools = sorted({s for counts in columns.values() for s in counts})
+    rows = _with_total([[s, *(c.get(s, 0) for c in columns.values())] for s in schools])
+    return [Block("أرقام المدارس", ["المدرسة", *columns], rows, total=True)]
+
+
+def _blocks_plan(ctx: _Context) -> list[Block]:
+    year = ctx.today.year
+    periods = [quarter(year, q, ctx.start_month) for q in (1, 2, 3, 4)]
+    periods.append(ind.year_period(year, ctx.start_month))
+    rows = []
+    for name, _ in ctx.catalog.indicators:
+        kind = "pct" if name in ind.MEAN_INDICATORS else "int"
+        rows.append([name, *((ind.indicator_value(ctx.src, name, p), kind) for p in periods)])
+    return [Block(f"المؤشرات لعام {year}",
+                  ["مؤشر الأداء", "الربع الأول", "الربع الثاني", "الربع الثالث", "الربع الرابع",
+                   "السنة"], rows), _plan_block(ctx, None)]
+
+
+_SPECIFIC: dict[str, Callable[[_Context], list[Block]]] = {
+    "P1": _blocks_p1,
+    "P2": _blocks_p2,
+    "P3": _blocks_status("FO-FAULTS", "site_code", "أعطال الألياف حسب الموقع والحالة"),
+    "P4": _blocks_p4,
+    "P5": _blocks_p5,
+    "P6": _blocks_status("EMIS-ISSUES", "system", "المشكلات حسب النظام والحالة"),
+    "P7": _blocks_p7,
+    "P8": _blocks_status("INITIATIVES", "school", "المبادرات حسب المدرسة والحالة"),
+    "P9": _blocks_p9,
+    "P10": _blocks_p10,
+    "PLAN": _blocks_plan,
+}
+
+_DERIVED: dict[str, list[tuple[str, Callable[[RowSource], list[dict[str, object]]],
+                                list[tuple[str, str, str]]]]] = {
+    "P4": [
+        ("الاحتياجات المحددة", lambda src: ind.shortages(src, None),
+         [("المدرسة", "school", "text"), ("نوع الجهاز", "device_type", "text"),
+          ("العدد المطلوب", "required", "int"), ("العدد الصالح", "working", "int"),
+          ("النقص", "shortage", "int"), ("تاريخ القائمة", "date", "date")]),
+        ("الاحتياجات الموفرة", lambda src: ind.needs_provided(src, None),
+         [("المدرسة", "school", "text"), ("نوع الجهاز", "device_type", "text"),
+          ("الكمية", "quantity", "int"), ("المطابقة للاحتياج", "matched", "int"),
+          ("رقم العطاء", "tender_no", "text"), ("اسم المشروع", "title", "text"),
+          ("تاريخ الاستلام", "received_on", "date")]),
+    ],
+}
+"""Lists QP-70-2 names as outputs, derived from the rows, written after the form sheets."""
+
+
+def _derived_columns(spec: list[tuple[str, str, str]]) -> list[Column]:
+    return [Column(label, kind, lambda d, k=key: d.get(k)) for label, key, kind in spec]
+
+
+def _build(
+    path: Path, process: str, ctx: _Context, clock: Clock
+) -> int:
+    """Write the register of ``process`` to ``path``; returns the number of form rows."""
+    catalog = ctx.catalog
+    proc = catalog.process(process)
+    blocks: list[Block] = []
+    if process != "PLAN":
+        year = ind.year_period(ctx.today.year, ctx.start_month)
+        figures = ind.process_figures(ctx.src, process, year, ctx.references)
+        blocks.append(Block(f"أرقام رئيسية ({year.label_ar})", ["البند", "القيمة"],
+                            [[label, value] for label, value in figures], ["text", "text"]))
+        blocks += _generic_blocks(ctx.fed, catalog)
+    blocks += _SPECIFIC[process](ctx)
+    heading = [
+        f"{process} — {proc.register_ar}",
+        proc.title_ar,
+        f"أُنشئ في {clock.now():%d/%m/%Y %H:%M} من قاعدة بيانات القسم؛ "
+        "يُعاد إنشاؤه تلقائياً، فلا تُدخل بيانات في هذا الملف",
+    ]
+    wb = xlsxwriter.Workbook(str(path), {
+        "constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
+        "strings_to_numbers": False, "default_date_format": "d/m/yyyy",
+        "default_format_properties": {"font_name": FONT, "font_size": 11},
+    })
+    try:
+        wb.set_properties({"title": proc.register_ar, "subject": proc.title_ar,
+                           "author": "ETI automation"})
+        writer = _Writer(wb)
+        _write_summary(wb, writer, heading, blocks)
+        for code, rows in ctx.fed.items():
+            _write_table(wb, writer, code, _columns(catalog.form(code), ctx.src), rows)
+        for name, derive, spec in _DERIVED.get(process, []):
+            _write_table(wb, writer, name, _derived_columns(spec), derive(ctx.src))
+    finally:
+        wb.close()
+    return sum(len(rows) for rows in ctx.fed.values())
+
+
+def write_registers(
+    dept: Department,
+    ledger: Ledger,
+    processes: Iterable[str],
+    *,
+    catalog: Catalog = CATALOG,
+    references: object = None,
+    clock: Clock,
+    excel: ExcelAdapter | None = None,
+    start_month: int = 1,
+    replace: Replace = os.replace,
+) -> list[RegisterOutcome]:
+    """Regenerate the registers of ``processes`` (P1–P10, PLAN) from the ledger.
+
+    Each is written to a temporary file in the registers folder and swapped in
+    (see :mod:`automation.register_swap`). ``references`` (a
+    :class:`~automation.reference.References`) gives P1's budget; None reads
+    them from the department. ``start_month`` moves the quarters (settings);
+    ``replace`` is the rename seam tests use to fake Excel's lock. The caller
+    clears the dirty flags afterwards (of all but ``not-written`` outcomes).
+    """
+    wanted = list(dict.fromkeys(processes))
+    for process in wanted:
+        catalog.process(process)  # unknown codes fail before anything is written
+    if references is None and "P1" in wanted:  # only P1 reads a reference list (the budget)
+        from automation.reference import load_references
+
+        references = load_references(dept, catalog)
+    dept.registers.mkdir(parents=True, exist_ok=True)
+    src = RowSource(ledger)
+    today = clock.now().date()
+    outcomes = []
+    for process in wanted:
+        fed = {
+            form.code: [r for r in src.rows(form.code)
+                        if ROW_FILTERS.get((process, form.code), _keep)(r)]
+            for form in feeding_forms(process, catalog)
+        }
+        ctx = _Context(src, fed, today, references, catalog, start_month)
+        target = register_path(dept, process, catalog)
+        _remove_leftovers(target)
+        tmp = target.with_name(f".{target.stem}.{uuid.uuid4().hex[:8]}.tmp.xlsx")
+        try:
+            count = _build(tmp, process, ctx, clock)
+            status = swap_in(tmp, target, excel=excel, replace=replace)
+        except ExcelBusy as exc:
+            log.warning("%s", exc.message_en)
+            status, count = "not-written", 0
+        finally:
+            tmp.unlink(missing_ok=True)
+        log.info("register %s: %s (%d rows)", target.name, status, count)
+        outcomes.append(RegisterOutcome(process, target, status, count))
+    return outcomes
+
+
+def _keep(row: LedgerRow) -> bool:
+    return True
+
+
+def _remove_leftovers(target: Path) -> None:
+    """Temporary files an interrupted run left beside the register."""
+    for leftover in target.parent.glob(f".{glob.escape(target.stem)}.*.tmp.xlsx"):
+        leftover.unlink(missing_ok=True)

@@ -1,0 +1,12 @@
+"""The background service on the department PC.
+
+    watch.py      the watcher: inbox/ events and rescans → ready files → run_batch
+    jobs.py       scheduled jobs (reports, digest, backup, register refresh, retention)
+    retention.py  QP-70-2 retention periods: records move to the archive, never deleted
+    status.py     ``eti status`` and the watcher's heartbeat (data/watch.json)
+    install.py    start the watcher at logon (Task Scheduler / systemd user unit)
+    logs.py       data/logs/eti.log
+
+Settings are :mod:`automation.settings`; the commands are
+:mod:`automation.commands.service`.
+"""

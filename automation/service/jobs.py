@@ -1,0 +1,472 @@
+"""Scheduled jobs, run inside the watch service.
+
+``schedule`` only provides the tick (a private ``schedule.Scheduler``); it has no
+month or quarter unit and no memory. So when a job is due is computed here by
+pure functions of (now, settings), and the last successful run of every job is
+kept in the ledger's ``job_runs`` table. A job is due when its latest scheduled
+moment is later than its last successful run; that one rule also covers runs
+missed while the PC was off (run once at start) and failed runs (retried on
+the next tick).
+
+    job                 when
+    backup              every day at schedule.backup_time
+    retention           on schedule.retention_day of every month at 03:00
+    registers           every day at schedule.register_refresh_time
+    quarterly-report    the first working day after a quarter ends, quarterly_report_time
+    helpdesk-report     same moment as quarterly-report
+    digest              every working day at schedule.digest_time
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+import re
+import sqlite3
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import schedule
+
+from automation.clock import Clock
+from automation.department import Department
+from automation.errors import EtiError, LedgerError
+from automation.ledger import Ledger
+from automation.periods import previous_quarter, quarter, quarter_of
+from automation.settings import Settings
+
+log = logging.getLogger(__name__)
+
+RETENTION_TIME = dt.time(3, 0)
+TICK_SECONDS = 60
+"""How often the service asks which jobs are due."""
+
+BACKUP_NAME = re.compile(r"^ledger-\d{8}-\d{4}\.sqlite$")
+
+
+# -- when: pure functions of (now, settings) ----------------------------------------
+
+
+def is_working_day(day: dt.date, settings: Settings) -> bool:
+    return day.weekday() in settings.schedule.weekday_numbers
+
+
+def first_working_day(day: dt.date, settings: Settings) -> dt.date:
+    """``day`` itself when it is a working day, else the next working day."""
+    for offset in range(7):
+        candidate = day + dt.timedelta(days=offset)
+        if is_working_day(candidate, settings):
+            return candidate
+    raise ValueError("no working day in the week")  # the settings require one
+
+
+def _daily_last(
+    now: dt.datetime, at: dt.time, keep: Callable[[dt.date], bool]
+) -> dt.datetime | None:
+    for offset in range(8):
+        day = now.date() - dt.timedelta(days=offset)
+        moment = dt.datetime.combine(day, at)
+        if moment <= now and keep(day):
+            return moment
+    return None
+
+
+def _daily_next(now: dt.datetime, at: dt.time, keep: Callable[[dt.date], bool]) -> dt.datetime:
+    for offset in range(9):
+        day = now.date() + dt.timedelta(days=offset)
+        moment = dt.datetime.combine(day, at)
+        if moment > now and keep(day):
+            return moment
+    raise ValueError("no day to run on")
+
+
+def _every_day(day: dt.date) -> bool:
+    return True
+
+
+def _quarter_due(start: dt.date, settings: Settings) -> dt.datetime:
+    """When the report of the quarter that ended the day before ``start`` is due."""
+    return dt.datetime.combine(
+        first_working_day(start, settings), settings.schedule.quarterly_report_time
+    )
+
+
+def quarterly_last(now: dt.datetime, settings: Settings) -> dt.datetime | None:
+    """The latest moment a quarterly report was due, at or before ``now``."""
+    start_month = settings.department.quarter_start_month
+    this = quarter(*quarter_of(now.date(), start_month), start_month)
+    due = _quarter_due(this.start, settings)
+    if due <= now:
+        return due
+    prev = quarter(*previous_quarter(now.date(), start_month), start_month)
+    return _quarter_due(prev.start, settings)
+
+
+def quarterly_next(now: dt.datetime, settings: Settings) -> dt.datetime:
+    start_month = settings.department.quarter_start_month
+    this = quarter(*quarter_of(now.date(), start_month), start_month)
+    due = _quarter_due(this.start, settings)
+    if due > now:
+        return due
+    return _quarter_due(this.end + dt.timedelta(days=1), settings)
+
+
+def reported_quarter(due: dt.datetime, settings: Settings) -> tuple[int, int]:
+    """(year, quarter) a quarterly run due at ``due`` reports on."""
+    return previous_quarter(due.date(), settings.department.quarter_start_month)
+
+
+def digest_last(now: dt.datetime, settings: Settings) -> dt.datetime | None:
+    return _daily_last(
+        now, settings.schedule.digest_time, lambda d: is_working_day(d, settings)
+    )
+
+
+def digest_next(now: dt.datetime, settings: Settings) -> dt.datetime:
+    return _daily_next(
+        now, settings.schedule.digest_time, lambda d: is_working_day(d, settings)
+    )
+
+
+def backup_last(now: dt.datetime, settings: Settings) -> dt.datetime | None:
+    return _daily_last(now, settings.schedule.backup_time, _every_day)
+
+
+def backup_next(now: dt.datetime, settings: Settings) -> dt.datetime:
+    return _daily_next(now, settings.schedule.backup_time, _every_day)
+
+
+def registers_last(now: dt.datetime, settings: Settings) -> dt.datetime | None:
+    return _daily_last(now, settings.schedule.register_refresh_time, _every_day)
+
+
+def registers_next(now: dt.datetime, settings: Settings) -> dt.datetime:
+    return _daily_next(now, settings.schedule.register_refresh_time, _every_day)
+
+
+def _month_moment(year: int, month: int, settings: Settings) -> dt.datetime:
+    return dt.datetime(year, month, settings.schedule.retention_day,
+                       RETENTION_TIME.hour, RETENTION_TIME.minute)
+
+
+def _shift_month(year: int, month: int, by: int) -> tuple[int, int]:
+    index = year * 12 + month - 1 + by
+    return index // 12, index % 12 + 1
+
+
+def retention_last(now: dt.datetime, settings: Settings) -> dt.datetime | None:
+    moment = _month_moment(now.year, now.month, settings)
+    if moment <= now:
+        return moment
+    return _month_moment(*_shift_month(now.year, now.month, -1), settings)
+
+
+def retention_next(now: dt.datetime, settings: Settings) -> dt.datetime:
+    moment = _month_moment(now.year, now.month, settings)
+    if moment > now:
+        return moment
+    return _month_moment(*_shift_month(now.year, now.month, 1), settings)
+
+
+# -- what: the jobs themselves ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class JobRun:
+    """What a job is given: the department, its ledger, and the moment it is run for."""
+
+    name: str
+    dept: Department
+    settings: Settings
+    clock: Clock
+    ledger: Ledger
+    due: dt.datetime
+
+
+JobFunc = Callable[[JobRun], object]
+
+
+@dataclass(frozen=True)
+class JobSchedule:
+    """When one job is due."""
+
+    name: str
+    title_ar: str
+    title_en: str
+    last_due: Callable[[dt.datetime, Settings], dt.datetime | None]
+    next_due: Callable[[dt.datetime, Settings], dt.datetime]
+
+
+SCHEDULES: tuple[JobSchedule, ...] = (
+    JobSchedule("backup", "النسخ الاحتياطي لقاعدة البيانات", "ledger backup",
+                backup_last, backup_next),
+    JobSchedule("retention", "تطبيق مدد الحفظ (الأرشفة)", "retention sweep",
+                retention_last, retention_next),
+    JobSchedule("registers", "تحديث السجلات الرئيسية", "register refresh",
+                registers_last, registers_next),
+    JobSchedule("quarterly-report", "التقرير الربعي لإنجازات القسم",
+                "quarterly achievements report", quarterly_last, quarterly_next),
+    JobSchedule("helpdesk-report", "التقرير الربعي لطلبات الدعم الفني",
+                "quarterly Help Desk report", quarterly_last, quarterly_next),
+    JobSchedule("digest", "الملخص اليومي لرئيس القسم", "daily digest",
+                digest_last, digest_next),
+)
+"""Every job, in the order a tick runs them (backup first, digest last)."""
+
+SCHEDULE_BY_NAME: dict[str, JobSchedule] = {s.name: s for s in SCHEDULES}
+
+
+def backup_ledger(ledger: Ledger, folder: Path, *, when: dt.datetime, keep: int) -> Path:
+    """Copy the live ledger with SQLite's online backup API, keep the newest ``keep``."""
+    folder.mkdir(parents=True, exist_ok=True)
+    final = folder / f"ledger-{when:%Y%m%d-%H%M}.sqlite"
+    tmp = final.with_name(final.name + ".tmp")
+    tmp.unlink(missing_ok=True)
+    target = sqlite3.connect(str(tmp))
+    try:
+        ledger.conn.backup(target)
+        target.execute("PRAGMA journal_mode=DELETE")  # one self-contained file
+        check = target.execute("PRAGMA quick_check").fetchone()[0]
+    finally:
+        target.close()
+    if check != "ok":
+        tmp.unlink(missing_ok=True)
+        raise LedgerError(f"ledger backup failed its check: {check}",
+                          f"فشل التحقق من النسخة الاحتياطية لقاعدة البيانات: {check}")
+    os.replace(tmp, final)
+    for old in backups(folder)[:-keep]:
+        old.unlink(missing_ok=True)
+    return final
+
+
+def backups(folder: Path) -> list[Path]:
+    """The ledger backups in a folder, oldest first."""
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.iterdir() if BACKUP_NAME.match(p.name))
+
+
+def _documents() -> object:
+    import automation.documents as documents
+
+    return documents
+
+
+def run_backup(run: JobRun) -> object:
+    return backup_ledger(run.ledger, run.dept.backups, when=run.clock.now(),
+                         keep=run.settings.schedule.backups_kept)
+
+
+def run_retention(run: JobRun) -> object:
+    from automation.service.retention import sweep
+
+    result = sweep(run.dept, run.ledger, clock=run.clock)
+    if result.waiting:
+        # Raising keeps the job due: it is retried on the next tick.
+        raise EtiError(
+            "archive workbooks open in Excel: " + ", ".join(p.name for p in result.waiting),
+            "ملفات الأرشيف مفتوحة في Excel: " + "، ".join(p.name for p in result.waiting),
+        )
+    return result.summary()
+
+
+def run_registers(run: JobRun) -> object:
+    """Mark every register for regeneration and let the pipeline write them."""
+    from automation.forms import CATALOG
+    from automation.pipeline import run_batch
+
+    with run.ledger.transaction() as conn:
+        run.ledger.mark_dirty(conn, tuple(p.code for p in CATALOG.processes))
+    batch = run_batch(run.dept, clock=run.clock, settings=run.settings, paths=[],
+                      documents=False)
+    return [f"{o.process}: {o.status}" for o in batch.registers]
+
+
+def run_quarterly_report(run: JobRun) -> object:
+    year, number = reported_quarter(run.due, run.settings)
+    make = _documents().make_quarterly_report  # type: ignore[attr-defined]
+    return make(run.dept, run.ledger, year, number, clock=run.clock,
+                start_month=run.settings.department.quarter_start_month)
+
+
+def run_helpdesk_report(run: JobRun) -> object:
+    year, number = reported_quarter(run.due, run.settings)
+    period = quarter(year, number, run.settings.department.quarter_start_month)
+    make = _documents().make_helpdesk_report  # type: ignore[attr-defined]
+    return make(run.dept, run.ledger, period, clock=run.clock)
+
+
+def run_digest(run: JobRun) -> object:
+    make = _documents().make_digest  # type: ignore[attr-defined]
+    return make(run.dept, run.ledger, run.due.date(), clock=run.clock)
+
+
+def default_jobs() -> dict[str, JobFunc]:
+    """The product's jobs by name."""
+    return {
+        "backup": run_backup,
+        "retention": run_retention,
+        "registers": run_registers,
+        "quarterly-report": run_quarterly_report,
+        "helpdesk-report": run_helpdesk_report,
+        "digest": run_digest,
+    }
+
+
+# -- the runner ---------------------------------------------------------------------
+
+
+def _parse(stamp: object) -> dt.datetime | None:
+    try:
+        return dt.datetime.fromisoformat(str(stamp)) if stamp else None
+    except ValueError:
+        return None
+
+
+def due_moment(
+    spec: JobSchedule, last_ok: dt.datetime | None, now: dt.datetime, settings: Settings
+) -> dt.datetime | None:
+    """The scheduled moment a job should run for now, or None when it is not due."""
+    latest = spec.last_due(now, settings)
+    if latest is None or (last_ok is not None and last_ok >= latest):
+        return None
+    return latest
+
+
+@dataclass(frozen=True)
+class JobOutcome:
+    """One run of one job."""
+
+    name: str
+    due: dt.datetime
+    ok: bool
+    error: str = ""
+    seconds: float = 0.0
+    result: object = None
+
+
+@dataclass(frozen=True)
+class JobInfo:
+    """A line of ``eti jobs``."""
+
+    name: str
+    title_ar: str
+    title_en: str
+    last_run: dt.datetime | None
+    last_ok: dt.datetime | None
+    last_error: str
+    next_run: dt.datetime
+    due_now: bool
+
+    def to_json(self) -> dict[str, object]:
+        def iso(value: dt.datetime | None) -> str | None:
+            return value.isoformat(timespec="minutes") if value else None
+
+        return {
+            "name": self.name, "title_ar": self.title_ar, "title_en": self.title_en,
+            "last_run": iso(self.last_run), "last_ok": iso(self.last_ok),
+            "last_error": self.last_error, "next_run": iso(self.next_run),
+            "due_now": self.due_now,
+        }
+
+
+class JobRunner:
+    """Runs what is due; ``tick(now)`` is the whole interface the watcher needs."""
+
+    def __init__(
+        self,
+        dept: Department,
+        settings: Settings,
+        *,
+        clock: Clock,
+        jobs: Mapping[str, JobFunc] | None = None,
+        open_ledger: Callable[[], Ledger] | None = None,
+    ) -> None:
+        self.dept = dept
+        self.settings = settings
+        self.clock = clock
+        self.jobs = dict(default_jobs() if jobs is None else jobs)
+        unknown = set(self.jobs) - set(SCHEDULE_BY_NAME)
+        if unknown:
+            raise ValueError(f"jobs without a schedule: {sorted(unknown)}")
+        self.open_ledger = open_ledger or (lambda: Ledger(dept.ledger_path))
+
+    @property
+    def schedules(self) -> list[JobSchedule]:
+        return [s for s in SCHEDULES if s.name in self.jobs]
+
+    def tick(self, now: dt.datetime | None = None) -> list[JobOutcome]:
+        """Run, once each, the jobs whose latest scheduled moment has no successful run."""
+        now = now or self.clock.now()
+        outcomes = []
+        with self.open_ledger() as ledger:
+            for spec in self.schedules:
+                row = ledger.job_run(spec.name)
+                last_ok = _parse(row["last_ok"]) if row else None
+                due = due_moment(spec, last_ok, now, self.settings)
+                if due is None:
+                    continue
+                previous_error = str(row["last_error"]) if row else ""
+                outcomes.append(self._run(spec, ledger, now, due, previous_error))
+        return outcomes
+
+    def safe_tick(self) -> None:
+        """``tick`` for the scheduler: nothing escapes into the service loop."""
+        try:
+            self.tick()
+        except Exception:
+            log.exception("job tick failed; retrying on the next tick")
+
+    def _run(
+        self, spec: JobSchedule, ledger: Ledger, now: dt.datetime, due: dt.datetime,
+        previous_error: str,
+    ) -> JobOutcome:
+        run = JobRun(spec.name, self.dept, self.settings, self.clock, ledger, due)
+        started = time.monotonic()
+        try:
+            result = self.jobs[spec.name](run)
+        except Exception as exc:
+            seconds = time.monotonic() - started
+            error = exc.message_en if isinstance(exc, EtiError) else f"{type(exc).__name__}: {exc}"
+            if error != previous_error:
+                log.exception("job %s (due %s) failed: %s", spec.name, f"{due:%Y-%m-%d %H:%M}",
+                              error)
+            else:
+                log.error("job %s failed again: %s", spec.name, error)
+            ledger.record_job(spec.name, now, error or type(exc).__name__)
+            return JobOutcome(spec.name, due, False, error, seconds)
+        seconds = time.monotonic() - started
+        ledger.record_job(spec.name, now)
+        log.info("job %s done (due %s) in %.1fs%s", spec.name, f"{due:%Y-%m-%d %H:%M}", seconds,
+                 f": {result}" if result not in (None, "", []) else "")
+        return JobOutcome(spec.name, due, True, "", seconds, result)
+
+    def table(self, now: dt.datetime | None = None, ledger: Ledger | None = None) -> list[JobInfo]:
+        """Every job with its last and next run (``eti jobs``)."""
+        now = now or self.clock.now()
+        if ledger is None:
+            with self.open_ledger() as opened:
+                return self.table(now, opened)
+        infos = []
+        for spec in self.schedules:
+            row = ledger.job_run(spec.name)
+            last_ok = _parse(row["last_ok"]) if row else None
+            due = due_moment(spec, last_ok, now, self.settings)
+            infos.append(
+                JobInfo(
+                    spec.name, spec.title_ar, spec.title_en,
+                    _parse(row["last_run"]) if row else None, last_ok,
+                    str(row["last_error"]) if row else "",
+                    due or spec.next_due(now, self.settings), due is not None,
+                )
+            )
+        return infos
+
+    def scheduler(self, every_seconds: int = TICK_SECONDS) -> schedule.Scheduler:
+        """A private scheduler whose only job is the tick."""
+        ticks = schedule.Scheduler()
+        ticks.every(every_seconds).seconds.do(self.safe_tick)
+        return ticks

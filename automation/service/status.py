@@ -1,0 +1,217 @@
+"""``eti status``: is the service running, what waits, what came in today.
+
+The watcher leaves a heartbeat in ``data/watch.json`` (written every few
+seconds, and once more when it stops); everything else comes from the
+department folder and the ledger.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from automation.clock import Clock
+from automation.department import Department
+from automation.errors import EtiError
+from automation.intake import waiting_files
+from automation.ledger import Ledger
+from automation.service.jobs import JobInfo, JobRunner, backups
+from automation.settings import Settings, load_settings
+
+STATE_FILE = "watch.json"
+"""``data/watch.json``: the running watcher's heartbeat."""
+
+HEARTBEAT_SECONDS = 10.0
+PENDING_SUFFIX = ".pending.xlsx"
+"""A register written while Excel held the old one open, waiting to be swapped in."""
+
+
+# -- the watcher's heartbeat --------------------------------------------------------
+
+
+def state_path(dept: Department) -> Path:
+    return dept.data / STATE_FILE
+
+
+def write_state(dept: Department, state: dict[str, object]) -> None:
+    """Replace the heartbeat file (never half-written)."""
+    path = state_path(dept)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(path.name + ".tmp")
+        tmp.write_text(json.dumps(state, ensure_ascii=False, indent=1), encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError:
+        pass  # a heartbeat is a courtesy; never a reason to stop
+
+
+def read_state(dept: Department) -> dict[str, object]:
+    """The watcher's last heartbeat ({} when it never ran)."""
+    try:
+        state = json.loads(state_path(dept).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return state if isinstance(state, dict) else {}
+
+
+def watcher_alive(state: dict[str, object], now: dt.datetime, grace: float = 60.0) -> bool:
+    """Whether a heartbeat says the watcher is running now."""
+    if not state.get("running"):
+        return False
+    try:
+        seen = dt.datetime.fromisoformat(str(state.get("seen_at")))
+    except ValueError:
+        return False
+    return abs((now - seen).total_seconds()) <= HEARTBEAT_SECONDS + grace
+
+
+class AlreadyRunning(EtiError):
+    """Another watcher already watches this department."""
+
+    code = "already-running"
+
+
+@contextmanager
+def single_instance(dept: Department) -> Iterator[None]:
+    """Hold ``data/watch.lock`` while watching: a second watcher stops at once."""
+    dept.data.mkdir(parents=True, exist_ok=True)
+    handle = open(dept.data / "watch.lock", "a+b")  # noqa: SIM115 - held for the run
+    try:
+        try:
+            if os.name == "nt":  # pragma: no cover - Windows only
+                import msvcrt
+
+                handle.seek(0)
+                msvcrt.locking(handle.fileno(), msvcrt.LK_NBLCK, 1)  # type: ignore[attr-defined]
+            else:
+                import fcntl
+
+                fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as exc:
+            raise AlreadyRunning(
+                f"a watcher is already running for {dept.root}",
+                f"خدمة المراقبة تعمل مسبقاً لهذا القسم ({dept.root})",
+            ) from exc
+        yield
+    finally:
+        handle.close()
+
+
+# -- the report -----------------------------------------------------------------------
+
+
+@dataclass
+class StatusReport:
+    """What ``eti status`` shows."""
+
+    root: str
+    now: dt.datetime
+    watcher_running: bool
+    watcher: dict[str, object]
+    waiting: list[str]
+    locked: list[str]
+    claimed: int
+    today: dict[str, int]
+    last_intake: dt.datetime | None
+    dirty_registers: list[str]
+    pending_registers: list[str]
+    jobs: list[JobInfo] = field(default_factory=list)
+    last_backup: str = ""
+    last_backup_at: dt.datetime | None = None
+
+    @property
+    def registers_up_to_date(self) -> bool:
+        return not self.dirty_registers and not self.pending_registers
+
+    @property
+    def next_jobs(self) -> list[JobInfo]:
+        return sorted(self.jobs, key=lambda j: j.next_run)
+
+    def to_json(self) -> dict[str, object]:
+        def iso(value: dt.datetime | None) -> str | None:
+            return value.isoformat(timespec="seconds") if value else None
+
+        return {
+            "root": self.root,
+            "now": iso(self.now),
+            "watcher_running": self.watcher_running,
+            "watcher": self.watcher,
+            "waiting": self.waiting,
+            "locked": self.locked,
+            "claimed": self.claimed,
+            "today": self.today,
+            "last_intake": iso(self.last_intake),
+            "registers_up_to_date": self.registers_up_to_date,
+            "dirty_registers": self.dirty_registers,
+            "pending_registers": self.pending_registers,
+            "jobs": [j.to_json() for j in self.next_jobs],
+            "last_backup": self.last_backup or None,
+            "last_backup_at": iso(self.last_backup_at),
+        }
+
+
+def _today_counts(ledger: Ledger, day: dt.date) -> dict[str, int]:
+    start = dt.datetime.combine(day, dt.time())
+    counts = {"accepted": 0, "rejected": 0, "duplicate": 0}
+    for sub in ledger.submissions_between(start, start + dt.timedelta(days=1)):
+        outcome = "accepted" if sub["outcome"] == "superseded" else str(sub["outcome"])
+        counts[outcome] = counts.get(outcome, 0) + 1
+    return counts
+
+
+def _last_intake(ledger: Ledger) -> dt.datetime | None:
+    value = ledger.conn.execute("SELECT MAX(received_at) FROM submissions").fetchone()[0]
+    return dt.datetime.fromisoformat(value) if value else None
+
+
+def pending_registers(dept: Department) -> list[str]:
+    """Registers waiting for Excel to let go of the old copy."""
+    if not dept.registers.is_dir():
+        return []
+    return sorted(
+        p.relative_to(dept.root).as_posix() for p in dept.registers.glob(f"*{PENDING_SUFFIX}")
+    )
+
+
+def _claimed(dept: Department) -> int:
+    try:
+        return sum(
+            1 for p in dept.claimed.iterdir() if p.suffix != ".json" and not p.name.endswith(".tmp")
+        )
+    except OSError:
+        return 0
+
+
+def status(
+    dept: Department, ledger: Ledger, *, clock: Clock, settings: Settings | None = None
+) -> StatusReport:
+    """The department's state now."""
+    now = clock.now()
+    settings = settings or load_settings(dept)
+    state = read_state(dept)
+    running = watcher_alive(state, now)
+    found = backups(dept.backups)
+    newest = found[-1] if found else None
+    locked = state.get("waiting_locked") if running else []
+    return StatusReport(
+        root=str(dept.root),
+        now=now,
+        watcher_running=running,
+        watcher=state,
+        waiting=[p.name for p in waiting_files(dept)],
+        locked=list(locked) if isinstance(locked, list) else [],
+        claimed=_claimed(dept),
+        today=_today_counts(ledger, now.date()),
+        last_intake=_last_intake(ledger),
+        dirty_registers=sorted(ledger.dirty_processes()),
+        pending_registers=pending_registers(dept),
+        jobs=JobRunner(dept, settings, clock=clock).table(now, ledger),
+        last_backup=newest.relative_to(dept.root).as_posix() if newest else "",
+        last_backup_at=dt.datetime.fromtimestamp(newest.stat().st_mtime).replace(microsecond=0)
+        if newest else None,
+    )

@@ -1,0 +1,289 @@
+"""Hostile files: every one is rejected with a known code, or read, fast and in bounded memory."""
+
+from __future__ import annotations
+
+import re
+import resource
+import time
+import tracemalloc
+import zipfile
+from pathlib import Path
+
+import openpyxl.xml
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from lxml import etree
+from openpyxl.utils import get_column_letter
+from python_calamine import CalamineError, CalamineWorkbook
+
+from automation.errors import UnreadableWorkbook
+from automation.reader import read_workbook
+from automation.safety import XML_OPTIONS, Limits, inspect_file, prolog_is_safe, scan_sheet
+from tests.hostile_cases import (
+    CASE_NAMES,
+    LAUGHS,
+    SHEET1,
+    XXE,
+    XXE_CELL,
+    HostileCase,
+    build_hostile_corpus,
+    raw_xlsx,
+    sheet_xml,
+    write_form,
+)
+
+ARABIC = re.compile("[\u0600-\u06ff]")
+CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+MB = 1024 * 1024
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> dict[str, HostileCase]:
+    cases = build_hostile_corpus(tmp_path_factory.mktemp("hostile"))
+    return {case.name: case for case in cases}
+
+
+def _maxrss_bytes() -> int:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # Linux: kilobytes
+
+
+def test_corpus_has_every_named_case(corpus: dict[str, HostileCase]) -> None:
+    assert sorted(corpus) == sorted(CASE_NAMES)
+    assert len(corpus) >= 30
+
+
+@pytest.mark.parametrize("name", CASE_NAMES)
+def test_hostile_case(name: str, corpus: dict[str, HostileCase]) -> None:
+    case = corpus[name]
+    rss_before = _maxrss_bytes()
+    tracemalloc.start()
+    started = time.perf_counter()
+    error: UnreadableWorkbook | None = None
+    try:
+        submission, problems = read_workbook(case.path)
+    except UnreadableWorkbook as exc:
+        error = exc
+    elapsed = time.perf_counter() - started
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    rss_growth = _maxrss_bytes() - rss_before
+
+    assert elapsed < 10, f"{name} took {elapsed:.1f} s"
+    assert peak < 300 * MB, f"{name} peaked at {peak / MB:.0f} MB (Python)"
+    assert rss_growth < 300 * MB, f"{name} grew the process by {rss_growth / MB:.0f} MB"
+    if case.expected_code is not None:
+        assert error is not None, f"{name} was read, expected {case.expected_code}"
+        assert error.code == case.expected_code, error.message_en
+        assert ARABIC.search(error.message_ar), error.message_ar
+        return
+    assert error is None, f"{name}: {error.code}: {error.message_en}" if error else ""
+    assert submission.form
+    codes = [p.code for p in problems]
+    if case.expected_problem is not None:
+        assert case.expected_problem in codes
+        assert all(ARABIC.search(p.message) for p in problems)
+    for row in submission.rows:
+        for cell in row.values.values():
+            if isinstance(cell.value, str):
+                assert not CONTROL.search(cell.value), (cell.cell, cell.value)
+
+
+def test_problem_cells_are_named(corpus: dict[str, HostileCase]) -> None:
+    _, problems = read_workbook(corpus["formula-without-value"].path)
+    (formula,) = [p for p in problems if p.code == "formula-no-value"]
+    assert (formula.cell, formula.field, formula.severity, formula.row) == (
+        "C9",
+        "quantity",
+        "error",
+        9,
+    )
+    assert "معادلة" in formula.message
+    _, problems = read_workbook(corpus["error-cell"].path)
+    (error,) = [p for p in problems if p.code == "cell-error"]
+    assert error.cell == "C9" and "#DIV/0!" in error.message
+
+
+def test_odd_values_are_passed_raw(corpus: dict[str, HostileCase]) -> None:
+    submission, _ = read_workbook(corpus["nan-and-huge-date-serial"].path)
+    assert submission.header["request_date"].value == 99999999999.0
+    asset = submission.rows[0].values["asset_no"].value
+    assert isinstance(asset, float) and asset != asset  # NaN
+    submission, _ = read_workbook(corpus["control-characters"].path)
+    assert submission.rows[0].values["fault"].value.startswith("عطل في الشاشة")
+
+
+def test_macro_workbook_is_xlsm(corpus: dict[str, HostileCase]) -> None:
+    assert inspect_file(corpus["xlsm-with-macro"].path) == "xlsm"
+    assert inspect_file(corpus["name-arabic"].path) == "xlsx"
+
+
+# ------------------------------------------------------------- XML entities
+
+
+def test_openpyxl_parses_through_defusedxml() -> None:
+    assert openpyxl.xml.DEFUSEDXML is True
+
+
+def _calamine_values(path: Path) -> list[list[object]]:
+    with CalamineWorkbook.from_path(str(path)) as book:
+        return book.get_sheet_by_index(0).to_python()
+
+
+@pytest.mark.parametrize("which", ["laughs", "xxe"])
+def test_calamine_never_expands_entities(which: str, tmp_path: Path) -> None:
+    """Even past our DOCTYPE check, calamine refuses the entities, quickly and in little memory."""
+    if which == "laughs":
+        cells = '<row r="1"><c r="A1" t="s"><v>0</v></c></row>'
+        path = raw_xlsx(tmp_path / "laughs.xlsx", sheet_xml(cells), shared_strings=LAUGHS)
+    else:
+        path = raw_xlsx(tmp_path / "xxe.xlsx", sheet_xml(XXE_CELL, prolog=XXE))
+    rss_before = _maxrss_bytes()
+    started = time.perf_counter()
+    try:
+        values = _calamine_values(path)
+    except CalamineError:
+        values = []
+    assert time.perf_counter() - started < 2
+    assert _maxrss_bytes() - rss_before < 50 * MB
+    text = repr(values)
+    assert "lollol" not in text and "root:" not in text
+    with pytest.raises(UnreadableWorkbook) as caught:
+        read_workbook(path)
+    assert caught.value.code == "hostile-xml"
+
+
+class _Text:
+    """A parser target keeping all text it is given."""
+
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+
+    def start(self, tag: str, attrib: object) -> None: ...
+
+    def end(self, tag: str) -> None: ...
+
+    def data(self, text: str) -> None:
+        self.parts.append(text)
+
+    def close(self) -> str:
+        return "".join(self.parts)
+
+
+@pytest.mark.parametrize(
+    "xml", [sheet_xml(XXE_CELL, prolog=XXE), LAUGHS], ids=["external-entity", "billion-laughs"]
+)
+def test_our_parser_options_never_expand_entities(xml: str, tmp_path: Path) -> None:
+    """The options of every lxml parse of ours leave entities unexpanded and unfetched."""
+    started = time.perf_counter()
+    parser = etree.XMLParser(target=_Text(), **XML_OPTIONS)
+    try:
+        parser.feed(xml.encode())
+        text = parser.close()
+    except etree.XMLSyntaxError:
+        text = ""
+    assert "root:" not in text and "lollol" not in text and len(text) < 1000
+    assert time.perf_counter() - started < 1
+    path = raw_xlsx(tmp_path / "xxe.xlsx", sheet_xml(XXE_CELL, prolog=XXE))
+    with zipfile.ZipFile(path) as archive:
+        scan_sheet(archive, SHEET1, Limits())  # bounded, nothing fetched: a plain cell
+
+
+@pytest.mark.parametrize(
+    ("head", "safe"),
+    [
+        (b'<?xml version="1.0"?>\r\n<worksheet xmlns="x">', True),
+        (b"\xef\xbb\xbf<?xml version='1.0'?><sst>", True),
+        (b"<!-- note --><workbook>", True),
+        (b"", True),
+        (b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "b">]><x/>', False),
+        (b'<?xml version="1.0"?><!doctype x><x/>', False),
+        (b'<?xml version="1.0"?><!--' + b"x" * 5000, False),
+        ("<?xml version='1.0'?><!DOCTYPE x><x/>".encode("utf-16"), False),
+        ("<?xml version='1.0'?><x/>".encode("utf-16"), True),
+        (b"\x00\x00\x00<", False),
+    ],
+)
+def test_prolog_check(head: bytes, safe: bool) -> None:
+    assert prolog_is_safe(head) is safe
+
+
+# ----------------------------------------------------------- bounds and errors
+
+
+def test_limits_are_parameters(tmp_path: Path) -> None:
+    rows = [{"device_type": "حاسوب", "quantity": 1, "fault": "عطل", "priority": "عادي"}] * 30
+    path = write_form(tmp_path / "many.xlsx", rows=rows).path
+    assert len(read_workbook(path)[0].rows) == 30
+    with pytest.raises(UnreadableWorkbook) as caught:
+        read_workbook(path, limits=Limits(max_rows=20))
+    assert caught.value.code == "too-many-rows"
+    with pytest.raises(UnreadableWorkbook) as caught:
+        read_workbook(path, limits=Limits(max_columns=3))
+    assert caught.value.code == "too-many-columns"
+    with pytest.raises(UnreadableWorkbook) as caught:
+        read_workbook(path, limits=Limits(max_seconds=0))
+    assert caught.value.code == "too-slow"
+    with pytest.raises(UnreadableWorkbook) as caught:
+        read_workbook(path, limits=Limits(max_file_bytes=1000))
+    assert caught.value.code == "too-large"
+
+
+def test_unexpected_errors_become_corrupt(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = write_form(tmp_path / "ok.xlsx").path
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("boom inside calamine")
+
+    monkeypatch.setattr("automation.reader.CalamineWorkbook.from_filelike", broken)
+    with pytest.raises(UnreadableWorkbook) as caught:
+        read_workbook(path)
+    assert caught.value.code == "corrupt"
+    assert isinstance(caught.value.__cause__, RuntimeError)
+    assert ARABIC.search(caught.value.message_ar)
+
+
+def test_inspect_rejects_without_reading_a_parser(corpus: dict[str, HostileCase]) -> None:
+    for name in ("zip-bomb-total", "zip-bomb-ratio", "too-many-entries", "password-protected"):
+        case = corpus[name]
+        started = time.perf_counter()
+        with pytest.raises(UnreadableWorkbook) as caught:
+            inspect_file(case.path)
+        assert caught.value.code == case.expected_code
+        assert time.perf_counter() - started < 1
+
+
+# Cells with and without ``r`` must be numbered as calamine numbers them, or the
+# bounds we check are not the matrix calamine builds.
+_cell = st.tuples(st.booleans(), st.integers(0, 3), st.booleans())  # has r, gap, has value
+_row = st.tuples(st.booleans(), st.integers(0, 3), st.lists(_cell, max_size=5))
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(rows=st.lists(_row, min_size=1, max_size=8))
+def test_scan_numbers_cells_like_calamine(rows: list, tmp_path: Path) -> None:
+    xml, row_no = [], 0
+    for has_r, gap, cells in rows:
+        row_no += 1 + (gap if has_r else 0)
+        parts, col = [], 0
+        for cell_r, cell_gap, valued in cells:
+            col += 1 + (cell_gap if cell_r else 0)
+            ref = f' r="{get_column_letter(col)}{row_no}"' if cell_r else ""
+            parts.append(f"<c{ref}><v>{col}</v></c>" if valued else f'<c{ref} s="0"/>')
+        xml.append(
+            f"<row{f' r={chr(34)}{row_no}{chr(34)}' if has_r else ''}>{''.join(parts)}</row>"
+        )
+    path = raw_xlsx(tmp_path / "shape.xlsx", sheet_xml("".join(xml)))
+    with zipfile.ZipFile(path) as archive:
+        scan = scan_sheet(archive, SHEET1, Limits())
+    with CalamineWorkbook.from_path(str(path)) as book:
+        sheet = book.get_sheet_by_index(0)
+        values = [v for line in sheet.to_python() for v in line if v != ""]
+        end = sheet.end
+    if not scan.max_row:
+        assert values == []
+    else:
+        assert end == (scan.max_row - 1, scan.max_col - 1)
+        assert len(values) == scan.cells
