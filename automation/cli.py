@@ -159,3 +159,13 @@ def process(root: Path, as_json: bool) -> None:
             f"توقفت المعالجة بسبب مشكلة في الجهاز وستُستكمل في التشغيل التالي.\n"
             f"batch interrupted, will resume on the next run: {batch.interrupted}"
         )
+
+
+def _register_commands() -> None:
+    from automation.commands import demo, service
+
+    service.register(main)
+    demo.register(main)
+
+
+_register_commands()

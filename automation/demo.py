@@ -3,9 +3,12 @@
 :func:`run_demo` makes a department folder with demo reference lists (40 schools
 by default) and its blank forms, then replays the year of
 :func:`automation.demo_year.plan_year` day by day exactly as the watch service
-would: each day's workbooks are filled from the blank forms, dropped into
-``inbox/`` at their drop time and handled by one :func:`run_batch` under a fake
-clock (registers, visit reports and rejection letters follow). After the year
+would: the workbooks are filled from the blank forms (in a second process, a
+batch ahead), dropped into ``inbox/`` with their drop times and handled by
+:func:`run_batch` under a fake clock, so registers, visit reports and rejection
+letters follow. Files are handled a working week at a time (or a day at a time
+with ``per_day``, about twice as slow: every batch regenerates the registers it
+touched from the whole ledger). After the year
 it makes the periodic documents: the quarterly reports, the Help Desk reports,
 the systems, activation, initiatives and web-pages reports, a disposal
 decision and the digest of the last day. :func:`format_summary` tells what
@@ -16,11 +19,17 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import math
+import multiprocessing as mp
 import os
 import shutil
+import struct
 import time
+import zlib
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import groupby
 from pathlib import Path
@@ -117,8 +126,8 @@ def _prepare(root: Path, force: bool) -> None:
 class _Workbooks:
     """Fills planned files from the department's blank forms, each loaded once."""
 
-    def __init__(self, dept: Department) -> None:
-        self.dept = dept
+    def __init__(self, forms: Path) -> None:
+        self.forms = forms
         self.blanks: dict[str, openpyxl.Workbook] = {}
         self.kept: dict[str, bytes] = {}
 
@@ -127,7 +136,7 @@ class _Workbooks:
         if planned.duplicate_of:
             path.write_bytes(self.kept[planned.duplicate_of])
         elif not planned.meta:  # an old copy: the blank without its _meta sheet
-            wb = openpyxl.load_workbook(self.dept.forms / f"{form.code}.xlsx")
+            wb = openpyxl.load_workbook(self.forms / f"{form.code}.xlsx")
             del wb[META_SHEET]
             fill_form(wb, form, planned.header, planned.rows)
             wb.save(path)
@@ -135,7 +144,7 @@ class _Workbooks:
             wb = self.blanks.get(form.code)
             if wb is None:
                 wb = self.blanks[form.code] = openpyxl.load_workbook(
-                    self.dept.forms / f"{form.code}.xlsx"
+                    self.forms / f"{form.code}.xlsx"
                 )
             wb[META_SHEET]["B3"] = planned.workbook_id
             try:
@@ -158,6 +167,50 @@ class _Workbooks:
         for offset, row in enumerate(planned.rows):
             for key in row:
                 ws[f"{lay.columns[key]}{lay.table_first_row + offset}"].value = None
+
+
+_BOOKS: _Workbooks | None = None
+"""The writer process's workbooks (one per process)."""
+
+
+def _start_writer(forms: str) -> None:
+    global _BOOKS
+    _BOOKS = _Workbooks(Path(forms))
+
+
+def _write_batch(folder: str, files: list[PlannedFile], keep: set[str]) -> None:
+    """Write one batch's workbooks into ``folder`` (in the writer process)."""
+    assert _BOOKS is not None
+    Path(folder).mkdir(parents=True, exist_ok=True)
+    for planned in files:
+        _BOOKS.write(planned, Path(folder) / planned.name, planned.name in keep)
+
+
+class _Inline(Executor):
+    """Runs each task at once, in this process (when no second process can start)."""
+
+    def submit(self, fn, /, *args, **kwargs):  # type: ignore[no-untyped-def, override]
+        future: Future[object] = Future()
+        try:
+            future.set_result(fn(*args, **kwargs))
+        except BaseException as exc:  # handed to the caller by result()
+            future.set_exception(exc)
+        return future
+
+
+@contextmanager
+def _writer(forms: Path) -> Iterator[Executor]:
+    """A second process writing workbooks ahead of the batches, else this one."""
+    try:
+        method = "fork" if "fork" in mp.get_all_start_methods() else "spawn"
+        pool: Executor = ProcessPoolExecutor(1, mp.get_context(method), _start_writer,
+                                             (str(forms),))
+    except (OSError, ValueError, NotImplementedError) as exc:
+        log.info("demo: writing workbooks in this process (%s)", exc)
+        _start_writer(str(forms))
+        pool = _Inline()
+    with pool:
+        yield pool
 
 
 # -- the year --------------------------------------------------------------------------------
@@ -184,35 +237,52 @@ def _month_line(month: str, results: Iterable[FileResult | None]) -> str:
     return f"{month}: {total} files — {parts}"
 
 
+def week_of(day: dt.date) -> dt.date:
+    """The Sunday that starts the (Jordanian, Sunday to Thursday) working week of ``day``."""
+    return day - dt.timedelta(days=(day.weekday() + 1) % 7)
+
+
 def _replay(dept: Department, plan: list[PlannedFile], summary: DemoSummary,
-            progress: Progress | None) -> None:
-    books = _Workbooks(dept)
+            progress: Progress | None, per_day: bool) -> None:
     wanted = {p.duplicate_of for p in plan if p.duplicate_of}
+    batches = [list(g) for _, g in groupby(
+        plan, key=lambda p: p.drop_at.date() if per_day else week_of(p.drop_at.date()))]
+    staging = dept.data / "demo-staging"
     month_results: list[FileResult | None] = []
     month = ""
-    for day, group in groupby(plan, key=lambda p: p.drop_at.date()):
-        files = list(group)
-        if progress and month and f"{day:%Y-%m}" != month:
-            progress(_month_line(month, month_results))
-            month_results = []
-        month = f"{day:%Y-%m}"
-        for planned in files:
-            books.write(planned, dept.inbox / planned.name, planned.name in wanted)
-        clock = FakeClock(max(p.drop_at for p in files) + dt.timedelta(minutes=10))
-        batch = run_batch(dept, clock=clock)
-        if batch.interrupted:
-            summary.failures.append(f"{day}: batch interrupted: {batch.interrupted}")
-        by_name = {r.file: r for r in batch.files}
-        for planned in files:
-            result = by_name.get(planned.name)
-            summary.results.append((planned, result))
-            month_results.append(result)
-            problem = _check(planned, result)
-            if problem:
-                log.warning("demo: %s", problem)
-                summary.unexpected.append(problem)
+    with _writer(dept.forms) as writer:
+        written = [writer.submit(_write_batch, str(staging / f"{i:03d}"), files, wanted)
+                   for i, files in enumerate(batches)]
+        for i, (files, future) in enumerate(zip(batches, written, strict=True)):
+            future.result()
+            last = max(p.drop_at for p in files)
+            if progress and month and f"{last:%Y-%m}" != month:
+                progress(_month_line(month, month_results))
+                month_results = []
+            month = f"{last:%Y-%m}"
+            for planned in files:  # a rename keeps the drop time: handled oldest first
+                os.replace(staging / f"{i:03d}" / planned.name, dept.inbox / planned.name)
+            _batch(dept, files, last, summary, month_results)
+    shutil.rmtree(staging, ignore_errors=True)
     if progress and month:
         progress(_month_line(month, month_results))
+
+
+def _batch(dept: Department, files: list[PlannedFile], last: dt.datetime, summary: DemoSummary,
+           month_results: list[FileResult | None]) -> None:
+    """One run of the pipeline over the dropped files, its results checked against the plan."""
+    batch = run_batch(dept, clock=FakeClock(last + dt.timedelta(minutes=10)))
+    if batch.interrupted:
+        summary.failures.append(f"{last:%Y-%m-%d}: batch interrupted: {batch.interrupted}")
+    by_name = {r.file: r for r in batch.files}
+    for planned in files:
+        result = by_name.get(planned.name)
+        summary.results.append((planned, result))
+        month_results.append(result)
+        problem = _check(planned, result)
+        if problem:
+            log.warning("demo: %s", problem)
+            summary.unexpected.append(problem)
 
 
 # -- documents after the year ----------------------------------------------------------------
@@ -306,12 +376,35 @@ def _newest(paths: Iterable[Path]) -> Path | None:
     return found[-1] if found else None
 
 
+def write_logo(path: Path, size: int = 96) -> None:
+    """A plain round emblem as the directorate's logo (a PNG, no image library needed)."""
+    rows = []
+    middle = (size - 1) / 2
+    for y in range(size):
+        row = bytearray([0])
+        for x in range(size):
+            r = math.hypot(x - middle, y - middle) / middle
+            pixel = (31, 78, 120, 255) if r <= 0.62 or 0.76 <= r <= 0.94 else (
+                (255, 255, 255, 255) if r <= 0.94 else (255, 255, 255, 0))
+            row += bytes(pixel)
+        rows.append(bytes(row))
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    header = struct.pack(">IIBBBBB", size, size, 8, 6, 0, 0, 0)
+    path.write_bytes(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header)
+                     + chunk(b"IDAT", zlib.compress(b"".join(rows), 9)) + chunk(b"IEND", b""))
+
+
 def run_demo(root: Path, *, schools: int = 40, seed: int = 7, progress: Progress | None = None,
-             force: bool = False) -> DemoSummary:
+             force: bool = False, per_day: bool = False) -> DemoSummary:
     """Make a demo department at ``root`` and replay a whole year through it.
 
     ``root`` must be new or empty; with ``force`` a folder an earlier demo made
-    is replaced. Raises :class:`EtiError` otherwise.
+    is replaced. Raises :class:`EtiError` otherwise. Files are handled a working
+    week at a time, or with ``per_day`` a day at a time.
     """
     started = time.perf_counter()
     root = Path(root).resolve()
@@ -321,11 +414,14 @@ def run_demo(root: Path, *, schools: int = 40, seed: int = 7, progress: Progress
     write_demo_references(dept, schools, seed)  # first: the blank forms' dropdowns list them
     init_department(root)
     refs = load_references(dept)
+    logo = dept.reference / Path(refs.directorate.logo or "logo.png").name
+    if logo.suffix.lower() == ".png" and not logo.exists():
+        write_logo(logo)
     plan = plan_year(refs, year=YEAR, seed=seed)
     summary = DemoSummary(root=root, schools=schools, seed=seed)
     if progress:
         progress(f"{root}: {schools} schools, {len(plan)} files to drop over {YEAR}")
-    _replay(dept, plan, summary, progress)
+    _replay(dept, plan, summary, progress, per_day)
     _documents(dept, refs, summary, progress)
     _summarise(dept, summary)
     summary.seconds = time.perf_counter() - started

@@ -157,8 +157,11 @@ class DepartmentForms:
         return d
 
     def after(self, d: dt.date, lo: int, hi: int) -> dt.date:
-        later = d + dt.timedelta(days=self.rng.randint(lo, hi))
-        return max(d, self.workday(min(later, self.end)))
+        """A working day ``lo`` to ``hi`` days after ``d`` (the next one after a weekend)."""
+        later = min(d + dt.timedelta(days=self.rng.randint(lo, hi)), self.end)
+        while later.weekday() in (4, 5) and later < self.end:
+            later += dt.timedelta(days=1)
+        return later
 
     def at(self, d: dt.date) -> dt.datetime:
         return dt.datetime.combine(d, dt.time(self.rng.randint(8, 13), self.rng.randint(0, 59)))
@@ -210,7 +213,7 @@ class DepartmentForms:
                         "status": status,
                     }
                     if status in (REPAIRED, UNREPAIRABLE):
-                        done = min(asked + dt.timedelta(days=self.rng.randint(1, 12)), self.end)
+                        done = self.after(asked, 1, 12)
                         row["done_date"] = done
                         self.achieved[(0, _quarter(done))] += 1
                     if status == REPAIRED:

@@ -14,7 +14,7 @@ import datetime as dt
 import random
 from dataclasses import dataclass
 
-from automation.catalog import FormSpec
+from automation.catalog import FieldSpec, FormSpec
 from automation.demo_forms import PlannedFile
 from automation.demo_learning import YearPlanner
 from automation.forms import CATALOG
@@ -88,16 +88,12 @@ def _near_miss(text: str) -> str:
 # -- mistakes -------------------------------------------------------------------------------
 
 
-def _first_date(form: FormSpec, planned: PlannedFile) -> tuple[str, int | None] | None:
-    """(key, row index or None for the header) of the first date value of a file."""
-    for spec in form.header:
-        if spec.type == "date" and isinstance(planned.header.get(spec.key), dt.date):
-            return spec.key, None
-    for spec in form.rows:
-        if spec.type == "date" and planned.rows and isinstance(planned.rows[0].get(spec.key),
-                                                               dt.date):
-            return spec.key, 0
-    return None
+def _cells(form: FormSpec, planned: PlannedFile, row: int,
+           table_first: bool) -> list[tuple[FieldSpec, dict[str, object]]]:
+    """(field, the values holding it) of a file's header and of one table row."""
+    header = [(spec, planned.header) for spec in form.header if spec.key in planned.header]
+    table = [(spec, planned.rows[row]) for spec in form.rows] if planned.rows else []
+    return table + header if table_first else header + table
 
 
 def _apply(kind: str, planned: PlannedFile, planner: YearPlanner, index: SchoolIndex) -> bool:
@@ -118,28 +114,26 @@ def _apply(kind: str, planned: PlannedFile, planner: YearPlanner, index: SchoolI
                 header["school"] = typo
                 return True
         return False
+    row = planner.rng.randrange(len(rows)) if rows else 0
+    # a rejecting mistake goes in the table first, where most typing happens
+    cells = _cells(form, planned, row, table_first=kind not in ("arabic-digits", "text-date"))
     if kind in ("arabic-digits", "text-date", "impossible-date"):
-        found = _first_date(form, planned)
-        if found is None:
-            return False
-        key, row = found
-        where = header if row is None else rows[row]
-        day = where[key]
-        assert isinstance(day, dt.date)
-        if kind == "impossible-date":
-            if day.month not in (2, 4, 6, 9, 11):
-                return False
-            where[key] = f"31/{day.month}/{day.year}"
-        else:
-            where[key] = _text_date(day, arabic=kind == "arabic-digits")
-        return True
-    if kind in ("choice-near-miss", "choice-wrong"):
-        for spec in form.fields:
-            if spec.type != "choice" or spec.choices_from:
+        for spec, where in cells:
+            day = where.get(spec.key)
+            if spec.type != "date" or not isinstance(day, dt.date):
                 continue
-            where = header if spec.key in header else rows[0] if rows else {}
+            if kind == "impossible-date":
+                if day.month not in (2, 4, 6, 9, 11):
+                    continue
+                where[spec.key] = f"31/{day.month}/{day.year}"
+            else:
+                where[spec.key] = _text_date(day, arabic=kind == "arabic-digits")
+            return True
+        return False
+    if kind in ("choice-near-miss", "choice-wrong"):
+        for spec, where in cells:
             value = where.get(spec.key)
-            if not isinstance(value, str):
+            if spec.type != "choice" or spec.choices_from or not isinstance(value, str):
                 continue
             if kind == "choice-near-miss" and _near_miss(value) != value:
                 where[spec.key] = _near_miss(value)
@@ -150,8 +144,7 @@ def _apply(kind: str, planned: PlannedFile, planner: YearPlanner, index: SchoolI
                 return True
         return False
     if kind == "missing-required":
-        for spec in form.header[1:] + form.rows:
-            where = header if spec.key in header else rows[0] if rows else {}
+        for spec, where in cells:
             if spec.required and spec.type == "text" and where.get(spec.key):
                 where[spec.key] = None
                 return True

@@ -12,6 +12,7 @@ as well as a generated one.
 from __future__ import annotations
 
 import hashlib
+import functools
 import io
 import logging
 import posixpath
@@ -77,10 +78,19 @@ def sha256_of(path: Path) -> tuple[str, int]:
     return digest.hexdigest(), size
 
 
+WHOLE_SHEET_ROWS = 5000
+"""Sheets up to this many rows are read once, whole, rather than top then whole."""
+
+
 def label_key(value: object) -> str:
     """The matching key of a label: normalized, spaces and ``:``/``*`` marks dropped."""
-    if not isinstance(value, str):
+    if not isinstance(value, str) or len(value) > 200:
         return ""
+    return _label_key(value)
+
+
+@functools.lru_cache(maxsize=8192)
+def _label_key(value: str) -> str:
     return normalize_name(value).replace(" ", "").strip(":*")
 
 
@@ -252,7 +262,8 @@ class _Reader:
         self.deadline.check()
         sheet = next(s for s in candidates if s.name == sheet_name)
         top = tops[sheet_name]
-        grid = top if top.scan.max_row <= LABEL_ROWS else self._grid(sheet, None)
+        whole = top.scan.max_row <= max(LABEL_ROWS, WHOLE_SHEET_ROWS)
+        grid = top if whole else self._grid(sheet, None)
         submission, problems = _Extraction(form, grid, self.form_keys[form.code]).run()
         if meta:
             submission.workbook_id = meta["workbook_id"]
@@ -274,6 +285,8 @@ class _Reader:
         scan = self._scan(sheet)
         if not scan.max_row:
             return _Grid(sheet.name, [], scan)
+        if scan.max_row <= WHOLE_SHEET_ROWS:
+            nrows = None  # one calamine pass serves both the labels and the table
         values = self.book.get_sheet_by_name(sheet.name).to_python(
             skip_empty_area=False, nrows=nrows
         )

@@ -562,6 +562,9 @@ def scan_sheet(
     build (or the number of XML elements) exceeds ``max_cells``, ``corrupt``
     on bad XML. No tree is built: memory stays flat whatever the sheet holds.
     """
+    quick = _quick_scan(archive, part, limits)
+    if quick is not None:
+        return quick
     target = _SheetTarget(part, limits, deadline)
     parser = etree.XMLParser(target=target, **XML_OPTIONS)
     try:
@@ -578,6 +581,72 @@ def scan_sheet(
         raise unreadable("corrupt", f"bad XML in {part}: {exc}") from exc
     except Exception as exc:  # zlib/zipfile errors while streaming
         raise unreadable("corrupt", f"cannot stream {part}: {exc!r}") from exc
+    if scan.area > limits.max_cells:
+        raise unreadable("too-large", f"{part} spans {scan.area} cells")
+    return scan
+
+
+_QUICK_MAX_BYTES = 4 << 20
+_QUICK_COLUMNS: dict[bytes, int] = {}
+_PREFIXED = re.compile(rb"<\w+:(?:row|c|f|v|sheetData)[\s>/]")
+_NEEDS_FULL_PASS = (b"<f>", b"<f ", b"<f/", b't="e"', b"_x00", b"<!")
+_ROW_NUMBER = re.compile(rb'<row r="([0-9]{1,7})"')
+_FILLED_CELL = re.compile(rb'<c r="([A-Z]{1,3})([0-9]{1,7})"[^>]*?(?<!/)>')
+"""Cells that are not empty (``<c r="B4" s="3"/>`` holds nothing)."""
+_ODD_REFERENCE = re.compile(rb'<c r="(?:[A-Z]{4}|[A-Z]*[0-9]{8}|[A-Z]*"|[^A-Z0-9])')
+_MERGE = re.compile(rb'<mergeCell\s[^>]*?\bref="([A-Z0-9:]+)"')
+
+
+def _quick_scan(archive: zipfile.ZipFile, part: str, limits: Limits) -> SheetScan | None:
+    """The common case in a fraction of the streaming pass's time, or None.
+
+    A sheet of a few MB where every row and cell carries its reference first,
+    every cell sits in a row that exists, and no cell holds a formula or an
+    error value, is bounded from the references of its non-empty cells, found
+    by regular expressions. Anything unusual falls back to the streaming pass,
+    which is the reference behaviour (and refuses what it must).
+    """
+    try:
+        if archive.getinfo(part).file_size > _QUICK_MAX_BYTES:
+            return None
+        data = archive.read(part)
+    except (KeyError, OSError, zipfile.BadZipFile, EOFError, RuntimeError):
+        return None
+    if len(data) > _QUICK_MAX_BYTES or any(mark in data for mark in _NEEDS_FULL_PASS):
+        return None
+    if _PREFIXED.search(data):
+        return None
+    if data.count(b"<c ") + data.count(b"<c>") != data.count(b'<c r="'):
+        return None  # a cell without its reference first
+    row_numbers = _ROW_NUMBER.findall(data)
+    if data.count(b"<row ") + data.count(b"<row>") != len(row_numbers):
+        return None  # a row without its number, or a number past 9,999,999
+    if _ODD_REFERENCE.search(data):
+        return None  # past column XFD or row 9,999,999, or no digits: refused by the full pass
+    refs = _FILLED_CELL.findall(data)
+    if {digits for _, digits in refs} - set(row_numbers):
+        return None  # a cell outside any row of its number: the streaming pass refuses it
+    scan = SheetScan()
+    if refs:
+        cols = []
+        for letters in {letters for letters, _ in refs}:
+            col = _QUICK_COLUMNS.get(letters)
+            if col is None:
+                col = parse_ref(letters.decode() + "1")[1]
+                if len(_QUICK_COLUMNS) < 20_000:
+                    _QUICK_COLUMNS[letters] = col
+            cols.append(col)
+        rows = [int(digits) for digits in {digits for _, digits in refs}]
+        scan.min_row, scan.max_row = min(rows), max(rows)
+        scan.min_col, scan.max_col = min(cols), max(cols)
+        scan.cells = len(refs)
+        if scan.max_row > limits.max_rows:
+            raise unreadable("too-many-rows", f"{part} has a value in row {scan.max_row}")
+        if scan.max_col > limits.max_columns:
+            raise unreadable("too-many-columns", f"{part} has a value in column {scan.max_col}")
+    if b"<mergeCell" in data:
+        for ref in _MERGE.findall(data):
+            _add_merge(scan, ref.decode())
     if scan.area > limits.max_cells:
         raise unreadable("too-large", f"{part} spans {scan.area} cells")
     return scan

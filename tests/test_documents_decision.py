@@ -250,3 +250,19 @@ def test_decision_date_comes_from_the_clock(setup: tuple) -> None:
     assert result.number == "ت ت/2027/1"
     assert "3/1/2027" in all_text(result.path)
     shutil.rmtree(dept.outbox)
+
+
+def test_the_directorate_logo_heads_the_decision(setup: tuple) -> None:
+    from dataclasses import replace
+
+    from automation.documents.render import _tiny_png
+
+    dept, ledger = setup
+    dept.reference.mkdir(parents=True, exist_ok=True)
+    (dept.reference / "شعار.png").write_bytes(_tiny_png())
+    refs = references()
+    refs.directorate = replace(refs.directorate, logo="شعار.png")
+    result = make_disposal_decision(dept, ledger, clock=clock(), source=STORE, references=refs)
+    shapes = Document(str(result.path)).inline_shapes
+    assert len(shapes) == 1
+    assert shapes[0].width.mm == pytest.approx(24, abs=0.5)

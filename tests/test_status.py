@@ -125,10 +125,12 @@ def test_eti_status_text_and_json(dept: Department) -> None:
     assert data == json.loads(json.dumps(library, ensure_ascii=False))
 
 
-def test_status_outside_a_department_is_a_clean_error(tmp_path: Path) -> None:
-    result = _invoke(["status", "--root", str(tmp_path / "nowhere")])
+@pytest.mark.parametrize("command", ["status", "watch", "jobs", "retention"])
+def test_outside_a_department_is_a_clean_error(tmp_path: Path, command: str) -> None:
+    result = _invoke([command, "--root", str(tmp_path / "nowhere")])
     assert result.exit_code == 1
     assert "eti init" in result.output and "Traceback" not in result.output
+    assert not (tmp_path / "nowhere").exists()
 
 
 def test_eti_jobs_and_retention_commands(dept: Department) -> None:

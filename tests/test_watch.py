@@ -381,32 +381,8 @@ def test_network_paths() -> None:
     assert W.is_network_path(Path("/srv/nfs/dept/inbox"), mounts=MOUNTS, platform="linux")
     assert not W.is_network_path(Path("/home/staff/inbox"), mounts=MOUNTS, platform="linux")
     assert not W.is_network_path(Path("/tmp/x"), mounts=MOUNTS, platform="linux")
-    assert W.is_network_path(Path("\\\\server\\share\\inbox"), mounts="", platform="win32")  # type: ignore[arg-type]
+    assert W.is_network_path(Path("\\\\server\\share\\inbox"), mounts="", platform="win32")
     assert W.make_observer(Path("/tmp"), poll=True)[1] == "polling"
-
-
-def test_log_has_one_line_per_file(dept: Department, tmp_path: Path) -> None:
-    from automation.service.logs import log_path, setup_logging, teardown_logging
-
-    names = ["طلب صيانة أ.xlsx", "طلب صيانة ب.xlsx"]
-    fake = FakeBatch({n: _content(n) for n in names})
-    settings = _settings()
-    setup_logging(dept, settings, console=False)
-    try:
-        watcher = Watcher(dept, settings, handle_batch=fake, clock=FakeClock(START),
-                          jobs=_no_jobs(dept, settings))
-        thread = watcher.start()
-        for name in names:
-            (dept.inbox / name).write_bytes(_content(name))
-        assert _wait(lambda: fake.count() == 2, 10)
-        watcher.stop()
-        thread.join(10)
-    finally:
-        teardown_logging()
-    lines = log_path(dept).read_text(encoding="utf-8").splitlines()
-    handled = [line for line in lines if "accepted" in line]
-    assert len(handled) == 2
-    assert all(any(n in line for n in names) for line in handled)
 
 
 def test_real_pipeline_end_to_end(tmp_path: Path) -> None:
@@ -415,24 +391,35 @@ def test_real_pipeline_end_to_end(tmp_path: Path) -> None:
     from department_factory import drop, maintenance_rows, make_department, school_names
 
     from automation.ledger import Ledger
+    from automation.service.logs import log_path, setup_logging, teardown_logging
 
     dept = make_department(tmp_path / "قسم")
     school = school_names(dept)[0]
     settings = _settings()
     clock = FakeClock(START)
-    watcher = Watcher(dept, settings, clock=clock, jobs=_no_jobs(dept, settings))
-    thread = watcher.start()
-    for index in range(2):
-        drop(dept, f"صيانة {index}.xlsx", "QF75-11",
-             {"school": school, "request_date": dt.date(2026, 3, 1), "channel": "هاتف",
-              "reference": f"ك/{index}"},
-             maintenance_rows(2))
-    (dept.inbox / "ليس ملف اكسل.xlsx").write_bytes(b"this is not a workbook")
-    (dept.inbox / "~$صيانة 0.xlsx").write_bytes(b"excel lock")
-    assert _wait(lambda: len(list(dept.inbox.glob("*.xlsx"))) == 1, 30)
-    watcher.stop()
-    thread.join(30)
+    setup_logging(dept, settings, console=False)
+    try:
+        watcher = Watcher(dept, settings, clock=clock, jobs=_no_jobs(dept, settings))
+        thread = watcher.start()
+        for index in range(2):
+            drop(dept, f"صيانة {index}.xlsx", "QF75-11",
+                 {"school": school, "request_date": dt.date(2026, 3, 1), "channel": "هاتف",
+                  "reference": f"ك/{index}"},
+                 maintenance_rows(2))
+        (dept.inbox / "ليس ملف اكسل.xlsx").write_bytes(b"this is not a workbook")
+        (dept.inbox / "~$صيانة 0.xlsx").write_bytes(b"excel lock")
+        assert _wait(lambda: len(list(dept.inbox.glob("*.xlsx"))) == 1, 30)
+        watcher.stop()
+        thread.join(30)
+    finally:
+        teardown_logging()
     assert [p.name for p in dept.inbox.glob("*.xlsx")] == ["~$صيانة 0.xlsx"]
+    # the log: UTF-8, one line per file handled
+    log_lines = log_path(dept).read_text(encoding="utf-8").splitlines()
+    for name in ("صيانة 0.xlsx", "صيانة 1.xlsx", "ليس ملف اكسل.xlsx"):
+        per_file = [line for line in log_lines if f" {name}" in line and (
+            "accepted:" in line or "rejected:" in line)]
+        assert len(per_file) == 1, (name, log_lines)
     with Ledger(dept.ledger_path) as ledger:
         outcomes = Counter(
             r["outcome"] for r in ledger.conn.execute("SELECT outcome FROM submissions")

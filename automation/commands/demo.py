@@ -25,7 +25,9 @@ from automation.errors import EtiError
               help="The same seed always replays the same year.")
 @click.option("--force", is_flag=True,
               help="Replace the folder if an earlier `eti demo` made it.")
-def demo_command(root: Path | None, schools: int, seed: int, force: bool) -> None:
+@click.option("--per-day", is_flag=True,
+              help="Handle the files a day at a time, as the service would (slower).")
+def demo_command(root: Path | None, schools: int, seed: int, force: bool, per_day: bool) -> None:
     """Make a demo department and run a whole school year through it, end to end."""
     from automation.demo import DEFAULT_FOLDER, MARKER, format_summary, free_folder, run_demo
 
@@ -36,7 +38,8 @@ def demo_command(root: Path | None, schools: int, seed: int, force: bool) -> Non
             click.echo(f"{wanted.name}/ موجود وليس فارغاً، فسيُنشأ العرض في {root.name}/")
             click.echo(f"{wanted.name}/ exists and is not empty: using {root.name}/ instead")
     try:
-        summary = run_demo(root, schools=schools, seed=seed, force=force, progress=click.echo)
+        summary = run_demo(root, schools=schools, seed=seed, force=force, per_day=per_day,
+                           progress=click.echo)
     except EtiError as exc:
         raise click.ClickException(f"{exc.message_ar}\n{exc.message_en}") from exc
     click.echo("")

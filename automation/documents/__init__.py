@@ -1,7 +1,10 @@
 """Documents into ``outbox/``: Word templates filled from the ledger (SPEC.md).
 
-    template_builder  the .docx templates, built with python-docx (``eti templates build``)
+    template_builder  the .docx templates, built with python-docx (``eti templates build``);
+                      template_doc, template_reports and docx_xml are its parts
+    samples           the context variables of every template, with sample values
     render            sandboxed docxtpl rendering in a child process; ``check_templates``
+    context, charts   letterhead values and value display; matplotlib charts
     outbox            readable Arabic names, never overwritten; PDF through LibreOffice
     decision          P5 disposal committee decision
     visits            visit reports (QF75-13, QF70-2-9, -17, -40)

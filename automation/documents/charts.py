@@ -64,7 +64,9 @@ def bar_chart(
 
 
 def _bar_chart(path: Path, labels: Sequence[str], values: Sequence[float], ylabel: str) -> Path:
-    fig = _figure(7.0, 3.6)
+    from matplotlib.ticker import MaxNLocator
+
+    fig = _figure(7.0, 3.0)
     ax = fig.subplots()
     positions = list(range(len(labels)))
     bars = ax.bar(positions, list(values), color=BAR, width=0.6)
@@ -73,6 +75,8 @@ def _bar_chart(path: Path, labels: Sequence[str], values: Sequence[float], ylabe
     ax.invert_xaxis()
     ax.yaxis.tick_right()
     ax.yaxis.set_label_position("right")
+    if all(float(v).is_integer() for v in values):
+        ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     if ylabel:
         ax.set_ylabel(ylabel)
     ax.margins(y=0.15)
@@ -116,14 +120,14 @@ def _target_chart(
         for bar, value in zip(bars, values, strict=True):
             ax.annotate(_number(value), (bar.get_width(), bar.get_y() + bar.get_height() / 2),
                         xytext=(-3, 0), textcoords="offset points", ha="right", va="center",
-                        fontsize=8)
-    ax.set_yticks(positions, [_wrap(label, 28) for label in labels], fontsize=8)
+                        fontsize=9)
+    ax.set_yticks(positions, [_wrap(label, 30) for label in labels], fontsize=9)
     ax.invert_yaxis()
     ax.invert_xaxis()
     ax.yaxis.tick_right()
     ax.margins(x=0.15)
     ax.spines[["top", "left"]].set_visible(False)
-    ax.legend(loc="lower left", fontsize=8, frameon=False)
+    ax.legend(loc="lower left", fontsize=9, frameon=False)
     fig.savefig(path, format="png")
     return path
 

@@ -33,7 +33,7 @@ from automation.reference import References
 
 DOCUMENT_KIND = "quarterly-report"
 TEMPLATE = "quarterly_report.docx"
-CHART_WIDTH_MM = 160.0
+CHART_WIDTH_MM = 150.0
 
 
 def achieved_text(indicator: str, value: Any) -> str:
@@ -57,7 +57,7 @@ def visits_in(src: Any, period: Period) -> list[dict[str, str]]:
             seen[row.submission_id] = {
                 "sort": f"{day}-{row.submission_id:09d}",
                 "date": show_date(day),
-                "form": f"{name} ({code})",
+                "form": f"{code} {name}",
                 "school": ind.subject_of(row),
                 "visitor": str(row.data.get(VISITOR_FIELD[code]) or ""),
             }

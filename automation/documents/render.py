@@ -118,19 +118,32 @@ def _materialize(value: Any, tpl: Any) -> Any:
     return value
 
 
-def _document_lines(tpl: Any) -> list[str]:
-    """The template's text, one line per paragraph, as Jinja numbers its lines."""
+def _part_sources(tpl: Any) -> list[str]:
+    """Body, headers and footers as Jinja sees them: patched by docxtpl, one paragraph
+    per line (the numbering of Jinja's error line numbers)."""
     from docx.oxml import parse_xml
 
     xmls = [tpl.patch_xml(tpl.get_xml())]
     for rel in tpl.docx.part.rels.values():
         if rel.reltype in (tpl.HEADER_URI, tpl.FOOTER_URI) and not rel.is_external:
             xmls.append(tpl.patch_xml(tpl.xml_to_string(parse_xml(rel.target_part.blob))))
-    lines: list[str] = []
-    for xml in xmls:
-        xml = re.sub(r"<w:p([ >])", r"\n<w:p\1", xml)
-        lines.extend(_XML_TAG_RE.sub("", line) for line in xml.splitlines())
-    return lines
+    return [re.sub(r"<w:p([ >])", r"\n<w:p\1", xml) for xml in xmls]
+
+
+def _text_lines(source: str) -> list[str]:
+    return [_XML_TAG_RE.sub("", line) for line in source.splitlines()]
+
+
+def _parse_parts(tpl: Any, env: Any) -> None:
+    """Parse every part; a syntax error carries the text lines of its own part."""
+    import jinja2
+
+    for source in _part_sources(tpl):
+        try:
+            env.parse(source)
+        except jinja2.TemplateSyntaxError as exc:
+            exc.eti_lines = _text_lines(source)  # type: ignore[attr-defined]
+            raise
 
 
 def _error_line(exc: BaseException) -> int | None:
@@ -143,8 +156,47 @@ def _error_line(exc: BaseException) -> int | None:
     return lineno
 
 
-def _find_tag(lines: list[str], lineno: int | None, name: str | None) -> str:
-    """The tag an error is about: one naming ``name``, else the one on the error's line."""
+_BLOCKS = {"for": "endfor", "if": "endif", "with": "endwith", "macro": "endmacro",
+           "call": "endcall", "filter": "endfilter", "block": "endblock"}
+_INSIDE = {"elif": ("{% if x %}", "{% endif %}"), "else": ("{% if x %}", "{% endif %}"),
+           "endif": ("{% if x %}", ""), "endfor": ("{% for x in y %}", "")}
+
+
+def _tag_fails(tag: str, env: Any) -> bool:
+    """Whether one tag, completed as it needs (``{% if %}`` → ``{% endif %}``), is invalid."""
+    import jinja2
+
+    source = tag
+    if tag.startswith("{%"):
+        word = (tag[2:-2].strip().split() or [""])[0]
+        if word in _BLOCKS:
+            source = f"{tag}{{% {_BLOCKS[word]} %}}"
+        elif word in _INSIDE:
+            before, after = _INSIDE[word]
+            source = f"{before}{tag}{after}"
+    try:
+        env.parse(source)
+    except jinja2.TemplateSyntaxError:
+        return True
+    return False
+
+
+def _syntax_tag(line: str, env: Any) -> str:
+    """The tag of a line a syntax error is in: an unclosed one, else one invalid alone."""
+    opens = [m.start() for m in _OPEN_RE.finditer(line)]
+    for i, start in enumerate(opens):
+        segment = line[start:opens[i + 1] if i + 1 < len(opens) else len(line)]
+        if ("}}" if segment.startswith("{{") else "%}") not in segment:
+            return segment[:30].strip() + ("…" if len(segment) > 30 else "")
+    tags = _TAG_RE.findall(line)
+    for tag in tags:
+        if _tag_fails(tag, env):
+            return tag.strip()
+    return tags[-1].strip() if tags else ""
+
+
+def _find_tag(lines: list[str], lineno: int | None, name: str | None, env: Any = None) -> str:
+    """The tag an error is about: one using ``name``, else the faulty one near its line."""
     if name:
         word = re.compile(rf"\b{re.escape(name)}\b")
         for line in lines:
@@ -152,14 +204,11 @@ def _find_tag(lines: list[str], lineno: int | None, name: str | None) -> str:
                 if word.search(tag):
                     return tag.strip()
     if lineno:
+        env = env or make_environment()
         for index in range(min(lineno, len(lines)) - 1, max(lineno - 4, 0) - 1, -1):
-            line = lines[index]
-            tags = _TAG_RE.findall(line)
-            if tags:
-                return tags[-1].strip()
-            opens = list(_OPEN_RE.finditer(line))
-            if opens:
-                return line[opens[-1].start():][:60].strip()
+            tag = _syntax_tag(lines[index], env)
+            if tag:
+                return tag
     return ""
 
 
@@ -179,10 +228,12 @@ def _describe(exc: BaseException, tpl: Any) -> dict[str, str]:
         name = found.group(1) if found else None
     elif isinstance(exc, jinja2.exceptions.SecurityError):
         kind = "unsafe"
-    try:
-        lines = _document_lines(tpl) if tpl is not None and tpl.docx is not None else []
-    except Exception:  # noqa: BLE001 - the template may be too broken to read
-        lines = []
+    lines: list[str] = getattr(exc, "eti_lines", [])
+    if not lines and tpl is not None and tpl.docx is not None:
+        try:
+            lines = _text_lines(_part_sources(tpl)[0])
+        except Exception:  # noqa: BLE001 - the template may be too broken to read
+            lines = []
     return {
         "kind": kind,
         "detail": f"{type(exc).__name__}: {exc}"[:300],
@@ -208,6 +259,7 @@ def _child(op: str, template: str, context: dict[str, Any], out: str, conn: Conn
         env = make_environment()
         variables: list[str] = []
         if op in ("check", "parse"):
+            _parse_parts(tpl, env)
             variables = sorted(tpl.get_undeclared_template_variables(jinja_env=env))
             if op == "parse":
                 conn.send(("ok", variables))

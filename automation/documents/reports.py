@@ -30,7 +30,7 @@ from automation.documents.context import (
 )
 from automation.documents.outbox import period_folder, produce
 from automation.documents.render import DEFAULT_TIMEOUT, ImageRef
-from automation.documents.template_builder import EMIS_STATUSES, HD_CATEGORIES
+from automation.documents.template_reports import EMIS_STATUSES, HD_CATEGORIES
 from automation.forms import SYSTEMS
 from automation.ledger import Ledger
 from automation.periods import Period
@@ -257,7 +257,7 @@ def webpages_context(src: Any, period: Period, charts: Path) -> dict[str, Any]:
     ]
     scored = [e for e in reviews if e.score is not None]
     return {
-        "average_score": ind.fmt_pct(ind.mean(e.score for e in scored)),
+        "average_score": ind.fmt_pct(ind.mean_page_score(src, period)),
         "pages": [
             {
                 "page": e.page,

@@ -18,236 +18,31 @@ so a test can check the shipped copies against a fresh build.
 
 from __future__ import annotations
 
-import datetime as dt
-import io
-import zipfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from docx import Document
-from docx.oxml.ns import qn
-from docx.shared import Mm
-
 from automation.documents.docx_xml import (
-    BIDI_LANG,
-    FONT,
     NOTE_COLOR,
-    Align,
     Col,
     Run,
     cell_xml,
-    element,
     layout_table_xml,
-    page_number_paragraph,
-    paragraph_xml,
     row_xml,
-    table_xml,
     tag_row,
     tbl_pr,
     twips,
 )
-from automation.forms import CATALOG
+from automation.documents.template_doc import QP_LINES, TemplateDoc
+from automation.documents.template_reports import (
+    activation_report,
+    helpdesk_report,
+    initiatives_report,
+    systems_report,
+    webpages_report,
+)
 
 ASSET_TEMPLATES = Path(__file__).resolve().parent.parent / "assets" / "templates_docx"
 """Where the package ships the built templates."""
-
-BUILD_DATE = dt.datetime(2026, 1, 1, 0, 0, 0)
-"""The date written into every template's properties (reproducible builds)."""
-
-HD_CATEGORIES: tuple[str, ...] = CATALOG.form("HD-EXPORT").field("category").choices
-EMIS_STATUSES: tuple[str, ...] = CATALOG.form("EMIS-ISSUES").field("status").choices
-WIDTH_MM = 174.0
-"""Text width of an A4 page with 18 mm side margins."""
-
-QP_LINES = (
-    "الإجراء: QP-70-2 — الإصدار {{ issue }}",
-    "رمز الوثيقة: {{ doc_code }}",
-    "التاريخ: {{ date }}",
-)
-
-
-class TemplateDoc:
-    """One template being built: A4, right-to-left, Arial, footer with page numbers."""
-
-    def __init__(self, title: str) -> None:
-        self.doc = Document()
-        self.body = self.doc.element.body
-        self._setup_styles()
-        self._setup_section()
-        props = self.doc.core_properties
-        props.title = title
-        props.author = "ETI automation"
-        props.last_modified_by = "ETI automation"
-        props.created = BUILD_DATE
-        props.modified = BUILD_DATE
-        props.revision = 1
-        props.comments = "قالب قابل للتعديل في Word: يُحافظ على الوسوم بين الأقواس المعقوفة كما هي."
-
-    # -- document setup ------------------------------------------------------------
-
-    def _setup_styles(self) -> None:
-        styles = self.doc.styles.element
-        defaults = styles.find(qn("w:docDefaults"))
-        rpr = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
-        for child in list(rpr):
-            rpr.remove(child)
-        rpr.append(
-            element(
-                f'<w:rFonts w:ascii="{FONT}" w:hAnsi="{FONT}" w:eastAsia="{FONT}" w:cs="{FONT}"/>'
-            )
-        )
-        rpr.append(element('<w:sz w:val="24"/>'))
-        rpr.append(element('<w:szCs w:val="24"/>'))
-        rpr.append(element(f'<w:lang w:val="en-US" w:eastAsia="en-US" w:bidi="{BIDI_LANG}"/>'))
-        ppr = defaults.find(qn("w:pPrDefault")).find(qn("w:pPr"))
-        for child in list(ppr):
-            ppr.remove(child)
-        ppr.append(element("<w:bidi/>"))
-        ppr.append(element('<w:spacing w:after="80" w:line="264" w:lineRule="auto"/>'))
-
-    def _setup_section(self) -> None:
-        section = self.doc.sections[0]
-        section.page_width = Mm(210)
-        section.page_height = Mm(297)
-        section.left_margin = section.right_margin = Mm(18)
-        section.top_margin = Mm(15)
-        section.bottom_margin = Mm(18)
-        section.header_distance = Mm(8)
-        section.footer_distance = Mm(8)
-        sect_pr = section._sectPr
-        sect_pr.find(qn("w:docGrid")).addprevious(element("<w:bidi/>"))
-        footer = section.footer
-        footer.is_linked_to_previous = False
-        holder = footer._element
-        for child in list(holder):
-            holder.remove(child)
-        holder.append(element(page_number_paragraph("{{ doc_code }} — ")))
-
-    # -- content -------------------------------------------------------------------
-
-    def add(self, xml: str) -> None:
-        self.body.sectPr.addprevious(element(xml))
-
-    def p(
-        self,
-        *parts: str | Run,
-        align: Align = "start",
-        size: float = 12,
-        bold: bool = False,
-        before: int = 0,
-        after: int = 4,
-        keep_next: bool = False,
-    ) -> None:
-        self.add(
-            paragraph_xml(
-                parts,
-                align=align,
-                size=size,
-                bold=bold,
-                before=before,
-                after=after,
-                keep_next=keep_next,
-            )
-        )
-
-    def tag(self, tag: str) -> None:
-        """A paragraph holding only a ``{%p ... %}`` tag (removed when rendered)."""
-        self.p(tag, after=0)
-
-    def heading(self, text: str, *, size: float = 13) -> None:
-        self.p(Run(text, bold=True, color="1F3864"), size=size, before=8, after=4, keep_next=True)
-
-    def page_break(self) -> None:
-        self.add('<w:p><w:pPr><w:bidi/></w:pPr><w:r><w:br w:type="page"/></w:r></w:p>')
-
-    def table(self, columns: Sequence[Col], loop: str | None, **kw: object) -> None:
-        scale = WIDTH_MM / sum(c.width_mm for c in columns)
-        scaled = [Col(c.label, c.cell, c.width_mm * scale, c.align) for c in columns]
-        self.add(table_xml(scaled, loop=loop, **kw))  # type: ignore[arg-type]
-        self.p("", size=4, after=0)
-
-    def letterhead(self, left: Sequence[str] = QP_LINES) -> None:
-        """Directorate block (right), logo (centre), QP-70-2 / number block (left)."""
-        right = (
-            Run("المملكة الأردنية الهاشمية", bold=True),
-            Run("وزارة التربية والتعليم", bold=True),
-            Run("{{ directorate.name }}", bold=True),
-            Run("{{ department }}"),
-        )
-        self.add(
-            layout_table_xml(
-                [right, ["{{ logo }}"], list(left)],
-                (70.0, 44.0, 60.0),
-                size=10.5,
-                align=("start", "center", "start"),
-            )
-        )
-        self.add(paragraph_xml([""], size=4, after=6, border_bottom=True))
-
-    def title(self, text: str, subtitle: str | None = None) -> None:
-        self.p(Run(text, bold=True, size=16, color="1F3864"), align="center", before=6, after=2)
-        if subtitle:
-            self.p(Run(subtitle, bold=True, size=13), align="center", after=8)
-
-    def figures(self, loop: str = "f in figures") -> None:
-        self.table(
-            [Col("البيان", "{{ f.label }}", 120), Col("القيمة", "{{ f.value }}", 54, "center")],
-            loop,
-        )
-
-    def head_signature(self) -> None:
-        """The head of department signs at the left of the page."""
-        self.p("", after=6)
-        self.add(
-            layout_table_xml(
-                [
-                    [],
-                    [
-                        Run("رئيس قسم تكنولوجيا التعليم والمعلومات", bold=True),
-                        "{{ directorate.head }}",
-                        "التوقيع: ..............................",
-                    ],
-                ],
-                (94.0, 80.0),
-                align=("start", "center"),
-            )
-        )
-
-    def signatures(self, loop: str = "s in signatures") -> None:
-        """A signature line for each signer (role, name, signature)."""
-        var = loop.split(" in ", 1)[0].strip()
-        self.table(
-            [
-                Col("الصفة", "{{ " + var + ".role }}", 45),
-                Col("الاسم", "{{ " + var + ".name }}", 65),
-                Col("التوقيع", "..............................", 64, "center"),
-            ],
-            loop,
-            empty=None,
-            size=11,
-        )
-
-    def save(self, path: Path) -> Path:
-        buffer = io.BytesIO()
-        self.doc.save(buffer)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(_reproducible_zip(buffer.getvalue()))
-        return path
-
-
-def _reproducible_zip(data: bytes) -> bytes:
-    """The same package with fixed entry dates, so equal builds give equal bytes."""
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w") as dst:
-        for info in src.infolist():
-            fixed = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
-            fixed.compress_type = zipfile.ZIP_DEFLATED
-            fixed.external_attr = 0o644 << 16
-            dst.writestr(fixed, src.read(info.filename))
-    return out.getvalue()
-
-
-# -- the templates -------------------------------------------------------------------
 
 
 def decision_disposal() -> TemplateDoc:
@@ -308,19 +103,19 @@ def decision_disposal() -> TemplateDoc:
             align=("start", "center"),
         )
     )
-    t.page_break()
+    t.landscape_section()
     t.heading("ملحق القرار رقم {{ number }}: كشف بالمواد المراد إتلافها", size=13)
     t.table(
         [
-            Col("م", "{{ i.n }}", 7, "center"),
-            Col("الفئة", "{{ i.category }}", 18),
-            Col("الوصف", "{{ i.description }}", 30),
-            Col("رقم اللوازم أو ردمك", "{{ i.asset_no }}", 22),
-            Col("الكمية", "{{ i.quantity }}", 13, "center"),
-            Col("سبب الإتلاف", "{{ i.reason }}", 24),
-            Col("تقرير الصيانة QF75-11", "{{ i.maintenance_ref }}", 18, "center"),
-            Col("الجهة", "{{ i.source }}", 20),
-            Col("ملاحظات", [Run("{{ i.note }}", bold=True, color=NOTE_COLOR)], 22),
+            Col("م", "{{ i.n }}", 8, "center"),
+            Col("الفئة", "{{ i.category }}", 24),
+            Col("الوصف", "{{ i.description }}", 52),
+            Col("رقم اللوازم أو الرقم المتسلسل أو ردمك", "{{ i.asset_no }}", 32),
+            Col("الكمية", "{{ i.quantity }}", 14, "center"),
+            Col("سبب الإتلاف", "{{ i.reason }}", 38),
+            Col("تقرير الصيانة QF75-11", "{{ i.maintenance_ref }}", 24, "center"),
+            Col("الجهة", "{{ i.source }}", 30),
+            Col("ملاحظات", [Run("{{ i.note }}", bold=True, color=NOTE_COLOR)], 39),
         ],
         "i in items",
         size=9,
@@ -404,10 +199,10 @@ def quarterly_report() -> TemplateDoc:
     t.table(
         [
             Col("م", "{{ loop.index }}", 8, "center"),
-            Col("العملية", "{{ l.process }}", 28),
-            Col("النشاط", "{{ l.activity }}", 30),
-            Col("مؤشر الأداء", "{{ l.indicator }}", 32),
-            Col("المستهدف", "{{ l.target }}", 18, "center"),
+            Col("العملية", "{{ l.process }}", 14, "center"),
+            Col("النشاط", "{{ l.activity }}", 34),
+            Col("مؤشر الأداء", "{{ l.indicator }}", 38),
+            Col("المستهدف", "{{ l.target }}", 20, "center"),
             Col("المنجز", "{{ l.achieved }}", 15, "center"),
             Col("النسبة", "{{ l.pct }}", 15, "center"),
             Col("المسؤول", "{{ l.responsible }}", 24),
@@ -443,204 +238,6 @@ def quarterly_report() -> TemplateDoc:
         ],
         "r in rejections",
         totals=("", "المجموع", "{{ rejections_total }}"),
-    )
-    t.head_signature()
-    return t
-
-
-def _period_report(title: str) -> TemplateDoc:
-    t = TemplateDoc(title)
-    t.letterhead()
-    t.title(title, "{{ period }}")
-    t.heading("ملخص الفترة")
-    t.figures()
-    return t
-
-
-def _chart(t: TemplateDoc) -> None:
-    t.tag("{%p if chart %}")
-    t.p("{{ chart }}", align="center", after=2)
-    t.p(Run("{{ chart_title }}", bold=True), align="center", size=10, after=8)
-    t.tag("{%p endif %}")
-
-
-def helpdesk_report() -> TemplateDoc:
-    t = _period_report("التقرير الفني لطلبات الدعم الفني المنفذة")
-    t.p("بلغ عدد طلبات الدعم الفني المنفذة خلال الفترة {{ total }} طلباً.")
-    t.heading("الطلبات المنفذة حسب التصنيف")
-    t.table(
-        [
-            Col("التصنيف", "{{ c.category }}", 90),
-            Col("العدد", "{{ c.count }}", 42, "center"),
-            Col("النسبة", "{{ c.pct }}", 42, "center"),
-        ],
-        "c in by_category",
-        totals=("المجموع", "{{ total }}", ""),
-    )
-    _chart(t)
-    t.heading("الطلبات المنفذة حسب المدرسة والتصنيف")
-    cat_cols = [
-        Col(name, "{{ s.counts[" + str(i) + "] }}", 16, "center")
-        for i, name in enumerate(HD_CATEGORIES)
-    ]
-    t.table(
-        [Col("م", "{{ loop.index }}", 8, "center"), Col("المدرسة", "{{ s.school }}", 56),
-         *cat_cols, Col("المجموع", "{{ s.total }}", 18, "center")],
-        "s in by_school",
-        size=9,
-        totals=("", "المجموع",
-                *["{{ category_totals[" + str(i) + "] }}" for i in range(len(HD_CATEGORIES))],
-                "{{ total }}"),
-    )
-    t.head_signature()
-    return t
-
-
-def systems_report() -> TemplateDoc:
-    t = _period_report("تقرير حالة الأنظمة التربوية والتحديثات الجديدة")
-    t.heading("المشكلات حسب النظام")
-    status_cols = [
-        Col(name, "{{ s.counts[" + str(i) + "] }}", 24, "center")
-        for i, name in enumerate(EMIS_STATUSES)
-    ]
-    t.table(
-        [Col("النظام", "{{ s.system }}", 60), Col("المجموع", "{{ s.total }}", 20, "center"),
-         *status_cols],
-        "s in by_system",
-        totals=("المجموع", "{{ issues_total }}",
-                *["{{ status_totals[" + str(i) + "] }}" for i in range(len(EMIS_STATUSES))]),
-    )
-    t.heading("المشكلات التي لم تُحل بعد")
-    t.table(
-        [
-            Col("م", "{{ loop.index }}", 8, "center"),
-            Col("التاريخ", "{{ i.date }}", 20, "center"),
-            Col("المدرسة", "{{ i.school }}", 32),
-            Col("النظام", "{{ i.system }}", 26),
-            Col("المشكلة", "{{ i.problem }}", 52),
-            Col("الحالة", "{{ i.status }}", 36),
-        ],
-        "i in open_issues",
-        size=9,
-    )
-    t.heading("التحديثات الجديدة على الأنظمة")
-    t.table(
-        [
-            Col("م", "{{ loop.index }}", 8, "center"),
-            Col("التاريخ", "{{ u.date }}", 20, "center"),
-            Col("النظام", "{{ u.system }}", 28),
-            Col("التحديث", "{{ u.change }}", 60),
-            Col("الجهة", "{{ u.source }}", 28),
-            Col("ملاحظات", "{{ u.notes }}", 30),
-        ],
-        "u in updates",
-        size=9,
-    )
-    t.head_signature()
-    return t
-
-
-def activation_report() -> TemplateDoc:
-    t = _period_report("تقرير نتائج زيارات متابعة تفعيل وظائف الأنظمة ونسب الإنجاز")
-    t.p(Run("متوسط نسبة الإنجاز في الفترة: {{ overall_pct }}", bold=True))
-    t.heading("النتائج حسب المدرسة")
-    t.table(
-        [
-            Col("م", "{{ loop.index }}", 8, "center"),
-            Col("المدرسة", "{{ s.school }}", 46),
-            Col("تاريخ الزيارة", "{{ s.visit_date }}", 22, "center"),
-            Col("الزائر", "{{ s.visitor }}", 32),
-            Col("عدد الوظائف", "{{ s.functions }}", 20, "center"),
-            Col("المفعلة", "{{ s.activated }}", 18, "center"),
-            Col("متوسط الإنجاز", "{{ s.avg_completion }}", 28, "center"),
-        ],
-        "s in schools",
-        size=9,
-    )
-    t.heading("النتائج حسب الوظيفة")
-    t.table(
-        [
-            Col("الوظيفة", "{{ f.function }}", 74),
-            Col("عدد المدارس", "{{ f.schools }}", 30, "center"),
-            Col("مفعلة في", "{{ f.activated }}", 30, "center"),
-            Col("متوسط الإنجاز", "{{ f.avg_completion }}", 40, "center"),
-        ],
-        "f in functions",
-    )
-    _chart(t)
-    t.head_signature()
-    return t
-
-
-def initiatives_report() -> TemplateDoc:
-    t = _period_report("تقرير المبادرات والمشاريع الإبداعية")
-    t.p(
-        "عدد المبادرات الفعالة {{ active_count }} من أصل {{ total_count }} مبادرة، "
-        "ونسبة التفعيل {{ activation_pct }}."
-    )
-    t.heading("المبادرات حسب الحالة")
-    t.table(
-        [Col("الحالة", "{{ s.status }}", 120), Col("العدد", "{{ s.count }}", 54, "center")],
-        "s in by_status",
-        totals=("المجموع", "{{ total_count }}"),
-    )
-    t.heading("قائمة المبادرات الفعالة")
-    t.table(
-        [
-            Col("م", "{{ loop.index }}", 8, "center"),
-            Col("المبادرة", "{{ i.initiative }}", 50),
-            Col("المدرسة", "{{ i.school }}", 40),
-            Col("تاريخ البدء", "{{ i.start_date }}", 22, "center"),
-            Col("المشاركون", "{{ i.participants }}", 18, "center"),
-            Col("ملاحظات", "{{ i.notes }}", 36),
-        ],
-        "i in active",
-        size=9,
-    )
-    t.heading("تقرير التفعيل: المبادرات التي بدأت خلال الفترة")
-    t.table(
-        [
-            Col("م", "{{ loop.index }}", 8, "center"),
-            Col("المبادرة", "{{ i.initiative }}", 56),
-            Col("المدرسة", "{{ i.school }}", 46),
-            Col("تاريخ البدء", "{{ i.start_date }}", 28, "center"),
-            Col("الحالة", "{{ i.status }}", 36, "center"),
-        ],
-        "i in started",
-        size=9,
-    )
-    t.head_signature()
-    return t
-
-
-def webpages_report() -> TemplateDoc:
-    t = _period_report("تقرير مدى تحقق معايير الصفحات الإلكترونية للمديرية والمدارس")
-    t.p(Run("متوسط نسبة تحقق المعايير: {{ average_score }}", bold=True))
-    t.heading("النتائج حسب الصفحة")
-    t.table(
-        [
-            Col("م", "{{ loop.index }}", 8, "center"),
-            Col("الصفحة", "{{ p.page }}", 48),
-            Col("تاريخ المراجعة", "{{ p.review_date }}", 22, "center"),
-            Col("آخر خبر منشور", "{{ p.last_news_date }}", 22, "center"),
-            Col("المعايير المتحققة", "{{ p.met }}", 22, "center"),
-            Col("عدد المعايير", "{{ p.total }}", 22, "center"),
-            Col("النسبة", "{{ p.score }}", 20, "center"),
-        ],
-        "p in pages",
-        size=9,
-    )
-    _chart(t)
-    t.heading("المعايير غير المتحققة")
-    t.table(
-        [
-            Col("م", "{{ loop.index }}", 8, "center"),
-            Col("الصفحة", "{{ u.page }}", 50),
-            Col("المعيار", "{{ u.criterion }}", 66),
-            Col("ملاحظات", "{{ u.notes }}", 50),
-        ],
-        "u in unmet",
-        size=9,
     )
     t.head_signature()
     return t

@@ -48,6 +48,8 @@ HandleBatch = Callable[..., object]
 ObserverFactory = Callable[[], BaseObserver]
 
 BACKOFF_SECONDS = 30.0
+MAX_RETRY_SECONDS = 300.0
+"""Longest wait before offering again a file the batch left in the inbox."""
 """Pause after a batch that failed on the machine (ledger locked, disk full)."""
 
 NETWORK_FILESYSTEMS = frozenset({
@@ -80,9 +82,9 @@ def is_watched(path: Path, inbox: Path) -> bool:
 def can_open_exclusively(path: Path) -> bool:
     """Whether no other program holds the file (Excel keeps an open workbook locked).
 
-    Windows: open for writing (fails with a sharing violation while Excel or a
-    copy holds it) and take a byte lock. Elsewhere a shared open cannot be seen,
-    so an exclusive ``flock`` attempt is all there is; stability is the signal.
+    Windows: open with no sharing (a sharing violation while Excel, a copy or
+    anything else has it open). Elsewhere a shared open cannot be seen, so an
+    exclusive ``flock`` attempt is all there is; stability is the signal.
     """
     if os.name == "nt":
         return _windows_exclusive(path)
@@ -104,22 +106,34 @@ def can_open_exclusively(path: Path) -> bool:
 
 
 def _windows_exclusive(path: Path) -> bool:  # pragma: no cover - Windows only
+    """Open with no sharing at all: fails while any other program has the file open."""
+    try:
+        import ctypes
+        from ctypes import wintypes
+
+        kernel32 = ctypes.WinDLL("kernel32", use_last_error=True)  # type: ignore[attr-defined]
+        create = kernel32.CreateFileW
+        create.argtypes = [wintypes.LPCWSTR, wintypes.DWORD, wintypes.DWORD, wintypes.LPVOID,
+                           wintypes.DWORD, wintypes.DWORD, wintypes.HANDLE]
+        create.restype = wintypes.HANDLE
+    except (AttributeError, OSError, ImportError):
+        return _windows_exclusive_crt(path)
+    generic_read, no_sharing, open_existing, normal = 0x80000000, 0, 3, 0x80
+    handle = create(str(path), generic_read, no_sharing, None, open_existing, normal, None)
+    if handle is None or handle == ctypes.c_void_p(-1).value:
+        return False  # sharing violation (Excel, a copy under way) or gone
+    kernel32.CloseHandle(handle)
+    return True
+
+
+def _windows_exclusive_crt(path: Path) -> bool:  # pragma: no cover - Windows only
     import msvcrt
 
     try:
         fd = os.open(path, os.O_RDWR | getattr(os, "O_BINARY", 0))
-    except PermissionError:
-        if os.access(path, os.W_OK):
-            return False  # a sharing violation: someone has it open
-        try:  # a read-only file cannot be in the middle of a save
-            os.close(os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0)))
-        except OSError:
-            return False
-        return True
     except OSError:
         return False
     try:
-        os.lseek(fd, 0, os.SEEK_SET)
         msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)  # type: ignore[attr-defined]
         os.lseek(fd, 0, os.SEEK_SET)
         msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)  # type: ignore[attr-defined]
@@ -297,6 +311,8 @@ class _Seen:
     mtime_ns: int
     since: float
     locked: bool = False
+    attempts: int = 0
+    not_before: float = 0.0
 
 
 class Watcher:
@@ -349,10 +365,10 @@ class Watcher:
 
     def run(self) -> None:
         """Watch until the stop event is set; whatever is not handled stays in the inbox."""
-        self.dept.inbox.mkdir(parents=True, exist_ok=True)
-        log.info("watching %s (%s observer, stable after %ss)", self.inbox,
-                 self._start_observer(), self.settings.intake.stability_seconds)
         try:
+            self.dept.inbox.mkdir(parents=True, exist_ok=True)
+            log.info("watching %s (%s observer, stable after %ss)", self.inbox,
+                     self._start_observer(), self.settings.intake.stability_seconds)
             self._finish_leftovers()
             self.rescan()
             self.jobs.safe_tick()  # runs missed while the PC was off
@@ -465,7 +481,7 @@ class Watcher:
             if (info.st_size, info.st_mtime_ns) != (seen.size, seen.mtime_ns):
                 seen.size, seen.mtime_ns, seen.since = info.st_size, info.st_mtime_ns, now
                 continue
-            if now - seen.since < stability:
+            if now - seen.since < stability or now < seen.not_before:
                 continue
             if not can_open_exclusively(path):
                 if not seen.locked:
@@ -496,10 +512,20 @@ class Watcher:
 
     def _after_batch(self, chunk: list[Path], result: object) -> None:
         now = time.monotonic()
+        files = getattr(result, "files", None) or []
+        if files:
+            counts: dict[str, int] = {}
+            for item in files:
+                outcome = str(getattr(item, "outcome", "?"))
+                counts[outcome] = counts.get(outcome, 0) + 1
+            log.info("batch: %d files (%s)", len(files),
+                     ", ".join(f"{n} {k}" for k, n in sorted(counts.items())))
         for path in chunk:
             if path.exists():  # not claimed (held open, or the batch stopped early)
-                if path in self._pending:
-                    self._pending[path].since = now
+                seen = self._pending.get(path)
+                if seen is not None and not self.stop_event.is_set():
+                    seen.attempts += 1
+                    seen.not_before = now + min(MAX_RETRY_SECONDS, 2.0**seen.attempts)
             else:
                 self._pending.pop(path, None)
                 self.handled += 1
@@ -514,16 +540,10 @@ class Watcher:
             self._backoff_until = now + BACKOFF_SECONDS
 
     def _progress(self, result: object) -> None:
-        """One log line per file handled."""
-        outcome = str(getattr(result, "outcome", "?"))
-        problems = getattr(result, "problems", None) or []
-        first = ""
-        if outcome == "rejected" and problems:
-            problem = problems[0]
-            text = getattr(problem, "message_en", "") or getattr(problem, "message", "")
-            first = f" — {text}"
-        log.info("%-10s %-12s %3d rows  %s%s", outcome, getattr(result, "form", "") or "?",
-                 getattr(result, "rows", 0) or 0, getattr(result, "file", "?"), first)
+        """Per-file detail; the intake itself logs the one INFO line per file."""
+        log.debug("handled %s: %s %s, %s rows", getattr(result, "file", "?"),
+                  getattr(result, "outcome", "?"), getattr(result, "form", "") or "?",
+                  getattr(result, "rows", 0))
 
     def _finish_leftovers(self) -> None:
         """Files claimed by a run that was interrupted: the pipeline finishes them."""
