@@ -162,9 +162,10 @@ def process(root: Path, as_json: bool) -> None:
 
 
 def _register_commands() -> None:
-    from automation.commands import demo, service
+    from automation.commands import demo, documents, service
 
     service.register(main)
+    documents.register(main)
     demo.register(main)
 
 

@@ -303,7 +303,7 @@ def _documents(dept: Department, refs: References, summary: DemoSummary,
     from automation.indicators import year_period
 
     last = dt.date(YEAR, 12, 31)
-    clock = FakeClock(dt.datetime.combine(last, dt.time(14, 0)))
+    clock = FakeClock(dt.datetime.combine(last, dt.time(16, 0)))
     whole = year_period(YEAR)
     jobs: list[tuple[str, Callable[[Ledger], object]]] = [
         ("disposal decision", lambda led: make_disposal_decision(dept, led, clock=clock,

@@ -259,7 +259,7 @@ class DepartmentForms:
             fresh = []
             for _ in range(self.rng.randint(self.scale(0.75), self.scale(2))):
                 opened = self.day(month, 1, export.day)
-                fate = self.rng.choices(("done", "cancel", "open"), (85, 5, 10))[0]
+                fate = self.rng.choices(("done", "cancel", "open"), (91, 4, 5))[0]
                 ticket = {"no": f"HD-{self.year}-{len(tickets) + 1:05d}", "school":
                           self.rng.choice(self.schools), "opened": opened, "fate": fate,
                           "close": opened + dt.timedelta(days=self.rng.randint(0, 25)),

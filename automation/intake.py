@@ -35,7 +35,8 @@ from automation.normalize import clean_text, normalize_name, year_span
 from automation.problems import Problem
 from automation.reader import read_workbook, sha256_of
 from automation.safety import Limits
-from automation.validate import Validated, validate
+from automation.schools import SchoolMatch
+from automation.validate import Lookup, Validated, validate
 
 log = logging.getLogger(__name__)
 
@@ -219,21 +220,27 @@ class Intake:
 
     # -- handling ------------------------------------------------------------------
 
-    def handle(self, claim: Claim) -> FileResult:
-        """Read, check and file away one claimed file. Safe to call again after a crash."""
+    def handle(self, claim: Claim, analysis: Analysis | None = None) -> FileResult:
+        """File away one claimed file. Safe to call again after a crash.
+
+        ``analysis`` is the file read and checked elsewhere (a worker process);
+        forms that refer to other forms' rows are checked again here, against
+        the ledger as it is now.
+        """
         done = self.ledger.by_claim(claim.id)
         if done is not None:
             return self._finish_recorded(claim, done)
-        sha, size = sha256_of(claim.path)
+        if analysis is None or analysis.needs_ledger:
+            analysis = analyse(claim.path, self.catalog, self.context, self.limits, self.lookup)
         record = SubmissionRecord(
             original_name=claim.original,
-            sha256=sha,
-            size=size,
+            sha256=analysis.sha256,
+            size=analysis.size,
             received_at=claim.claimed_at,
             outcome="accepted",
             claim_id=claim.id,
         )
-        earlier = self.ledger.find_sha(sha)
+        earlier = self.ledger.find_sha(analysis.sha256)
         if earlier is not None:
             record.outcome = "duplicate"
             record.duplicate_of = earlier
@@ -245,20 +252,17 @@ class Intake:
             log.info("duplicate: %s is the same file as submission %s", claim.original, earlier)
             return FileResult(claim.original, "duplicate", record.form, 0, [], sub_id,
                               record.stored_path)
-        try:
-            submission, read_problems = read_workbook(claim.path, self.catalog, self.limits)
-        except UnreadableWorkbook as exc:
-            problem = Problem(exc.code, exc.message_ar, "error", message_en=exc.message_en)
-            return self._reject(claim, record, [problem], readable=False)
-        form = self.catalog.form(submission.form)
-        record.form = form.code
-        record.workbook_id = submission.workbook_id
-        checked = validate(submission, form, self.context, self.lookup)
-        problems = read_problems + checked.report.problems
-        record.school = checked.school or submission.meta_school
-        if any(p.severity == "error" for p in problems):
-            return self._reject(claim, record, problems, readable=True)
-        return self._accept(claim, record, form, checked, problems, submission.sheet)
+        if analysis.checked is None:
+            return self._reject(claim, record, analysis.problems, readable=False)
+        checked = analysis.checked
+        self.context.matched_schools.update(analysis.matched_schools)
+        record.form = checked.form.code
+        record.workbook_id = analysis.workbook_id
+        record.school = checked.school or analysis.meta_school
+        if any(p.severity == "error" for p in analysis.problems):
+            return self._reject(claim, record, analysis.problems, readable=True)
+        return self._accept(claim, record, checked.form, checked, analysis.problems,
+                            analysis.sheet)
 
     def _accept(
         self,
@@ -386,6 +390,59 @@ class Intake:
             values = {normalize_name(v) for v in self.ledger.live_values(form, key)}
         self._lookups[(form, key)] = values
         return values
+
+
+@dataclass
+class Analysis:
+    """A file read and checked: everything deciding its outcome but the ledger."""
+
+    sha256: str
+    size: int
+    problems: list[Problem]
+    checked: Validated | None = None
+    sheet: str = ""
+    workbook_id: str = ""
+    meta_school: str = ""
+    needs_ledger: bool = False
+    matched_schools: dict[str, SchoolMatch] = field(default_factory=dict)
+
+
+LEDGER_RULES = ("exists_in", "cites_unrepairable")
+
+
+def analyse(
+    path: Path,
+    catalog: Catalog,
+    context: ValidationContext,
+    limits: Limits,
+    lookup: Lookup | None,
+) -> Analysis:
+    """Hash, read and validate one file; with no ``lookup``, rules that need the
+    ledger are left for the caller (``needs_ledger``)."""
+    sha, size = sha256_of(path)
+    try:
+        submission, read_problems = read_workbook(path, catalog, limits)
+    except UnreadableWorkbook as exc:
+        problem = Problem(exc.code, exc.message_ar, "error", message_en=exc.message_en)
+        return Analysis(sha, size, [problem])
+    form = catalog.form(submission.form)
+    needs_ledger = lookup is None and any(r.kind in LEDGER_RULES for r in form.rules)
+    checked = validate(submission, form, context, lookup)
+    matched = {
+        name: match for name, match in context.matched_schools.items()
+        if name == checked.school or any(r.values.get("school") == name for r in checked.rows)
+    }
+    return Analysis(
+        sha,
+        size,
+        read_problems + checked.report.problems,
+        checked,
+        submission.sheet,
+        submission.workbook_id,
+        submission.meta_school,
+        needs_ledger,
+        matched,
+    )
 
 
 def errors_workbook_path(stored: Path) -> Path:

@@ -44,6 +44,7 @@ class ValidationContext:
     schools: SchoolIndex
     lists: dict[str, tuple[str, ...]] = field(default_factory=dict)
     matched_schools: dict[str, SchoolMatch] = field(default_factory=dict)
+    cache: dict[tuple[object, ...], object] = field(default_factory=dict)
 
     def choices(self, spec: FieldSpec) -> tuple[str, ...]:
         if spec.choices_from:
@@ -136,9 +137,35 @@ def parse_field(value: object, spec: FieldSpec, ctx: ValidationContext) -> objec
     return _school(value, spec, ctx)
 
 
+_CACHE_LIMIT = 50_000
+
+
 def _validator(spec: FieldSpec) -> Callable[[object, ValidationInfo], object]:
+    """A before-validator; the same value of the same field is parsed once per context
+    (staff repeat device types, dates and choices on every row)."""
+
     def validate(value: object, info: ValidationInfo) -> object:
-        return parse_field(value, spec, info.context["ctx"])
+        ctx: ValidationContext = info.context["ctx"]
+        key = (spec, type(value), value)
+        try:
+            known = ctx.cache[key]
+        except KeyError:
+            pass
+        except TypeError:  # not hashable: parse it directly
+            return parse_field(value, spec, ctx)
+        else:
+            if isinstance(known, ValueProblem):
+                raise known
+            return known
+        try:
+            result = parse_field(value, spec, ctx)
+        except ValueProblem as problem:
+            result = problem
+        if len(ctx.cache) < _CACHE_LIMIT:
+            ctx.cache[key] = result
+        if isinstance(result, ValueProblem):
+            raise result
+        return result
 
     return validate
 

@@ -9,9 +9,14 @@ running it again after a crash ends in the same state as an uninterrupted run.
 from __future__ import annotations
 
 import logging
+import multiprocessing
+import os
 import sqlite3
-from collections import Counter
+import sys
+from collections import Counter, deque
 from collections.abc import Callable
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,8 +24,7 @@ from automation.catalog import Catalog, FormSpec
 from automation.clock import Clock
 from automation.department import Department
 from automation.forms import CATALOG, processes_fed_by
-from automation.intake import FileResult, Intake, waiting_files
-from automation.ledger import Ledger
+from automation.intake import Analysis, Claim, FileResult, Intake, analyse, waiting_files
 from automation.models import ValidationContext
 from automation.problems import Problem
 from automation.reference import References, load_references
@@ -83,39 +87,91 @@ def _stops_batch(exc: BaseException) -> bool:
     )
 
 
+PARALLEL_FROM = 40
+"""Batches at least this large are read and checked by worker processes."""
+
+_WORKER: dict[str, object] = {}
+
+
+def _start_worker(refs: References, catalog: Catalog, limits: Limits | None) -> None:
+    _WORKER.update(context=validation_context(refs), catalog=catalog,
+                   limits=limits or Limits())
+
+
+def _analyse_in_worker(path: str) -> Analysis:
+    return analyse(Path(path), _WORKER["catalog"], _WORKER["context"],  # type: ignore[arg-type]
+                   _WORKER["limits"], None)  # type: ignore[arg-type]
+
+
+def _worker_pool(refs: References, catalog: Catalog, limits: Limits | None) -> Executor:
+    method = "spawn" if sys.platform == "win32" else "forkserver"
+    return ProcessPoolExecutor(
+        max_workers=max(1, min(2, os.cpu_count() or 1)),
+        mp_context=multiprocessing.get_context(method),
+        initializer=_start_worker,
+        initargs=(refs, catalog, limits),
+    )
+
+
 def intake_files(
     dept: Department,
-    ledger: Ledger,
     intake: Intake,
     paths: list[Path] | None,
     progress: Progress | None,
     should_stop: Callable[[], bool] | None = None,
+    pool: Callable[[], Executor] | None = None,
 ) -> tuple[list[FileResult], str]:
-    """Finish leftovers, then claim and handle each waiting file."""
+    """Finish leftovers, then claim and handle each waiting file, in order.
+
+    With a ``pool``, up to a window of claimed files are read and checked by
+    worker processes while this process commits them one by one, in the order
+    they were claimed; a file still unread when the batch stops stays claimed
+    and is finished by the next run.
+    """
     results: list[FileResult] = []
-    claims = intake.leftovers()
-    for path in paths if paths is not None else waiting_files(dept):
-        if should_stop and should_stop():
-            break
-        claims.append(path)  # type: ignore[arg-type]
-    for item in claims:
-        claim = intake.claim(item) if isinstance(item, Path) else item
-        if claim is None:
-            continue
-        try:
-            result = intake.handle(claim)
-        except Exception as exc:
-            if _stops_batch(exc):
-                log.error("batch interrupted on %s: %s", claim.original, exc)
-                return results, f"{type(exc).__name__}: {exc}"
-            log.exception("internal error on %s", claim.original)
-            record_failure = intake.reject_internal(claim, _internal_problem(exc))
-            result = record_failure
-        results.append(result)
-        if progress:
-            progress(result)
-        if should_stop and should_stop():
-            break
+    leftovers = intake.leftovers()
+    waiting = paths if paths is not None else waiting_files(dept)
+    executor = pool() if pool and len(leftovers) + len(waiting) >= PARALLEL_FROM else None
+    pending: deque[tuple[Claim, Future[Analysis] | None]] = deque(
+        (claim, None) for claim in leftovers
+    )
+    queue = deque(waiting)
+    window = 64
+    try:
+        while pending or queue:
+            while queue and len(pending) < window and not (should_stop and should_stop()):
+                claim = intake.claim(queue.popleft())
+                if claim is not None:
+                    future = executor.submit(_analyse_in_worker, str(claim.path)) if executor \
+                        else None
+                    pending.append((claim, future))
+            if not pending:
+                break
+            claim, future = pending.popleft()
+            try:
+                try:
+                    analysis = future.result() if future is not None else None
+                except BrokenProcessPool:
+                    log.error("a worker process died; reading the rest of the batch here")
+                    executor.shutdown(wait=False, cancel_futures=True)  # type: ignore[union-attr]
+                    executor = None
+                    pending = deque((c, None) for c, _ in pending)
+                    analysis = None
+                result = intake.handle(claim, analysis)
+            except Exception as exc:
+                if _stops_batch(exc):
+                    log.error("batch interrupted on %s: %s", claim.original, exc)
+                    return results, f"{type(exc).__name__}: {exc}"
+                log.exception("internal error on %s", claim.original)
+                result = intake.reject_internal(claim, _internal_problem(exc))
+            results.append(result)
+            if progress:
+                progress(result)
+            if should_stop and should_stop():
+                queue.clear()
+    finally:
+        if executor is not None:
+            executor.shutdown(wait=True, cancel_futures=True)
     return results, ""
 
 
@@ -131,6 +187,7 @@ def run_batch(
     excel: object | None = None,
     documents: bool = True,
     should_stop: Callable[[], bool] | None = None,
+    parallel: bool = True,
 ) -> BatchResult:
     """Handle every waiting workbook once, regenerate dirty registers, write documents."""
     from automation.register_swap import retry_pending
@@ -139,6 +196,8 @@ def run_batch(
     dept.ensure()
     refs = load_references(dept, catalog)
     batch = BatchResult()
+    from automation.ledger import Ledger
+
     with Ledger(dept.ledger_path) as ledger:
         retry_pending(dept, excel=excel)  # type: ignore[arg-type]
         intake = Intake(
@@ -146,7 +205,8 @@ def run_batch(
             limits=limits, processes_of=processes_of,
         )
         batch.files, batch.interrupted = intake_files(
-            dept, ledger, intake, paths, progress, should_stop
+            dept, intake, paths, progress, should_stop,
+            pool=(lambda: _worker_pool(refs, catalog, limits)) if parallel else None,
         )
         dirty = ledger.dirty_processes()
         if dirty:

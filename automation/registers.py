@@ -6,6 +6,7 @@ fields, by their Arabic labels, then where each row came from. Values are typed
 (real dates, numbers, نعم/لا); text is always written as text, never as a
 formula. The workbook is written to a temporary file beside the register and
 swapped in by :func:`automation.register_swap.swap_in` (Excel may hold it open).
+It is written by :mod:`automation.xlsx_stream`, row after row straight into the file.
 
 Which registers a form feeds is :func:`processes_fed_by`; the intake marks
 those dirty, and the caller clears the flags after :func:`write_registers`.
@@ -26,11 +27,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-import xlsxwriter
-from xlsxwriter.format import Format
-from xlsxwriter.worksheet import Worksheet
-
 from automation import indicators as ind
+from automation import xlsx_stream as xs
 from automation.catalog import Catalog, FormSpec
 from automation.clock import Clock
 from automation.department import Department
@@ -51,8 +49,6 @@ NO_DATE = "بدون تاريخ"
 TOTAL = "المجموع"
 MAX_TEXT = 32767
 FONT = "Arial"
-CACHE_LIMIT = 20_000
-"""Distinct values per column whose cell conversion is remembered while writing."""
 
 ROW_FILTERS: dict[tuple[str, str], Callable[[LedgerRow], bool]] = {
     ("P3", "QF75-13"): lambda r: r.data.get("purpose") != ind.PROJECTS_PURPOSE,
@@ -69,7 +65,6 @@ INDICATOR_FORMS = frozenset(
 # Characters XML 1.0 cannot hold, and other control characters: removed.
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 _BREAKS = re.compile("[\t\n\r]+")
-_FORMULA_START = ("=", "+", "-", "@")
 _UNSAFE_NAME = re.compile(r'\s*[<>:"/\\|?*]\s*')
 
 
@@ -119,97 +114,38 @@ def inert_text(value: object) -> str:
 
 # -- writing cells ---------------------------------------------------------------------------
 
-
-class _Writer:
-    """Typed cell writing with the workbook's shared formats."""
-
-    def __init__(self, wb: xlsxwriter.Workbook) -> None:
-        base = {"font_name": FONT, "font_size": 11, "valign": "top"}
-        self.formats = {
-            "text": wb.add_format(base),
-            "quoted": wb.add_format({**base, "quote_prefix": True}),
-            "date": wb.add_format({**base, "num_format": "d/m/yyyy", "align": "center"}),
-            "month": wb.add_format({**base, "num_format": "m/yyyy", "align": "center"}),
-            "stamp": wb.add_format({**base, "num_format": "d/m/yyyy h:mm", "align": "center"}),
-            "int": wb.add_format({**base, "num_format": "#,##0"}),
-            "jod": wb.add_format({**base, "num_format": "#,##0.000"}),
-            "pct": wb.add_format({**base, "num_format": "0.0"}),
-            "header": wb.add_format(
-                {**base, "bold": True, "bg_color": "#D9E1F2", "border": 1, "text_wrap": True,
-                 "align": "center", "valign": "vcenter"}
-            ),
-            "title": wb.add_format({**base, "bold": True, "font_size": 14}),
-            "subtitle": wb.add_format({**base, "bold": True, "font_size": 12,
-                                       "font_color": "#1F3864"}),
-            "note": wb.add_format({**base, "italic": True, "font_color": "#595959"}),
-            "total": wb.add_format({**base, "bold": True, "top": 1}),
-        }
-
-    def convert(self, value: object, kind: str) -> tuple[str, object, Format] | None:
-        """How to write ``value`` as ``kind`` (a field type, ``stamp`` or ``text``):
-        (``"s"`` string / ``"n"`` number / ``"d"`` datetime, value, format); None when empty."""
-        if value is None or value == "":
-            return None
-        fmt = self.formats
-        if kind in ("date", "month"):
-            day = as_date(value)
-            if day is not None:
-                return "d", dt.datetime(day.year, day.month, day.day), fmt[kind]
-        elif kind == "stamp":
-            try:
-                return "d", dt.datetime.fromisoformat(str(value)).replace(tzinfo=None), fmt[kind]
-            except ValueError:
-                pass
-        elif kind in ("int", "jod", "pct") and not isinstance(value, bool):
-            number = as_decimal(value)
-            if number is not None:
-                return "n", float(number), fmt[kind]
-        elif kind == "yesno" and isinstance(value, bool):
-            return "s", "نعم" if value else "لا", fmt["text"]
-        text = inert_text(value)
-        if not text:
-            return None
-        return "s", text, fmt["quoted" if text.startswith(_FORMULA_START) else "text"]
-
-    def put(self, ws: Worksheet, row: int, col: int, value: object, kind: str = "text") -> None:
-        """Write one value as ``kind``; an empty value leaves the cell empty."""
-        self.cell_function(ws, kind, cache=False)(row, col, value)
-
-    def cell_function(
-        self, ws: Worksheet, kind: str, *, cache: bool = True
-    ) -> Callable[[int, int, object], None]:
-        """A writer of one column's cells; repeated values are converted once."""
-        methods = {"s": ws.write_string, "n": ws.write_number, "d": ws.write_datetime}
-        seen: dict[object, tuple[str, object, Format] | None] = {}
-        convert = self.convert
-
-        def cell(row: int, col: int, value: object) -> None:
-            if value is None:
-                return
-            key = value if type(value) is str else (type(value), value)
-            try:
-                how = seen[key]
-            except KeyError:
-                how = convert(value, kind)
-                if cache and len(seen) < CACHE_LIMIT:
-                    seen[key] = how
-            except TypeError:  # an unhashable value (never from the catalog's types)
-                how = convert(value, kind)
-            if how is not None:
-                methods[how[0]](row, col, how[1], how[2])
-
-        return cell
+_WRITER_KIND = {"date": "date", "month": "month", "stamp": "stamp", "int": "int", "jod": "jod",
+                "pct": "pct"}
+"""Cell kinds of :mod:`automation.xlsx_stream` by field type (any other type is text)."""
 
 
-def _sheet(wb: xlsxwriter.Workbook, name: str, *, landscape: bool = True) -> Worksheet:
-    ws = wb.add_worksheet(name)
-    ws.right_to_left()
-    ws.set_paper(9)
-    if landscape:
-        ws.set_landscape()
-    ws.fit_to_pages(1, 0)
-    ws.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.5)
-    return ws
+def _convert(value: object, kind: str) -> tuple[object, str] | None:
+    """How to write ``value`` of a field of type ``kind`` (or ``stamp``, ``text``):
+    ``(value, xlsx_stream kind)`` — a date, a number or inert text; None when empty.
+    A value that is not of its type (an unreadable date) is written as text."""
+    if value is None or value == "":
+        return None
+    if kind in ("date", "month"):
+        day = as_date(value)
+        if day is not None:
+            return day, kind
+    elif kind == "stamp":
+        try:
+            return dt.datetime.fromisoformat(str(value)).replace(tzinfo=None), kind
+        except ValueError:
+            pass
+    elif kind in ("int", "jod", "pct") and not isinstance(value, bool):
+        number = as_decimal(value)
+        if number is not None and number.is_finite():
+            return float(number), kind
+    elif kind == "yesno" and isinstance(value, bool):
+        return "نعم" if value else "لا", "text"
+    text = inert_text(value)
+    return (text, "text") if text else None
+
+
+def _converter(kind: str) -> Callable[[object], tuple[object, str] | None]:
+    return lambda value: _convert(value, kind)
 
 
 # -- one sheet per feeding form ---------------------------------------------------------------
@@ -265,22 +201,21 @@ def _width(column: Column, rows: Sequence[LedgerRow]) -> float:
 
 
 def _write_table(
-    wb: xlsxwriter.Workbook, writer: _Writer, name: str, columns: list[Column],
-    rows: Sequence[LedgerRow],
+    book: xs.XlsxStream, name: str, columns: list[Column], rows: Sequence[Any]
 ) -> None:
-    ws = _sheet(wb, name)
-    for col, column in enumerate(columns):
-        ws.set_column(col, col, _width(column, rows))
-    ws.set_row(0, 32)
-    for col, column in enumerate(columns):
-        ws.write_string(0, col, column.label, writer.formats["header"])
-    cells = [(col, c.get, writer.cell_function(ws, c.kind)) for col, c in enumerate(columns)]
-    for r, row in enumerate(rows, start=1):
-        for col, get, cell in cells:
-            cell(r, col, get(row))
-    ws.freeze_panes(1, 0)
-    ws.autofilter(0, 0, max(len(rows), 1), len(columns) - 1)
-    ws.repeat_rows(0)
+    """One sheet: a header row of the labels (frozen, filtered, printed on every page),
+    then a row per ledger row, each cell converted once per distinct value."""
+    sheet = book.add_sheet(
+        name,
+        [xs.Column(c.label, _width(c, rows), _WRITER_KIND.get(c.kind, "text"),
+                   _converter(c.kind)) for c in columns],
+        rows=len(rows), landscape=True, header_height=32,
+    )
+    getters = [c.get for c in columns]
+    write = sheet.write_row
+    for row in rows:
+        write([get(row) for get in getters])
+    sheet.close()
 
 
 # -- the summary sheet -------------------------------------------------------------------------
@@ -300,43 +235,37 @@ class Block:
     note: str = ""
 
 
-def _write_summary(
-    wb: xlsxwriter.Workbook, writer: _Writer, heading: list[str], blocks: list[Block]
-) -> None:
-    ws = _sheet(wb, SUMMARY, landscape=False)
+def _write_summary(book: xs.XlsxStream, heading: list[str], blocks: list[Block]) -> None:
     widest = max((len(b.headers) for b in blocks), default=2)
-    ws.set_column(0, 0, 48)
-    ws.set_column(1, max(widest, 2), 15)
-    ws.write_string(0, 0, heading[0], writer.formats["title"])
-    r = 1
+    sheet = book.add_sheet(
+        SUMMARY, [xs.Column(width=48)] + [xs.Column(width=15)] * max(widest, 2),
+        header=False, landscape=False,
+    )
+    sheet.write_cells([(heading[0], "title")])
     for line in heading[1:]:
-        ws.write_string(r, 0, line, writer.formats["note"])
-        r += 1
+        sheet.write_cells([(line, "note")])
     for block in blocks:
-        r += 1
-        ws.write_string(r, 0, block.title, writer.formats["subtitle"])
-        r += 1
+        sheet.skip_row()
+        sheet.write_cells([(block.title, "subtitle")])
         for line in block.note.splitlines():
-            ws.write_string(r, 0, line, writer.formats["note"])
-            r += 1
-        if any(len(label) > 14 for label in block.headers[1:]):
-            ws.set_row(r, 32)
-        for col, label in enumerate(block.headers):
-            ws.write_string(r, col, label, writer.formats["header"])
+            sheet.write_cells([(line, "note")])
+        tall = any(len(label) > 14 for label in block.headers[1:])
+        sheet.write_cells([(label, "header") for label in block.headers],
+                          height=32 if tall else None)
         kinds = block.kinds or ["text"] + ["int"] * (len(block.headers) - 1)
         for index, values in enumerate(block.rows):
-            r += 1
             last = block.total and index == len(block.rows) - 1
+            cells: list[tuple[object, str] | None] = []
             for col, value in enumerate(values):
                 kind = kinds[col] if col < len(kinds) else "text"
                 if isinstance(value, tuple):
                     value, kind = value
                 if last and col == 0:
-                    ws.write_string(r, col, str(value), writer.formats["total"])
+                    cells.append((str(value), "total"))
                 else:
-                    writer.put(ws, r, col, value, kind)
-        r += 1
-    ws.freeze_panes(0, 0)
+                    cells.append(_convert(value, kind))
+            sheet.write_cells(cells)
+    sheet.close()
 
 
 def _with_total(rows: list[list[object]], label: str = TOTAL) -> list[list[object]]:
@@ -640,22 +569,13 @@ def _build(
         f"أُنشئ في {clock.now():%d/%m/%Y %H:%M} من قاعدة بيانات القسم؛ "
         "يُعاد إنشاؤه تلقائياً، فلا تُدخل بيانات في هذا الملف",
     ]
-    wb = xlsxwriter.Workbook(str(path), {
-        "constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
-        "strings_to_numbers": False, "default_date_format": "d/m/yyyy",
-        "default_format_properties": {"font_name": FONT, "font_size": 11},
-    })
-    try:
-        wb.set_properties({"title": proc.register_ar, "subject": proc.title_ar,
-                           "author": "ETI automation"})
-        writer = _Writer(wb)
-        _write_summary(wb, writer, heading, blocks)
+    with xs.XlsxStream(path, title=proc.register_ar, subject=proc.title_ar,
+                       author="ETI automation", created=clock.now()) as book:
+        _write_summary(book, heading, blocks)
         for code, rows in ctx.fed.items():
-            _write_table(wb, writer, code, _columns(catalog.form(code), ctx.src), rows)
+            _write_table(book, code, _columns(catalog.form(code), ctx.src), rows)
         for name, derive, spec in _DERIVED.get(process, []):
-            _write_table(wb, writer, name, _derived_columns(spec), derive(ctx.src))
-    finally:
-        wb.close()
+            _write_table(book, name, _derived_columns(spec), derive(ctx.src))
     return sum(len(rows) for rows in ctx.fed.values())
 
 

@@ -15,7 +15,7 @@ from decimal import Decimal
 from pydantic import ValidationError
 
 from automation.catalog import FormSpec, Rule
-from automation.models import ValidationContext, header_model, row_model
+from automation.models import ValidationContext, header_model, parse_field, row_model
 from automation.normalize import ValueProblem, clean_text, format_date, normalize_name, year_span
 from automation.problems import Problem, Report
 from automation.submission import CellValue, Submission
@@ -180,6 +180,19 @@ def check_rule(
     )
 
 
+def _readable_part(
+    form: FormSpec, raw: dict[str, CellValue], ctx: ValidationContext
+) -> dict[str, object]:
+    """The header values that can be read, when others cannot."""
+    readable = {}
+    for spec in form.header:
+        try:
+            readable[spec.key] = parse_field(raw[spec.key].value, spec, ctx)
+        except ValueProblem:
+            continue
+    return readable
+
+
 def validate(
     sub: Submission, form: FormSpec, ctx: ValidationContext, lookup: Lookup | None = None
 ) -> Validated:
@@ -193,6 +206,7 @@ def validate(
         typed, exc = _typed(header_model(form), raw, ctx)
         if exc is not None:
             report.extend(_problems_from(exc, raw, form, sub.sheet, None))
+            typed = _readable_part(form, raw, ctx)  # to name the school in the letter back
         header = typed or {}
     rows: list[ValidRow] = []
     seen: dict[str, dict[str, int]] = {s.key: {} for s in form.rows if s.unique}

@@ -10,6 +10,7 @@ import click
 import pytest
 from click.testing import CliRunner
 
+import automation.demo as demo_module
 from automation.commands.demo import register
 from automation.demo import DemoSummary, format_summary, run_demo, week_of
 from automation.demo_data import demo_references
@@ -18,6 +19,7 @@ from automation.department import Department
 from automation.errors import EtiError
 from automation.forms import CATALOG
 from automation.ledger import Ledger
+from automation.reader import read_workbook
 from automation.reference import DeviceType, References, School
 from automation.registers import register_path
 from automation.schools import SchoolIndex
@@ -219,3 +221,20 @@ def test_summary_says_what_happened_and_what_to_open(demo: DemoSummary) -> None:
     progress = demo.progress_lines  # type: ignore[attr-defined]
     assert any(line.startswith("2026-12:") for line in progress)
     assert not (Department.at(demo.root).data / "demo-staging").exists()
+
+
+def test_workbooks_are_written_in_this_process_when_no_second_one_starts(
+    demo: DemoSummary, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def no_process(*args: object, **kwargs: object) -> None:
+        raise OSError("no processes here")
+
+    monkeypatch.setattr(demo_module, "ProcessPoolExecutor", no_process)
+    planned = [p for p, _ in demo.results if p.meta and not p.duplicate_of][:3]
+    old = next(p for p, _ in demo.results if not p.meta)
+    with demo_module._writer(demo.dept.forms) as writer:
+        writer.submit(demo_module._write_batch, str(tmp_path), [*planned, old], set()).result()
+    for p in [*planned, old]:
+        submission, _ = read_workbook(tmp_path / p.name)
+        assert submission.form == p.form
+        assert submission.workbook_id == (p.workbook_id if p.meta else "")

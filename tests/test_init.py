@@ -38,7 +38,7 @@ def test_init_creates_layout(tmp_path: Path) -> None:
     assert dept.config_path.exists()
     assert tomllib.loads(dept.config_path.read_text(encoding="utf-8")) == {}
     assert "stability_seconds = 5" in dept.config_path.read_text(encoding="utf-8")
-    assert len(result.created) == 27 + 5 + 1
+    assert len(result.created) == 27 + 5 + 1 + len(list(dept.templates.glob("*.docx")))
     assert not result.regenerated
 
 
