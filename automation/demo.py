@@ -320,16 +320,19 @@ def _documents(dept: Department, refs: References, summary: DemoSummary,
                        ("web pages report", make_webpages_report)):
         jobs.append((name, lambda led, make=make: make(dept, led, whole, clock=clock,
                                                        references=refs)))
-    jobs.append(("daily digest", lambda led: make_digest(dept, led, last, clock=clock)))
+    jobs.append(("daily digest", lambda led: make_digest(dept, led, last, clock=clock,
+                                                          references=refs)))
+    made = 0
     with Ledger(dept.ledger_path) as ledger:
         for name, job in jobs:
             try:
                 job(ledger)
+                made += 1
             except EtiError as exc:
                 log.error("demo: %s failed: %s", name, exc.message_en)
                 summary.failures.append(f"{name}: {exc.message_en}")
         if progress:
-            progress(f"documents: {len(jobs) - len(summary.failures)} of {len(jobs)} made")
+            progress(f"documents after the year: {made} of {len(jobs)} made")
     run_batch(dept, clock=clock)  # registers marked by the decision
 
 

@@ -16,10 +16,7 @@ import uuid
 from collections import Counter
 from dataclasses import dataclass, field
 
-from automation.forms import (
-    REPAIRED,
-    UNREPAIRABLE,
-)
+from automation.forms import REPAIRED, UNREPAIRABLE
 from automation.normalize import ARABIC_MONTHS
 from automation.reference import References
 
@@ -31,7 +28,9 @@ class PlannedFile:
     ``meta`` False is an old copy without the hidden ``_meta`` sheet;
     ``duplicate_of`` names an earlier file whose exact bytes are dropped again;
     ``corrects`` names the earlier file this one corrects. ``expected`` and
-    ``expected_code`` are the outcome and Problem code the product should give.
+    ``expected_code`` are the outcome and Problem code the product should give;
+    ``protected`` files carry no mistake (other files cite them, or they are
+    the originals of a copy).
     """
 
     drop_at: dt.datetime
@@ -326,7 +325,7 @@ class DepartmentForms:
     def field_visits(self) -> None:
         purposes = ("شبكة الألياف الضوئية", "العطاءات والمشاريع", "الصيانة", "الأنظمة التربوية",
                     "موارد التعلم", "أخرى")
-        for i in range(self.scale(0.3, 4)):
+        for i in range(self.scale(0.25, 4)):
             school = self.rng.choice(self.schools)
             visit = self.day(self.rng.choice((2, 3, 4, 5, 9, 10, 11, 12)))
             rows = [{"item": item, "finding": finding, "recommendation": advice,

@@ -202,8 +202,8 @@ class YearPlanner(DepartmentForms):
                      {}, copy.deepcopy(register), workbook_id=workbook)
 
     def school_visits(self) -> None:
-        for form, share, criteria in (("QF70-2-9", 0.2, _LIB_CRITERIA),
-                                      ("QF70-2-17", 0.2, _LAB_CRITERIA), ("QF70-2-40", 0.15, ())):
+        for form, share, criteria in (("QF70-2-9", 0.15, _LIB_CRITERIA),
+                                      ("QF70-2-17", 0.15, _LAB_CRITERIA), ("QF70-2-40", 0.1, ())):
             for _ in range(self.scale(share, 2)):
                 school = self.rng.choice(self.schools)
                 visit = self.day(self.rng.choice((2, 3, 4, 5, 10, 11, 12)))

@@ -18,7 +18,8 @@ import logging
 import os
 import re
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -29,7 +30,7 @@ from automation.department import Department
 from automation.errors import UnreadableWorkbook
 from automation.errors_workbook import write_errors_workbook
 from automation.forms import CATALOG, UNREPAIRABLE
-from automation.ledger import Ledger, RowRecord, SubmissionRecord
+from automation.ledger import Ledger, RowRecord, SubmissionRecord, to_json
 from automation.models import ValidationContext
 from automation.normalize import clean_text, normalize_name, year_span
 from automation.problems import Problem
@@ -174,6 +175,20 @@ class Intake:
         self.limits = limits or Limits()
         self.processes_of = processes_of or (lambda form, _v: (form.process,))
         self._lookups: dict[tuple[str, str], set[str]] = {}
+        self._deferred: list[tuple[Claim, str]] | None = None
+
+    @contextmanager
+    def group(self) -> Iterator[None]:
+        """Commit several files in one ledger transaction (one disk sync), then file
+        them away. Killed inside, none of them is committed and all stay claimed."""
+        self._deferred = []
+        try:
+            with self.ledger.transaction():
+                yield
+        finally:
+            deferred, self._deferred = self._deferred, None
+        for claim, stored in deferred:
+            self._move(claim, stored)
 
     # -- claiming ------------------------------------------------------------------
 
@@ -262,7 +277,7 @@ class Intake:
         if any(p.severity == "error" for p in analysis.problems):
             return self._reject(claim, record, analysis.problems, readable=True)
         return self._accept(claim, record, checked.form, checked, analysis.problems,
-                            analysis.sheet)
+                            analysis.sheet, analysis.rows)
 
     def _accept(
         self,
@@ -272,30 +287,16 @@ class Intake:
         checked: Validated,
         problems: list[Problem],
         sheet: str,
+        analysis_rows: list[RowRecord] | None = None,
     ) -> FileResult:
         header = {k: jsonable(v) for k, v in checked.header.items()}
         record.header = header
         record.identity = identity_of(form, checked.header, record.workbook_id)
         record.period = record_date(form, checked.header) or ""
         record.stored_path = self._processed_path(claim)
-        rows = []
-        for row in checked.rows:
-            data = {k: jsonable(v) for k, v in row.values.items()}
-            school = str(data.get("school") or record.school or "")
-            match = self.context.matched_schools.get(school)
-            if match and match.school_no:
-                data["school_no"] = match.school_no
-            key = data.get(form.unique_key) if form.unique_key else None
-            rows.append(
-                RowRecord(
-                    sheet=sheet,
-                    row_number=row.number,
-                    data=data,
-                    record_key=normalize_name(key) if key is not None else None,
-                    record_date=record_date(form, row.values),
-                    school=school,
-                )
-            )
+        rows = analysis_rows if analysis_rows is not None else row_records(
+            form, checked, record.school, self.context.matched_schools, sheet
+        )
         processes = self.processes_of(form, checked)
         result = self.ledger.accept(record, rows, problems, dirty=processes)
         self._lookups = {k: v for k, v in self._lookups.items() if k[0] != form.code}
@@ -367,6 +368,9 @@ class Intake:
         return (Path("inbox") / "rejected" / self._stored_name(claim)).as_posix()
 
     def _move(self, claim: Claim, stored: str) -> None:
+        if self._deferred is not None:
+            self._deferred.append((claim, stored))
+            return
         dest = self.dept.root / stored
         dest.parent.mkdir(parents=True, exist_ok=True)
         if claim.path.exists():
@@ -405,6 +409,7 @@ class Analysis:
     meta_school: str = ""
     needs_ledger: bool = False
     matched_schools: dict[str, SchoolMatch] = field(default_factory=dict)
+    rows: list[RowRecord] | None = None
 
 
 LEDGER_RULES = ("exists_in", "cites_unrepairable")
@@ -432,17 +437,53 @@ def analyse(
         name: match for name, match in context.matched_schools.items()
         if name == checked.school or any(r.values.get("school") == name for r in checked.rows)
     }
+    problems = read_problems + checked.report.problems
+    rows = None
+    if not any(p.severity == "error" for p in problems):
+        school = checked.school or submission.meta_school
+        rows = row_records(form, checked, school, matched, submission.sheet)
     return Analysis(
         sha,
         size,
-        read_problems + checked.report.problems,
+        problems,
         checked,
         submission.sheet,
         submission.workbook_id,
         submission.meta_school,
         needs_ledger,
         matched,
+        rows,
     )
+
+
+def row_records(
+    form: FormSpec,
+    checked: Validated,
+    school: str,
+    matched: dict[str, SchoolMatch],
+    sheet: str,
+) -> list[RowRecord]:
+    """The rows to commit, as the ledger keeps them (JSON made here, off the writer)."""
+    rows = []
+    for row in checked.rows:
+        data = {k: jsonable(v) for k, v in row.values.items()}
+        row_school = str(data.get("school") or school or "")
+        match = matched.get(row_school)
+        if match and match.school_no:
+            data["school_no"] = match.school_no
+        key = data.get(form.unique_key) if form.unique_key else None
+        rows.append(
+            RowRecord(
+                sheet=sheet,
+                row_number=row.number,
+                data=data,
+                record_key=normalize_name(key) if key is not None else None,
+                record_date=record_date(form, row.values),
+                school=row_school,
+                encoded=to_json(data),
+            )
+        )
+    return rows
 
 
 def errors_workbook_path(stored: Path) -> Path:

@@ -145,6 +145,11 @@ class RowRecord:
     record_key: str | None = None
     record_date: str | None = None
     school: str = ""
+    encoded: str = ""
+
+    def json(self) -> str:
+        """The row's values as the ledger stores them (encoded once, where it was made)."""
+        return self.encoded or to_json(self.data)
 
 
 @dataclass(frozen=True)
@@ -179,6 +184,7 @@ class Ledger:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             self.conn = sqlite3.connect(str(path), timeout=30, isolation_level=None)
+            self._savepoints = 0
             self.conn.row_factory = sqlite3.Row
             self.conn.execute("PRAGMA journal_mode=WAL")
             self.conn.execute("PRAGMA synchronous=FULL")
@@ -201,7 +207,23 @@ class Ledger:
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        """One write transaction: all of it or nothing."""
+        """One write transaction: all of it or nothing.
+
+        Inside another transaction (a group of files committed together) it is
+        a savepoint: its own failure undoes only itself.
+        """
+        if self.conn.in_transaction:
+            name = f"sp{self._savepoints}"
+            self._savepoints += 1
+            self.conn.execute(f"SAVEPOINT {name}")
+            try:
+                yield self.conn
+            except BaseException:
+                self.conn.execute(f"ROLLBACK TO {name}")
+                self.conn.execute(f"RELEASE {name}")
+                raise
+            self.conn.execute(f"RELEASE {name}")
+            return
         self.conn.execute("BEGIN IMMEDIATE")
         try:
             yield self.conn
@@ -215,7 +237,8 @@ class Ledger:
     def migrate(self) -> list[str]:
         """Apply the migrations not yet recorded; returns their names."""
         self.conn.execute(
-            "CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)"
+            "CREATE TABLE IF NOT EXISTS migrations "
+            "(name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)"
         )
         done = {r[0] for r in self.conn.execute("SELECT name FROM migrations")}
         applied = []
@@ -332,27 +355,30 @@ class Ledger:
                     "UPDATE rows SET current = 0 WHERE submission_id = ? AND current = 1", (old,)
                 )
             replaced = 0
+            conn.executemany(
+                "INSERT INTO rows (submission_id, form, sheet, row_number, record_key, "
+                "record_date, school, data) VALUES (?, ?, ?, ?, NULL, ?, ?, ?)",
+                [
+                    (sub_id, rec.form, r.sheet, r.row_number, r.record_date, r.school or None,
+                     r.json())
+                    for r in rows
+                    if r.record_key is None
+                ],
+            )
             for row in rows:
+                if row.record_key is None:
+                    continue
                 cur = conn.execute(
                     "INSERT INTO rows (submission_id, form, sheet, row_number, record_key, "
                     "record_date, school, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                    (
-                        sub_id,
-                        rec.form,
-                        row.sheet,
-                        row.row_number,
-                        row.record_key,
-                        row.record_date,
-                        row.school or None,
-                        to_json(row.data),
-                    ),
+                    (sub_id, rec.form, row.sheet, row.row_number, row.record_key,
+                     row.record_date, row.school or None, row.json()),
                 )
-                if row.record_key is not None:
-                    replaced += conn.execute(
-                        "UPDATE rows SET current = 0, replaced_by = ? WHERE form = ? "
-                        "AND record_key = ? AND current = 1 AND id != ?",
-                        (cur.lastrowid, rec.form, row.record_key, cur.lastrowid),
-                    ).rowcount
+                replaced += conn.execute(
+                    "UPDATE rows SET current = 0, replaced_by = ? WHERE form = ? "
+                    "AND record_key = ? AND current = 1 AND id != ?",
+                    (cur.lastrowid, rec.form, row.record_key, cur.lastrowid),
+                ).rowcount
             conn.execute("UPDATE submissions SET row_count = ? WHERE id = ?", (len(rows), sub_id))
             self.insert_problems(conn, sub_id, problems or [])
             self.mark_dirty(conn, dirty)

@@ -113,6 +113,38 @@ def _worker_pool(refs: References, catalog: Catalog, limits: Limits | None) -> E
     )
 
 
+GROUP = 32
+"""Files committed in one ledger transaction: one disk sync for all of them."""
+
+
+def _analysis(
+    future: Future[Analysis] | None,
+    executor: Executor | None,
+    pending: deque[tuple[Claim, Future[Analysis] | None]],
+) -> tuple[Analysis | None, Executor | None, deque[tuple[Claim, Future[Analysis] | None]]]:
+    """A worker's analysis; when a worker died, the rest are read in this process."""
+    if future is None:
+        return None, executor, pending
+    try:
+        return future.result(), executor, pending
+    except BrokenProcessPool:
+        log.error("a worker process died; reading the rest of the batch here")
+        if executor is not None:
+            executor.shutdown(wait=False, cancel_futures=True)
+        return None, None, deque((c, None) for c, _ in pending)
+
+
+def _handle(intake: Intake, claim: Claim, analysis: Analysis | None) -> FileResult:
+    try:
+        return intake.handle(claim, analysis)
+    except Exception as exc:
+        if _stops_batch(exc):
+            log.error("batch interrupted on %s: %s", claim.original, exc)
+            raise BatchInterrupted(f"{type(exc).__name__}: {exc}") from exc
+        log.exception("internal error on %s", claim.original)
+        return intake.reject_internal(claim, _internal_problem(exc))
+
+
 def intake_files(
     dept: Department,
     intake: Intake,
@@ -124,9 +156,9 @@ def intake_files(
     """Finish leftovers, then claim and handle each waiting file, in order.
 
     With a ``pool``, up to a window of claimed files are read and checked by
-    worker processes while this process commits them one by one, in the order
-    they were claimed; a file still unread when the batch stops stays claimed
-    and is finished by the next run.
+    worker processes while this process commits them in the order they were
+    claimed, a group per transaction; a file not committed when the batch stops
+    stays claimed and is finished by the next run.
     """
     results: list[FileResult] = []
     leftovers = intake.leftovers()
@@ -147,26 +179,21 @@ def intake_files(
                     pending.append((claim, future))
             if not pending:
                 break
-            claim, future = pending.popleft()
+            done: list[FileResult] = []
             try:
-                try:
-                    analysis = future.result() if future is not None else None
-                except BrokenProcessPool:
-                    log.error("a worker process died; reading the rest of the batch here")
-                    executor.shutdown(wait=False, cancel_futures=True)  # type: ignore[union-attr]
-                    executor = None
-                    pending = deque((c, None) for c, _ in pending)
-                    analysis = None
-                result = intake.handle(claim, analysis)
-            except Exception as exc:
-                if _stops_batch(exc):
-                    log.error("batch interrupted on %s: %s", claim.original, exc)
-                    return results, f"{type(exc).__name__}: {exc}"
-                log.exception("internal error on %s", claim.original)
-                result = intake.reject_internal(claim, _internal_problem(exc))
-            results.append(result)
+                with intake.group():
+                    for _ in range(min(GROUP, len(pending))):
+                        claim, future = pending.popleft()
+                        analysis, executor, pending = _analysis(future, executor, pending)
+                        done.append(_handle(intake, claim, analysis))
+                        if should_stop and should_stop():
+                            break
+            except BatchInterrupted as exc:
+                return results, str(exc)
+            results.extend(done)
             if progress:
-                progress(result)
+                for result in done:
+                    progress(result)
             if should_stop and should_stop():
                 queue.clear()
     finally:
@@ -188,6 +215,7 @@ def run_batch(
     documents: bool = True,
     should_stop: Callable[[], bool] | None = None,
     parallel: bool = True,
+    registers: bool = True,
 ) -> BatchResult:
     """Handle every waiting workbook once, regenerate dirty registers, write documents."""
     from automation.register_swap import retry_pending
@@ -208,7 +236,7 @@ def run_batch(
             dept, intake, paths, progress, should_stop,
             pool=(lambda: _worker_pool(refs, catalog, limits)) if parallel else None,
         )
-        dirty = ledger.dirty_processes()
+        dirty = ledger.dirty_processes() if registers else []
         if dirty:
             outcomes = write_registers(
                 dept, ledger, dirty, catalog=catalog, references=refs, clock=clock,

@@ -11,8 +11,8 @@ as well as a generated one.
 
 from __future__ import annotations
 
-import hashlib
 import functools
+import hashlib
 import io
 import logging
 import posixpath

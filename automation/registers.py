@@ -156,11 +156,14 @@ class Column:
     label: str
     kind: str
     get: Callable[[Any], object]
+    key: str | None = None
+    """The ledger data key the column shows, if it is one (read faster than ``get``)."""
 
 
 def _columns(form: FormSpec, src: RowSource) -> list[Column]:
     columns = [
-        Column(spec.label, spec.type, lambda r, k=spec.key: r.data.get(k)) for spec in form.fields
+        Column(spec.label, spec.type, lambda r, k=spec.key: r.data.get(k), spec.key)
+        for spec in form.fields
     ]
     if form.code == "DISPOSAL":
         decisions = src.decisions()
@@ -211,10 +214,19 @@ def _write_table(
                    _converter(c.kind)) for c in columns],
         rows=len(rows), landscape=True, header_height=32,
     )
-    getters = [c.get for c in columns]
+    keyed = next((i for i, c in enumerate(columns) if c.key is None), len(columns))
+    keys = [c.key for c in columns[:keyed]]
+    getters = [c.get for c in columns[keyed:]]
     write = sheet.write_row
-    for row in rows:
-        write([get(row) for get in getters])
+    if keys:  # ledger rows: the data keys first, then the other columns
+        for row in rows:
+            values = list(map(row.data.get, keys))
+            if getters:
+                values += [get(row) for get in getters]
+            write(values)
+    else:
+        for row in rows:
+            write([get(row) for get in getters])
     sheet.close()
 
 

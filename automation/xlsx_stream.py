@@ -34,11 +34,14 @@ converted and encoded once per distinct value (str, int, date) and remembered.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import math
+import queue
 import re
 import shutil
 import tempfile
+import threading
 import zipfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -47,7 +50,8 @@ from pathlib import Path
 from types import TracebackType
 from typing import IO, Any
 
-__all__ = ["KINDS", "Column", "Sheet", "XlsxStream", "column_letter", "excel_serial"]
+__all__ = ["KINDS", "Column", "Sheet", "XlsxStream", "clean_text", "column_letter",
+           "encode_cell", "excel_serial"]
 
 Convert = Callable[[Any], "tuple[object, str] | None"]
 
@@ -60,7 +64,9 @@ CACHE_LIMIT = 8_192
 CACHE_BYTES = 512
 """Encoded cells longer than this are not remembered."""
 CHUNK = 1 << 20
-"""Bytes of rows gathered before they are written to the zip entry."""
+"""Bytes copied at a time from a waiting sheet into the zip entry."""
+ROWS_PER_CHUNK = 512
+"""Rows gathered before they are written (compressed) together."""
 SPOOL = 8 << 20
 """A sheet of unknown length is held in memory up to this size, then in a temporary file."""
 
@@ -86,9 +92,6 @@ _BAD_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe
 _EXCEL_ESCAPE = re.compile("(_x[0-9A-Fa-f]{4}_)")
 _SHEET_NAME_BAD = re.compile(r"[\[\]:*?/\\\x00-\x1f\x7f]")
 _FORMULA_START = ("=", "+", "-", "@")
-_CACHED_TYPES = frozenset({str, int, dt.date, dt.datetime})
-"""Types remembered per column: no value of one equals a value of another (unlike 1 == True)."""
-_MISSING = object()
 _EPOCH = dt.date(1899, 12, 30)
 _EPOCH_TIME = dt.datetime(1899, 12, 30)
 _LEAP_BUG = dt.date(1900, 3, 1)
@@ -98,8 +101,8 @@ _LEAP_BUG = dt.date(1900, 3, 1)
 @dataclass(frozen=True)
 class Column:
     """One column of a sheet: its header ``title``, ``width`` in characters (None: Excel's
-    default), the ``kind`` of its cells, and an optional ``convert`` of raw values to
-    ``(value, kind)`` or None (empty)."""
+    default), and how :meth:`Sheet.write_row` writes its values: as ``kind``, or, when
+    ``convert`` is given, as the ``(value, kind)`` it returns (None: an empty cell)."""
 
     title: str = ""
     width: float | None = None
@@ -152,11 +155,17 @@ def clean_text(text: str) -> str:
     return text
 
 
-def _escape(text: str) -> str:
-    if "_x" in text:
-        text = _EXCEL_ESCAPE.sub(r"_x005F\1", text)
+def _xml(text: str) -> str:
+    """Text escaped for XML content or an attribute value."""
     return (text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
             .replace('"', "&quot;"))
+
+
+def _cell_text(text: str) -> str:
+    """Text escaped for a cell: XML, and a literal ``_xHHHH_`` kept from Excel's unescaping."""
+    if "_x" in text:
+        text = _EXCEL_ESCAPE.sub(r"_x005F\1", text)
+    return _xml(text)
 
 
 def _text_cell(value: object, kind: str) -> bytes | None:
@@ -167,7 +176,7 @@ def _text_cell(value: object, kind: str) -> bytes | None:
     if kind == "text" and text.startswith(_FORMULA_START):
         xf = _XF["quoted"]
     space = ' xml:space="preserve"' if text[0].isspace() or text[-1].isspace() else ""
-    return f'" s="{xf}" t="inlineStr"><is><t{space}>{_escape(text)}</t></is></c>'.encode()
+    return f'" s="{xf}" t="inlineStr"><is><t{space}>{_cell_text(text)}</t></is></c>'.encode()
 
 
 def _number_text(value: object) -> str | None:
@@ -218,6 +227,17 @@ def encode_cell(value: object, kind: str) -> bytes | None:
     return _encoder(kind)(value, kind)
 
 
+def _remember(value: object, cell: bytes | None) -> bool:
+    """Whether a column's encoded cell may be remembered for ``value``: only types whose
+    equal values always encode alike (not Decimal: 1.0 == 1; not float: -0.0 == 0.0;
+    not aware datetimes: equal instants, different wall times), and short cells. Keys of
+    values other than text are (type, value), so True and 1 never meet."""
+    kind = type(value)
+    return (kind is str or kind is int or kind is bool or kind is dt.date
+            or (kind is dt.datetime and value.tzinfo is None)  # type: ignore[attr-defined]
+            ) and (cell is None or len(cell) <= CACHE_BYTES)
+
+
 def _column_encoder(column: Column) -> Callable[[object], bytes | None]:
     convert = column.convert
     if convert is None:
@@ -239,11 +259,13 @@ def _column_encoder(column: Column) -> Callable[[object], bytes | None]:
 
 
 def _stored_width(width: float) -> float:
-    """Excel's stored width for ``width`` characters (as xlsxwriter computes it)."""
+    """Excel's stored width for ``width`` characters of Arial/Calibri 11 (7-pixel digits,
+    5 pixels of padding), as Excel and xlsxwriter compute it."""
     if width <= 0:
         return 0.0
-    pixels = int(width * 7 + 0.5) + 5 if width >= 1 else int(width * 12 + 0.5)
-    return int(pixels / 7 * 256) / 256 if width >= 1 else pixels / 12
+    if width < 1:
+        return int(int(width * 12 + 0.5) / 12 * 256) / 256
+    return int((int(width * 7 + 0.5) + 5) / 7 * 256) / 256
 
 
 def _cols_xml(widths: Sequence[float | None]) -> str:
@@ -263,9 +285,38 @@ def _quote_sheet(name: str) -> str:
     return "'" + name.replace("'", "''") + "'"
 
 
-def _xml_attr(text: str) -> str:
-    return (text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-            .replace('"', "&quot;"))
+class _Pipe:
+    """Writes chunks to ``out`` from a background thread: zlib and crc32 let go of the
+    GIL, so the compression of one chunk overlaps the building of the next."""
+
+    def __init__(self, out: IO[bytes]) -> None:
+        self._out = out
+        self._queue: queue.Queue[bytes | None] = queue.Queue(maxsize=4)
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name="xlsx-stream", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while (chunk := self._queue.get()) is not None:
+            if self._error is None:
+                try:
+                    self._out.write(chunk)
+                except Exception as exc:  # reported by the next write or close
+                    self._error = exc
+
+    def write(self, chunk: bytes) -> None:
+        if self._error is not None:
+            raise self._error
+        self._queue.put(chunk)
+
+    def close(self) -> None:
+        """Wait for the chunks written so far, then close ``out``."""
+        if self._thread.is_alive():
+            self._queue.put(None)
+            self._thread.join()
+        self._out.close()
+        if self._error is not None:
+            raise self._error
 
 
 class Sheet:
@@ -294,8 +345,7 @@ class Sheet:
         self._width = len(columns)
         self._widest = len(columns)
         self._row = 0
-        self._parts: list[bytes] = []
-        self._size = 0
+        self._rows: list[bytes] = []
         self._closed = False
         self._pre = [f'<c r="{column_letter(i)}'.encode() for i in range(len(columns))]
         self._caches: list[dict[object, bytes | None]] = [{} for _ in columns]
@@ -303,9 +353,9 @@ class Sheet:
         self._expected = None if rows is None else rows + (1 if header else 0)
         if self._expected is not None and self._expected > MAX_ROWS:
             raise ValueError(f"{self._expected} rows: Excel has {MAX_ROWS}")
-        self._out: IO[bytes]
+        self._out: _Pipe | IO[bytes]
         if self._expected is not None:  # the size is known: stream straight into the zip
-            self._out = book._zf.open(self.part, "w", force_zip64=True)
+            self._out = _Pipe(book._zf.open(self.part, "w", force_zip64=True))
             self._out.write(self._head(self._expected).encode())
         else:
             self._out = tempfile.SpooledTemporaryFile(max_size=SPOOL, mode="w+b")
@@ -316,35 +366,35 @@ class Sheet:
 
     def write_row(self, values: Sequence[object], *, height: float | None = None) -> None:
         """One row, a value per column (fewer is fine); None or "" leaves a cell empty."""
-        if len(values) > self._width:
-            raise ValueError(f"{len(values)} values for {self._width} columns of {self.name!r}")
+        if len(values) > self._width or self._closed:
+            raise ValueError(f"{len(values)} values for {self._width} columns of {self.name!r}"
+                             if not self._closed else f"{self.name!r} is closed")
         self._row += 1
-        n = b"%d" % self._row
-        parts = self._parts
-        if height is None:
-            parts += (b'<row r="', n, b'">')
-        else:
-            parts.append(b'<row r="%s" ht="%g" customHeight="1">' % (n, height))
-        cached, missing, limit, size = _CACHED_TYPES, _MISSING, CACHE_LIMIT, CACHE_BYTES
+        # The row is joined with its number: '<row r="' N '"><c r="A' N '" s=..</c><c r="B' N ..
+        pieces = [b'<row r="']
+        pending = b'">' if height is None else b'" ht="%g" customHeight="1">' % height
         for pre, cache, encode, value in zip(
             self._pre, self._caches, self._encoders, values, strict=False
         ):
             if value is None:
                 continue
-            if type(value) in cached:
-                tail = cache.get(value, missing)
-                if tail is missing:
-                    tail = encode(value)
-                    if tail is None or len(tail) <= size:
-                        if len(cache) >= limit:
-                            cache.clear()
-                        cache[value] = tail
-            else:
+            key = value if type(value) is str else (type(value), value)
+            try:
+                tail = cache[key]
+            except KeyError:
+                tail = encode(value)
+                if _remember(value, tail):
+                    if len(cache) >= CACHE_LIMIT:
+                        cache.clear()
+                    cache[key] = tail
+            except TypeError:  # unhashable
                 tail = encode(value)
             if tail is not None:
-                parts += (pre, n, tail)
-        parts.append(b"</row>")
-        if len(parts) > 50_000:
+                pieces.append(pending + pre)
+                pending = tail
+        pieces.append(pending + b"</row>")
+        self._rows.append((b"%d" % self._row).join(pieces))
+        if len(self._rows) >= ROWS_PER_CHUNK:
             self._flush()
 
     def write_cells(
@@ -352,6 +402,8 @@ class Sheet:
     ) -> None:
         """One row of ``(value, kind)`` cells, from the first column (None: an empty cell).
         Nothing is remembered; for titles, headers and small tables."""
+        if self._closed:
+            raise ValueError(f"{self.name!r} is closed")
         self._row += 1
         n = b"%d" % self._row
         out = [b'<row r="%s"%s>' % (n, b"" if height is None else
@@ -369,10 +421,12 @@ class Sheet:
         if len(out) == 1 and height is None:
             return  # an empty row needs no element
         out.append(b"</row>")
-        self._parts += out
+        self._rows.append(b"".join(out))
 
     def skip_row(self) -> None:
         """Leave the next row empty."""
+        if self._closed:
+            raise ValueError(f"{self.name!r} is closed")
         self._row += 1
 
     @property
@@ -383,9 +437,9 @@ class Sheet:
     # -- the sheet's XML around its rows
 
     def _flush(self) -> None:
-        if self._parts:
-            self._out.write(b"".join(self._parts))
-            self._parts.clear()
+        if self._rows:
+            self._out.write(b"".join(self._rows))
+            self._rows.clear()
 
     def _last_column(self) -> str:
         return column_letter(max(self._widest, 1) - 1)
@@ -410,8 +464,10 @@ class Sheet:
             "<sheetData>"
         )
 
-    def _filter_ref(self) -> str:
-        return f"A1:{self._last_column()}{max(self._row, 2)}"
+    def _filter_ref(self, absolute: bool = False) -> str:
+        """The autofilter's range: the header and the data (at least one row of it)."""
+        last, rows, dollar = self._last_column(), max(self._row, 2), "$" if absolute else ""
+        return f"{dollar}A{dollar}1:{dollar}{last}{dollar}{rows}"
 
     def _tail(self) -> str:
         orientation = "landscape" if self._landscape else "portrait"
@@ -432,8 +488,7 @@ class Sheet:
             return []
         quoted = _quote_sheet(self.name)
         return [
-            ("_xlnm._FilterDatabase", self.index,
-             f"{quoted}!$A$1:${self._last_column()}${max(self._row, 2)}", True),
+            ("_xlnm._FilterDatabase", self.index, f"{quoted}!{self._filter_ref(True)}", True),
             ("_xlnm.Print_Titles", self.index, f"{quoted}!$1:$1", False),
         ]
 
@@ -442,10 +497,10 @@ class Sheet:
         if self._closed:
             return
         self._closed = True
-        self._flush()
-        if self._row > MAX_ROWS:
-            raise ValueError(f"{self._row} rows in {self.name!r}: Excel has {MAX_ROWS}")
         try:
+            self._flush()
+            if self._row > MAX_ROWS:
+                raise ValueError(f"{self._row} rows in {self.name!r}: Excel has {MAX_ROWS}")
             if self._expected is not None:
                 if self._row != self._expected:
                     raise ValueError(f"{self.name!r}: {self._expected} rows announced, "
@@ -475,6 +530,7 @@ class XlsxStream:
         created: dt.datetime | None = None, compresslevel: int = 1,
     ) -> None:
         self.path = Path(path)
+        self._compresslevel = compresslevel
         self._zf = zipfile.ZipFile(self.path, "w", zipfile.ZIP_DEFLATED,
                                    compresslevel=compresslevel)
         self._title, self._subject, self._author = title, subject, author
@@ -495,9 +551,12 @@ class XlsxStream:
             self.close()
         else:  # leave an unfinished file for the caller to remove
             self._closed = True
-            if self._current is not None:
-                self._current._out.close()
-            self._zf.close()
+            try:
+                if self._current is not None:
+                    with contextlib.suppress(Exception):
+                        self._current._out.close()
+            finally:
+                self._zf.close()
 
     def add_sheet(
         self, name: str, columns: Sequence[Column] = (), *, header: bool = True,
@@ -552,8 +611,9 @@ class XlsxStream:
             self.add_sheet("Sheet1", header=False).close()
         self._closed = True
         try:
-            for part, xml in self._package_parts():
-                self._zf.writestr(part, xml.encode())
+            for part, xml in self._package_parts():  # dated 1980 like the sheets
+                self._zf.writestr(zipfile.ZipInfo(part), xml.encode(),
+                                  zipfile.ZIP_DEFLATED, self._compresslevel)
         finally:
             self._zf.close()
 
@@ -602,22 +662,22 @@ class XlsxStream:
         names = sorted(n for s in sheets for n in s.defined_names())
         defined = "".join(
             f'<definedName name="{name}" localSheetId="{index}"'
-            f'{" hidden=" + chr(34) + "1" + chr(34) if hidden else ""}>{_xml_attr(ref)}'
+            f'{" hidden=" + chr(34) + "1" + chr(34) if hidden else ""}>{_xml(ref)}'
             "</definedName>"
             for name, index, ref, hidden in names
         )
         sheet_list = "".join(
-            f'<sheet name="{_xml_attr(s.name)}" sheetId="{i + 1}" r:id="rId{i + 1}"/>'
+            f'<sheet name="{_xml(s.name)}" sheetId="{i + 1}" r:id="rId{i + 1}"/>'
             for i, s in enumerate(sheets)
         )
         workbook = (
             f'{_DECL}<workbook xmlns="{_MAIN}" xmlns:r="{_REL}">'
-            '<workbookPr defaultThemeVersion="124226"/>'
+            '<workbookPr/>'
             '<bookViews><workbookView xWindow="240" yWindow="15" windowWidth="16095" '
             'windowHeight="9660" activeTab="0"/></bookViews>'
             f"<sheets>{sheet_list}</sheets>"
             f"{f'<definedNames>{defined}</definedNames>' if defined else ''}"
-            '<calcPr calcId="124519" fullCalcOnLoad="1"/>'
+            '<calcPr calcId="124519"/>'
             "</workbook>"
         )
         return [
@@ -632,11 +692,11 @@ class XlsxStream:
 
     def _core_xml(self) -> str:
         created = self._created
-        if created.tzinfo is not None:
-            created = created.astimezone(dt.UTC).replace(tzinfo=None)
+        with contextlib.suppress(OverflowError, OSError, ValueError):
+            created = created.astimezone(dt.UTC)  # a naive time is the computer's local time
         stamp = f"{created:%Y-%m-%dT%H:%M:%S}Z"
         text = {"title": self._title, "subject": self._subject, "creator": self._author}
-        fields = "".join(f"<dc:{k}>{_xml_attr(clean_text(v))}</dc:{k}>"
+        fields = "".join(f"<dc:{k}>{_xml(clean_text(v))}</dc:{k}>"
                          for k, v in text.items() if v)
         return (
             f"{_DECL}<cp:coreProperties xmlns:cp=\"http://schemas.openxmlformats.org/package/"
@@ -704,7 +764,7 @@ assert len(_CELL_XFS) == len(_XF) + 1
 _STYLES = (
     f'{_DECL}<styleSheet xmlns="{_MAIN}">'
     f'<numFmts count="{len(_NUM_FORMATS)}">'
-    + "".join(f'<numFmt numFmtId="{i}" formatCode="{_xml_attr(code)}"/>'
+    + "".join(f'<numFmt numFmtId="{i}" formatCode="{_xml(code)}"/>'
               for i, code in _NUM_FORMATS.items())
     + "</numFmts>"
     '<fonts count="5">'

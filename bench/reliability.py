@@ -115,9 +115,16 @@ def say(message: str) -> None:
 # -- running the product -----------------------------------------------------------
 
 
-def eti(root: Path, command: str = "process", *, log: Path | None = None) -> subprocess.Popen[bytes]:
+MARK_ENV = "ETI_RELIABILITY_RUN"
+"""Set in every child this script starts, so processes they leave behind can be found."""
+
+
+def eti(
+    root: Path, command: str = "process", *, log: Path | None = None, mark: str = "bench"
+) -> subprocess.Popen[bytes]:
     """``python -m automation <command> --root root`` as staff would start it."""
     env = dict(os.environ)
+    env[MARK_ENV] = mark
     env["PYTHONPATH"] = os.pathsep.join(p for p in (str(ROOT), env.get("PYTHONPATH", "")) if p)
     out = log.open("wb") if log is not None else None
     try:
@@ -182,6 +189,7 @@ class LedgerView:
     live: Counter[str]
     rows_total: int
     live_keys: Counter[tuple[str, int]]
+    live_data: Counter[tuple[str, str]]
     integrity: str
     dirty: int
     stored_missing: int
@@ -207,6 +215,10 @@ def ledger_view(dept: Department) -> LedgerView:
                 "SELECT s.original_name, r.row_number FROM rows r "
                 "JOIN submissions s ON s.id = r.submission_id WHERE r.current = 1")
         )
+        data = Counter(
+            (str(form), str(values)) for form, values in conn.execute(
+                "SELECT form, data FROM rows WHERE current = 1")
+        )
         codes = Counter(
             str(code) for (code,) in conn.execute(
                 "SELECT p.code FROM problems p JOIN submissions s ON s.id = p.submission_id "
@@ -218,6 +230,7 @@ def ledger_view(dept: Department) -> LedgerView:
             live=live,
             rows_total=ledger.count_rows(),
             live_keys=keys,
+            live_data=data,
             integrity=ledger.integrity(),
             dirty=len(ledger.dirty_processes()),
             stored_missing=0,

@@ -111,7 +111,8 @@ def test_rejected_with_errors_workbook(dept: Department) -> None:
     for problem in result.problems:
         cell = ws[problem.cell]
         assert cell.fill.fgColor.rgb.endswith("FFC7CE")
-        assert cell.comment is not None and any("\u0600" <= c <= "\u06ff" for c in cell.comment.text)
+        assert cell.comment is not None
+        assert any("\u0600" <= c <= "\u06ff" for c in cell.comment.text)
     with Ledger(dept.ledger_path) as ledger:
         assert ledger.count_rows() == 0
         assert len(ledger.problems_of(result.submission_id)) == len(result.problems)
