@@ -178,7 +178,9 @@ def _lay_mistakes(planner: YearPlanner) -> None:
     clean = [f for f in planner.files if not f.protected and f.mistake is None]
     kinds = [k for k in MISTAKES if k != "no-maintenance-report"]
     want = max(len(kinds), round(len(planner.files) * 0.1))
-    kinds += [rng.choice(_SPREAD) for _ in range(want - len(kinds))]
+    spread = list(_SPREAD)
+    rng.shuffle(spread)
+    kinds += [spread[i % len(spread)] for i in range(want - len(kinds))]
     for kind in kinds:
         rng.shuffle(clean)
         for planned in clean:

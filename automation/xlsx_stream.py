@@ -147,11 +147,10 @@ def clean_text(text: str) -> str:
     text = _BAD_CHARS.sub("", text)
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if len(text) > MAX_TEXT // 2:  # astral characters count two units
-        units = len(text.encode("utf-16-le")) // 2
-        while units > MAX_TEXT:
-            text = text[: len(text) - (units - MAX_TEXT)]
-            units = len(text.encode("utf-16-le")) // 2
+    if len(text) > MAX_TEXT // 2:  # characters beyond U+FFFF count two units
+        units = text.encode("utf-16-le")
+        if len(units) > 2 * MAX_TEXT:  # cut, without splitting a surrogate pair
+            text = units[: 2 * MAX_TEXT].decode("utf-16-le", "ignore")
     return text
 
 
@@ -591,8 +590,9 @@ class XlsxStream:
             self._current = None
 
     def _sheet_name(self, name: str) -> str:
-        base = _SHEET_NAME_BAD.sub("_", _BAD_CHARS.sub("", name)).strip().strip("'").strip()
-        base = base[:31].strip() or f"Sheet{len(self._sheets) + 1}"
+        base = _SHEET_NAME_BAD.sub("_", _BAD_CHARS.sub("", name))
+        base = base.strip().strip("'").strip()[:31].strip().strip("'").strip()
+        base = base or f"Sheet{len(self._sheets) + 1}"
         candidate, number = base, 1
         while candidate.casefold() in self._names or candidate.casefold() == "history":
             number += 1
@@ -605,16 +605,17 @@ class XlsxStream:
         """Finish the last sheet and write the workbook's parts."""
         if self._closed:
             return
-        if self._current is not None:
-            self._current.close()
-        if not self._sheets:
-            self.add_sheet("Sheet1", header=False).close()
-        self._closed = True
         try:
+            if self._current is not None:
+                self._current.close()
+            if not self._sheets:  # a workbook has at least one sheet
+                self.add_sheet("Sheet1", header=False).close()
+            self._closed = True
             for part, xml in self._package_parts():  # dated 1980 like the sheets
                 self._zf.writestr(zipfile.ZipInfo(part), xml.encode(),
                                   zipfile.ZIP_DEFLATED, self._compresslevel)
         finally:
+            self._closed = True
             self._zf.close()
 
     # -- package parts

@@ -357,8 +357,10 @@ class KillTally:
     claimed_left: int = 0
     runs: int = 0
     batches: int = 0
+    orphans: int = 0
     crashes: list[str] = field(default_factory=list)
     figures: Counter[str] = field(default_factory=Counter)
+    provenance: int = 0
 
 
 def fingerprint(dept: Department) -> tuple[object, ...]:
@@ -373,22 +375,68 @@ def fingerprint(dept: Department) -> tuple[object, ...]:
 
     data = []
     for path in sorted(dept.data.glob("ledger.sqlite*")):
-        info = path.stat()
+        try:
+            info = path.stat()
+        except OSError:
+            continue
         data.append((path.name, info.st_size, info.st_mtime_ns))
-    regs = [(p.name, p.stat().st_mtime_ns) for p in dept.registers.glob("*.xlsx")]
+    regs = []
+    for path in dept.registers.glob("*.xlsx"):
+        try:
+            regs.append((path.name, path.stat().st_mtime_ns))
+        except OSError:
+            pass
     return listing(dept.inbox), listing(dept.claimed), tuple(data), tuple(sorted(regs))
 
 
-def kill_until_done(root: Path, rng: random.Random, tally: KillTally, lock: threading.Lock,
+def marked_processes(mark: str) -> list[int]:
+    """Live processes started (directly or not) by a child of this script with ``mark``."""
+    needle = f"{MARK_ENV}={mark}".encode()
+    found = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit() or int(entry) == os.getpid():
+            continue
+        try:
+            if needle in Path(f"/proc/{entry}/environ").read_bytes().split(b"\0"):
+                found.append(int(entry))
+        except OSError:
+            continue
+    return found
+
+
+def startup_seconds(pristine: Path, work: Path, probes: int = 3) -> float:
+    """Median time from starting ``eti process`` to its first claim."""
+    times = []
+    for i in range(probes):
+        root = work / f"probe{i}" / "dept"
+        shutil.copytree(pristine, root)
+        inbox = Department.at(root).inbox
+        before = sorted(os.listdir(inbox))
+        started = time.monotonic()
+        proc = eti(root, mark=f"probe{i}")
+        while sorted(os.listdir(inbox)) == before and proc.poll() is None:
+            time.sleep(0.005)
+        times.append(time.monotonic() - started)
+        proc.kill()
+        proc.wait()
+        for pid in marked_processes(f"probe{i}"):
+            os.kill(pid, signal.SIGKILL)
+        shutil.rmtree(root.parent, ignore_errors=True)
+    return sorted(times)[len(times) // 2]
+
+
+def kill_until_done(root: Path, rng: random.Random, window: tuple[float, float],
+                    tally: KillTally, lock: threading.Lock, mark: str,
                     max_runs: int = 5000) -> None:
-    """Start ``eti process``, SIGKILL it 0.2–1.5 s later, again, until a run finishes."""
+    """Start ``eti process``, SIGKILL it at a random moment of ``window`` (seconds after
+    the start), again and again, until a run finishes on its own."""
     dept = Department.at(root)
     log = root.parent / "run.log"
     for _ in range(max_runs):
         before = fingerprint(dept)
-        proc = eti(root, log=log)
+        proc = eti(root, log=log, mark=mark)
         try:
-            code = proc.wait(timeout=rng.uniform(0.2, 1.5))
+            code = proc.wait(timeout=rng.uniform(*window))
         except subprocess.TimeoutExpired:
             proc.send_signal(signal.SIGKILL)
             proc.wait()
@@ -407,28 +455,46 @@ def kill_until_done(root: Path, rng: random.Random, tally: KillTally, lock: thre
             with lock:
                 tally.crashes.append(f"exit {code}: {text[-400:]}")
         if left_behind(dept) == 0 and code == 0:
-            return
+            break
+    else:
+        with lock:
+            tally.crashes.append(f"{root}: not done after {max_runs} runs")
+    # Worker processes of a killed run that are still alive once the batch is over.
+    time.sleep(0.5)
+    orphans = marked_processes(mark)
+    for pid in orphans:
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except OSError:
+            pass
     with lock:
-        tally.crashes.append(f"{root}: not done after {max_runs} runs")
+        tally.orphans += len(orphans)
 
 
-def kill_figures(dept: Department, names: list[str], calm: LedgerView) -> Counter[str]:
-    """Loss and duplication against the uninterrupted run: every figure must be 0."""
+def kill_figures(dept: Department, names: list[str], calm: LedgerView) -> tuple[Counter[str], int]:
+    """Loss and duplication against the uninterrupted run (every figure must be 0), and
+    how many live rows name another file than in that run (a byte-identical copy
+    accepted in place of its original: same data, other provenance)."""
     view = ledger_view(dept)
     filed = filing(dept, names)
-    return Counter({
+    forms = set(view.live) | set(calm.live)
+    figures = Counter({
         "files lost": filed.missing + filed.left,
         "files doubled": filed.doubled,
-        "rows doubled": sum((view.live_keys - calm.live_keys).values())
+        "rows doubled": sum(max(0, view.live[f] - calm.live[f]) for f in forms)
         + max(0, view.rows_total - calm.rows_total),
-        "rows lost": sum((calm.live_keys - view.live_keys).values())
+        "rows lost": sum(max(0, calm.live[f] - view.live[f]) for f in forms)
         + max(0, calm.rows_total - view.rows_total),
+        "live rows with other data than the calm run": sum(
+            (view.live_data - calm.live_data).values()),
         "submissions ≠ files": abs(view.submissions - len(names)),
         "outcomes ≠ calm run": counter_gap(view.outcomes, calm.outcomes),
         "ledger not ok": int(view.integrity != "ok"),
         "stored file missing or altered": view.stored_missing + view.stored_wrong,
         "registers left dirty": view.dirty,
     })
+    provenance = sum((view.live_keys - calm.live_keys).values())
+    return figures, provenance
 
 
 def kill_section(scale: Scale, work: Path, base: Path, templates: list[bytes],
@@ -447,8 +513,11 @@ def kill_section(scale: Scale, work: Path, base: Path, templates: list[bytes],
     failed = []
     if calm_exit.code != 0 or calm_filed != Filing(0, 0, 0) or calm.integrity != "ok":
         failed.append(f"the calm run itself failed: {calm_exit}, {calm_filed}, {calm.integrity}")
-    say(f"kill: calm run {calm_exit.seconds:.1f} s: {dict(calm.outcomes)}; "
-        f"now killing until {scale.kill_points} kill points")
+    first_claim = startup_seconds(pristine, work / "kill")
+    window = (max(0.2, first_claim - 0.3), first_claim + 0.9)
+    say(f"kill: calm run {calm_exit.seconds:.1f} s: {dict(calm.outcomes)}; first claim after "
+        f"{first_claim:.2f} s; killing {window[0]:.2f}–{window[1]:.2f} s after each start "
+        f"until {scale.kill_points} kill points")
 
     tally = KillTally()
     lock = threading.Lock()
@@ -463,11 +532,12 @@ def kill_section(scale: Scale, work: Path, base: Path, templates: list[bytes],
             shutil.rmtree(folder, ignore_errors=True)
             root = folder / "dept"
             shutil.copytree(pristine, root)
-            kill_until_done(root, rng, tally, lock)
-            figures = kill_figures(Department.at(root), names, calm)
+            kill_until_done(root, rng, window, tally, lock, mark=f"kill-worker{k}")
+            figures, provenance = kill_figures(Department.at(root), names, calm)
             with lock:
                 tally.batches += 1
                 tally.figures.update(figures)
+                tally.provenance += provenance
                 say(f"kill: batch {tally.batches} verified, {tally.kills} kill points so far"
                     + (f", FIGURES {dict(+figures)}" if +figures else ""))
 
@@ -480,18 +550,22 @@ def kill_section(scale: Scale, work: Path, base: Path, templates: list[bytes],
     if tally.crashes:
         failed.append(f"{len(tally.crashes)} runs failed on their own: {tally.crashes[0]}")
     figures = {k: int(v) for k, v in tally.figures.items()}
-    ok_ledger = "ledger ok" if not figures.get("ledger not ok") else "LEDGER NOT OK"
+    figures["worker processes outliving a killed run"] = tally.orphans
+    stale = figures.get("live rows with other data than the calm run", 0)
     result = (
         f"files lost {figures.get('files lost', 0)} · files doubled "
         f"{figures.get('files doubled', 0)} · rows doubled {figures.get('rows doubled', 0)} · "
-        f"rows lost {figures.get('rows lost', 0)} · {ok_ledger} · "
-        f"same outcomes as the calm run ({'yes' if not figures.get('outcomes ≠ calm run') else 'NO'})"
+        f"rows lost {figures.get('rows lost', 0)} · "
+        f"{'ledger ok' if not figures.get('ledger not ok') else 'LEDGER NOT OK'} · "
+        f"live data as in the calm run: {'yes' if not stale else f'NO ({stale} rows)'} · "
+        f"rows credited to a byte-identical copy instead of its original {tally.provenance} · "
+        f"orphan processes {tally.orphans}"
     )
     runs = (
         f"{tally.kills:,} kill points ({tally.mid_intake:,} after intake had begun, "
-        f"{tally.claimed_left:,} with a file claimed) in {tally.runs:,} runs; "
-        f"{tally.batches} batches × {len(names)} files "
-        f"({calm.outcomes.get('duplicate', 0)} duplicates, "
+        f"{tally.claimed_left:,} with files claimed) in {tally.runs:,} runs, each killed "
+        f"{window[0]:.1f}–{window[1]:.1f} s after its start; {tally.batches} batches × "
+        f"{len(names)} files ({calm.outcomes.get('duplicate', 0)} duplicates, "
         f"{calm.outcomes.get('superseded', 0)} superseded, "
         f"{calm.outcomes.get('rejected', 0)} rejected)"
     )
@@ -836,7 +910,8 @@ def disk_section(scale: Scale, work: Path, base: Path, templates: list[bytes]) -
     made = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size_mb}m", "tmpfs", str(mount)],
                           capture_output=True, text=True)
     if made.returncode != 0:
-        return [Check(name, "—", f"not measured here: cannot mount a tmpfs ({made.stderr.strip()})")]
+        why = made.stderr.strip()
+        return [Check(name, "—", f"not measured here: cannot mount a tmpfs ({why})")]
     try:
         return [_disk_full(scale, mount, size_mb, base, templates, started)]
     finally:
