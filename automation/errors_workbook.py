@@ -26,8 +26,8 @@ ERRORS_SHEET = "الأخطاء"
 RED = PatternFill("solid", fgColor="FFC7CE")
 AMBER = PatternFill("solid", fgColor="FFEB9C")
 HEAD = PatternFill("solid", fgColor="D9E1F2")
-COLUMNS = (("الورقة", 16), ("الخلية", 10), ("الصف", 8), ("الحقل", 24), ("المشكلة", 90),
-           ("النوع", 10))
+COLUMNS = (("الخلية", 8), ("الصف", 6), ("الحقل", 22), ("المشكلة", 70), ("النوع", 8),
+           ("الورقة", 12))
 
 
 def _open_copy(original: Path | None) -> Workbook:
@@ -45,31 +45,44 @@ def _open_copy(original: Path | None) -> Workbook:
 def _errors_sheet(wb: Workbook, problems: list[Problem], title: str) -> None:
     ws = wb.create_sheet(ERRORS_SHEET, 0)
     ws.sheet_view.rightToLeft = True
-    ws.append([title])
-    ws["A1"].font = Font(bold=True, size=13)
-    ws.append([
-        "صُحّح الخلايا الملوّنة بالأحمر في ورقة النموذج (مرّر المؤشر فوق الخلية لقراءة "
+    last = len(COLUMNS)
+    notes = (
+        "صحّح الخلايا الملوّنة بالأحمر في ورقة النموذج (مرّر المؤشر فوق الخلية لقراءة "
         "الملاحظة)، ثم احفظ الملف وأرسله من جديد."
-    ])
-    ws.append([name for name, _ in COLUMNS])
-    for index, (_, width) in enumerate(COLUMNS, start=1):
-        cell = ws.cell(row=3, column=index)
+    )
+    for row, (text, font, height) in enumerate(
+        ((title, Font(bold=True, size=13), 36), (notes, Font(size=11), 32)), start=1
+    ):
+        ws.cell(row=row, column=1, value=clean_text(text)).font = font
+        ws.cell(row=row, column=1).alignment = Alignment(wrap_text=True, vertical="center",
+                                                         readingOrder=2)
+        ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=last)
+        ws.row_dimensions[row].height = height
+    for index, (name, width) in enumerate(COLUMNS, start=1):
+        cell = ws.cell(row=3, column=index, value=name)
         cell.font = Font(bold=True)
         cell.fill = HEAD
         ws.column_dimensions[cell.column_letter].width = width
     for p in problems:
         ws.append([
-            clean_text(p.sheet),
             p.cell,
             p.row if p.row is not None else "",
             clean_text(p.field),
             clean_text(p.message),
             "خطأ" if p.severity == "error" else "تنبيه",
+            clean_text(p.sheet),
         ])
         for cell in ws[ws.max_row]:
-            cell.data_type = "s" if isinstance(cell.value, str) else cell.data_type
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
+            if isinstance(cell.value, str):
+                cell.data_type = "s"  # a message starting with "=" stays text
+            cell.alignment = Alignment(wrap_text=True, vertical="top", readingOrder=2)
     ws.freeze_panes = "A4"
+    ws.print_title_rows = "3:3"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
     wb.active = 0
 
 

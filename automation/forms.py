@@ -829,25 +829,3 @@ REFERENCES: tuple[ReferenceList, ...] = (
 )
 
 CATALOG = Catalog(forms=FORMS, processes=PROCESSES, references=REFERENCES, indicators=INDICATORS)
-
-REGISTER_FEEDS: dict[str, tuple[str, ...]] = {
-    "P1": ("QF75-11", "QF70-2-7"),
-    "P2": ("HD-EXPORT",),
-    "P3": ("FO-SITES", "FO-FAULTS", "QF75-13"),
-    "P4": ("PRJ", "QF70-2-12", "QF75-13"),
-    "P5": ("DISPOSAL", "QF75-11"),
-    "P6": ("EMIS-ISSUES", "EMIS-UPDATES"),
-    "P7": ("EMIS-ACTIVATION", "QF12-1"),
-    "P8": ("INITIATIVES",),
-    "P9": ("WEB-REVIEW",),
-    "P10": tuple(f.code for f in FORMS if f.process == "P10"),
-    "PLAN": tuple(f.code for f in FORMS),
-}
-"""Which forms each master register is made from (SPEC.md "Master registers");
-the annual plan register sets targets against every register, so every form
-feeds it."""
-
-
-def processes_fed_by(code: str) -> tuple[str, ...]:
-    """The registers to regenerate when rows of form ``code`` change."""
-    return tuple(p for p, codes in REGISTER_FEEDS.items() if code in codes)

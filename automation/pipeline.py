@@ -13,6 +13,8 @@ import multiprocessing
 import os
 import sqlite3
 import sys
+import threading
+import time
 from collections import Counter, deque
 from collections.abc import Callable
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
@@ -23,7 +25,7 @@ from pathlib import Path
 from automation.catalog import Catalog, FormSpec
 from automation.clock import Clock
 from automation.department import Department
-from automation.forms import CATALOG, processes_fed_by
+from automation.forms import CATALOG
 from automation.intake import Analysis, Claim, FileResult, Intake, analyse, waiting_files
 from automation.models import ValidationContext
 from automation.problems import Problem
@@ -67,6 +69,8 @@ def validation_context(refs: References) -> ValidationContext:
 
 def processes_of(form: FormSpec, checked: Validated) -> tuple[str, ...]:
     """The registers a form feeds (SPEC.md "Master registers")."""
+    from automation.registers import processes_fed_by
+
     return processes_fed_by(form.code)
 
 
@@ -96,6 +100,20 @@ _WORKER: dict[str, object] = {}
 def _start_worker(refs: References, catalog: Catalog, limits: Limits | None) -> None:
     _WORKER.update(context=validation_context(refs), catalog=catalog,
                    limits=limits or Limits())
+    threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
+
+
+def _exit_with_parent(ppid: int) -> None:
+    """A worker whose batch process was killed must not live on, orphaned: the
+    parent's death shows as a new parent pid (POSIX) or a signalled sentinel."""
+    parent = multiprocessing.parent_process()
+    while True:
+        time.sleep(0.5)
+        if sys.platform == "win32":
+            if parent is not None and not parent.is_alive():
+                os._exit(0)
+        elif os.getppid() != ppid:
+            os._exit(0)
 
 
 def _analyse_in_worker(path: str) -> Analysis:
@@ -104,10 +122,9 @@ def _analyse_in_worker(path: str) -> Analysis:
 
 
 def _worker_pool(refs: References, catalog: Catalog, limits: Limits | None) -> Executor:
-    method = "spawn" if sys.platform == "win32" else "forkserver"
     return ProcessPoolExecutor(
         max_workers=max(1, min(2, os.cpu_count() or 1)),
-        mp_context=multiprocessing.get_context(method),
+        mp_context=multiprocessing.get_context("spawn"),  # the workers are our children
         initializer=_start_worker,
         initargs=(refs, catalog, limits),
     )

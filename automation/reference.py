@@ -21,6 +21,7 @@ from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.properties import PageSetupProperties
+from python_calamine import CalamineWorkbook, SheetVisibleEnum
 
 from automation.blank import save_atomic
 from automation.catalog import Catalog, FieldSpec, ReferenceList
@@ -258,12 +259,16 @@ def read_reference(path: Path, ref: ReferenceList) -> list[dict[str, str]]:
         return []
     wanted = {_label_key(spec.label): spec.key for spec in ref.columns}
     required = {_label_key(spec.label) for spec in ref.columns if spec.required}
-    wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
     try:
-        for ws in wb.worksheets:
-            if ws.sheet_state != "visible":
+        book = CalamineWorkbook.from_path(str(path))
+    except Exception as exc:  # a reference list staff broke: say so, keep going
+        log.error("cannot read %s: %s", path, exc)
+        return []
+    try:
+        for meta in book.sheets_metadata:
+            if meta.visible != SheetVisibleEnum.Visible:
                 continue
-            rows = ws.iter_rows(values_only=True)
+            rows = iter(book.get_sheet_by_name(meta.name).to_python(skip_empty_area=False))
             positions: dict[str, int] | None = None
             for _ in range(HEADER_SCAN_ROWS):
                 row = next(rows, None)
@@ -289,7 +294,7 @@ def read_reference(path: Path, ref: ReferenceList) -> list[dict[str, str]]:
         log.warning("no header row of %s found in %s", ref.key, path)
         return []
     finally:
-        wb.close()
+        book.close()
 
 
 def _amount(text: str) -> Decimal | None:

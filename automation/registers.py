@@ -103,6 +103,8 @@ def processes_fed_by(form_code: str, catalog: Catalog = CATALOG) -> tuple[str, .
         out.append("PLAN")
     if form_code == "QF12-1":
         out.append("P7")  # the P7 summary shows the plan's P7 targets
+    if form_code == "QF75-11":
+        out.append("P5")  # the P5 register shows whether an item's device was found unrepairable
     return tuple(dict.fromkeys(out))
 
 

@@ -57,10 +57,9 @@ from hostile_cases import HostileCase, build_hostile_corpus  # noqa: E402
 
 from automation.department import Department  # noqa: E402
 from automation.errors_workbook import ERRORS_SHEET  # noqa: E402
-from automation.forms import processes_fed_by  # noqa: E402
 from automation.intake import errors_workbook_path, safe_name  # noqa: E402
 from automation.ledger import Ledger  # noqa: E402
-from automation.registers import register_path  # noqa: E402
+from automation.registers import processes_fed_by, register_path  # noqa: E402
 
 ARABIC = re.compile("[\u0600-\u06ff]")
 MB = 1024 * 1024
@@ -349,6 +348,12 @@ def write_kill_batch(dept: Department, n: int, templates: list[bytes],
 
 # -- 1. random kill -9 -------------------------------------------------------------------
 
+AFTER_CLAIM = 0.8
+"""Most kills land up to this many seconds after the run's first visible step."""
+BLIND = (0.2, 1.5)
+BLIND_SHARE = 0.15
+"""The other kills land this many seconds after the start, whatever the run is doing."""
+
 
 @dataclass
 class KillTally:
@@ -357,7 +362,9 @@ class KillTally:
     claimed_left: int = 0
     runs: int = 0
     batches: int = 0
+    blind: int = 0
     orphans: int = 0
+    orphaning_kills: int = 0
     crashes: list[str] = field(default_factory=list)
     figures: Counter[str] = field(default_factory=Counter)
     provenance: int = 0
@@ -404,47 +411,64 @@ def marked_processes(mark: str) -> list[int]:
     return found
 
 
-def startup_seconds(pristine: Path, work: Path, probes: int = 3) -> float:
-    """Median time from starting ``eti process`` to its first claim."""
-    times = []
-    for i in range(probes):
-        root = work / f"probe{i}" / "dept"
-        shutil.copytree(pristine, root)
-        inbox = Department.at(root).inbox
-        before = sorted(os.listdir(inbox))
-        started = time.monotonic()
-        proc = eti(root, mark=f"probe{i}")
-        while sorted(os.listdir(inbox)) == before and proc.poll() is None:
-            time.sleep(0.005)
-        times.append(time.monotonic() - started)
-        proc.kill()
-        proc.wait()
-        for pid in marked_processes(f"probe{i}"):
-            os.kill(pid, signal.SIGKILL)
-        shutil.rmtree(root.parent, ignore_errors=True)
-    return sorted(times)[len(times) // 2]
-
-
-def kill_until_done(root: Path, rng: random.Random, window: tuple[float, float],
-                    tally: KillTally, lock: threading.Lock, mark: str,
-                    max_runs: int = 5000) -> None:
-    """Start ``eti process``, SIGKILL it at a random moment of ``window`` (seconds after
-    the start), again and again, until a run finishes on its own."""
+def kill_until_done(root: Path, rng: random.Random, tally: KillTally, lock: threading.Lock,
+                    mark: str, max_runs: int = 5000) -> None:
+    """Start ``eti process`` and SIGKILL it, again and again, until a run finishes on its
+    own. Most runs die 0–``AFTER_CLAIM`` s after their first visible step (a file
+    claimed or filed), the others blindly ``BLIND`` s after their start (while
+    starting, opening the ledger, finishing leftovers, or writing registers).
+    Processes a killed run leaves alive for a second are counted and ended."""
     dept = Department.at(root)
-    log = root.parent / "run.log"
-    for _ in range(max_runs):
-        before = fingerprint(dept)
-        proc = eti(root, log=log, mark=mark)
+    suspects: list[tuple[float, str]] = []
+
+    def reap(wait: bool) -> None:
+        while suspects and (wait or suspects[0][0] <= time.monotonic()):
+            due, run_mark = suspects.pop(0)
+            time.sleep(max(0.0, due - time.monotonic()))
+            alive = marked_processes(run_mark)
+            for pid in alive:
+                try:
+                    os.kill(pid, signal.SIGKILL)
+                except OSError:
+                    pass
+            with lock:
+                tally.orphans += len(alive)
+                tally.orphaning_kills += bool(alive)
+
+    def visible() -> tuple[int, frozenset[str]]:
         try:
-            code = proc.wait(timeout=rng.uniform(*window))
-        except subprocess.TimeoutExpired:
+            return len(os.listdir(dept.inbox)), frozenset(os.listdir(dept.claimed))
+        except OSError:
+            return -1, frozenset()
+
+    for number in range(max_runs):
+        reap(wait=False)
+        run_mark = f"{mark}-{number}"
+        log = root.parent / f"run{number}.log"  # its own: survivors of a kill may still write
+        before, seen = fingerprint(dept), visible()
+        started = time.monotonic()
+        blind = rng.random() < BLIND_SHARE
+        deadline = started + rng.uniform(*BLIND) if blind else None
+        proc = eti(root, log=log, mark=run_mark)
+        code = None
+        while code is None:
+            time.sleep(0.01)
+            code = proc.poll()
+            now = time.monotonic()
+            if deadline is None and (visible() != seen or now - started > 5):
+                deadline = now + rng.uniform(0.0, AFTER_CLAIM)
+            if code is None and deadline is not None and now >= deadline:
+                break
+        if code is None:
             proc.send_signal(signal.SIGKILL)
             proc.wait()
             claimed = any(not p.name.endswith(".json") for p in dept.claimed.iterdir())
             changed = fingerprint(dept) != before
+            suspects.append((time.monotonic() + 1.0, run_mark))
             with lock:
                 tally.runs += 1
                 tally.kills += 1
+                tally.blind += blind
                 tally.mid_intake += changed
                 tally.claimed_left += claimed
             continue
@@ -453,22 +477,13 @@ def kill_until_done(root: Path, rng: random.Random, window: tuple[float, float],
         text = read_log(log)
         if code != 0 or "Traceback" in text:
             with lock:
-                tally.crashes.append(f"exit {code}: {text[-400:]}")
+                tally.crashes.append(f"exit {code}: {text[-1500:]}")
         if left_behind(dept) == 0 and code == 0:
             break
     else:
         with lock:
             tally.crashes.append(f"{root}: not done after {max_runs} runs")
-    # Worker processes of a killed run that are still alive once the batch is over.
-    time.sleep(0.5)
-    orphans = marked_processes(mark)
-    for pid in orphans:
-        try:
-            os.kill(pid, signal.SIGKILL)
-        except OSError:
-            pass
-    with lock:
-        tally.orphans += len(orphans)
+    reap(wait=True)
 
 
 def kill_figures(dept: Department, names: list[str], calm: LedgerView) -> tuple[Counter[str], int]:
@@ -513,18 +528,15 @@ def kill_section(scale: Scale, work: Path, base: Path, templates: list[bytes],
     failed = []
     if calm_exit.code != 0 or calm_filed != Filing(0, 0, 0) or calm.integrity != "ok":
         failed.append(f"the calm run itself failed: {calm_exit}, {calm_filed}, {calm.integrity}")
-    first_claim = startup_seconds(pristine, work / "kill")
-    window = (max(0.2, first_claim - 0.3), first_claim + 0.9)
-    say(f"kill: calm run {calm_exit.seconds:.1f} s: {dict(calm.outcomes)}; first claim after "
-        f"{first_claim:.2f} s; killing {window[0]:.2f}–{window[1]:.2f} s after each start "
-        f"until {scale.kill_points} kill points")
+    say(f"kill: calm run {calm_exit.seconds:.1f} s: {dict(calm.outcomes)}; "
+        f"killing until {scale.kill_points} kill points")
 
     tally = KillTally()
     lock = threading.Lock()
 
     def worker(k: int) -> None:
         rng = random.Random(1000 + k)
-        while True:
+        for batch in range(10_000):
             with lock:
                 if tally.kills >= scale.kill_points:
                     return
@@ -532,7 +544,7 @@ def kill_section(scale: Scale, work: Path, base: Path, templates: list[bytes],
             shutil.rmtree(folder, ignore_errors=True)
             root = folder / "dept"
             shutil.copytree(pristine, root)
-            kill_until_done(root, rng, window, tally, lock, mark=f"kill-worker{k}")
+            kill_until_done(root, rng, tally, lock, mark=f"kill{k}-{batch}")
             figures, provenance = kill_figures(Department.at(root), names, calm)
             with lock:
                 tally.batches += 1
@@ -550,7 +562,7 @@ def kill_section(scale: Scale, work: Path, base: Path, templates: list[bytes],
     if tally.crashes:
         failed.append(f"{len(tally.crashes)} runs failed on their own: {tally.crashes[0]}")
     figures = {k: int(v) for k, v in tally.figures.items()}
-    figures["worker processes outliving a killed run"] = tally.orphans
+    figures["processes outliving a killed run"] = tally.orphans
     stale = figures.get("live rows with other data than the calm run", 0)
     result = (
         f"files lost {figures.get('files lost', 0)} · files doubled "
@@ -559,12 +571,15 @@ def kill_section(scale: Scale, work: Path, base: Path, templates: list[bytes],
         f"{'ledger ok' if not figures.get('ledger not ok') else 'LEDGER NOT OK'} · "
         f"live data as in the calm run: {'yes' if not stale else f'NO ({stale} rows)'} · "
         f"rows credited to a byte-identical copy instead of its original {tally.provenance} · "
-        f"orphan processes {tally.orphans}"
+        f"processes left running by a killed run {tally.orphans} (after "
+        f"{tally.orphaning_kills} of the kills)"
     )
     runs = (
-        f"{tally.kills:,} kill points ({tally.mid_intake:,} after intake had begun, "
-        f"{tally.claimed_left:,} with files claimed) in {tally.runs:,} runs, each killed "
-        f"{window[0]:.1f}–{window[1]:.1f} s after its start; {tally.batches} batches × "
+        f"{tally.kills:,} kill points in {tally.runs:,} runs: {tally.kills - tally.blind:,} "
+        f"0–{AFTER_CLAIM} s after the run's first claim, {tally.blind:,} blind "
+        f"{BLIND[0]}–{BLIND[1]} s after its start; {tally.mid_intake:,} after the run had "
+        f"changed something, {tally.claimed_left:,} leaving files in .claimed/; "
+        f"{tally.batches} batches × "
         f"{len(names)} files ({calm.outcomes.get('duplicate', 0)} duplicates, "
         f"{calm.outcomes.get('superseded', 0)} superseded, "
         f"{calm.outcomes.get('rejected', 0)} rejected)"

@@ -224,7 +224,7 @@ def test_hostile_file_is_rejected_with_a_message(dept: Department) -> None:
         errors = stored.with_name(stored.stem + ".errors.xlsx")
         wb = openpyxl.load_workbook(errors)
         assert wb.sheetnames == ["الأخطاء"]
-        assert f.problems[0].message in [c.value for c in wb["الأخطاء"]["E"]]
+        assert f.problems[0].message in [c.value for c in wb["الأخطاء"]["D"]]
 
 
 def test_ignored_files_stay(dept: Department) -> None:

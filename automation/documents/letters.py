@@ -27,10 +27,11 @@ from automation.documents.outbox import (
 )
 from automation.documents.render import DEFAULT_TIMEOUT
 from automation.errors import EtiError
-from automation.forms import CATALOG, processes_fed_by
+from automation.forms import CATALOG
 from automation.ledger import Ledger
 from automation.normalize import format_date
 from automation.reference import References
+from automation.registers import processes_fed_by
 
 log = logging.getLogger(__name__)
 
