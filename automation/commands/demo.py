@@ -9,6 +9,7 @@ from pathlib import Path
 
 import click
 
+from automation.commands.options import fail
 from automation.errors import EtiError
 
 
@@ -41,7 +42,7 @@ def demo_command(root: Path | None, schools: int, seed: int, force: bool, per_da
         summary = run_demo(root, schools=schools, seed=seed, force=force, per_day=per_day,
                            progress=click.echo)
     except EtiError as exc:
-        raise click.ClickException(f"{exc.message_ar}\n{exc.message_en}") from exc
+        raise fail(exc) from exc
     click.echo("")
     click.echo(format_summary(summary))
 

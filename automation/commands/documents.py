@@ -10,18 +10,13 @@ from pathlib import Path
 import click
 
 from automation.clock import SystemClock
+from automation.commands.options import ROOT, fail
 from automation.department import Department
 from automation.errors import EtiError
 from automation.periods import Period, date_range, previous_quarter, quarter
 
-ROOT = click.option("--root", type=click.Path(file_okay=False, path_type=Path),
-                    default=Path("."), show_default=True, help="The department folder.")
 PDF = click.option("--pdf", is_flag=True, help="Also write a PDF (needs LibreOffice).")
 DATE = click.DateTime(formats=["%Y-%m-%d", "%d/%m/%Y"])
-
-
-def _fail(exc: EtiError) -> click.ClickException:
-    return click.ClickException(f"{exc.message_ar}\n{exc.message_en}")
 
 
 def _done(dept: Department, ledger: object, path: Path, kind: str, pdf: bool,
@@ -118,7 +113,7 @@ def decision_disposal(root: Path, source: str | None, start: dt.datetime | None,
                 date_from=start.date() if start else None, date_to=end.date() if end else None,
             )
         except EtiError as exc:
-            raise _fail(exc) from exc
+            raise fail(exc) from exc
         click.echo(f"decision {result.number}: {len(result.items)} items")
         _done(dept, ledger, result.path, "decision-disposal", pdf)
 
@@ -142,7 +137,7 @@ def report_visit(root: Path, submission_id: int, pdf: bool) -> None:
         try:
             path = make_visit_report(dept, ledger, submission_id, clock=SystemClock())
         except EtiError as exc:
-            raise _fail(exc) from exc
+            raise fail(exc) from exc
         _done(dept, ledger, path, "visit-report", pdf, submission_id)
 
 
@@ -163,7 +158,7 @@ def report_quarterly(root: Path, year: int | None, number: int | None, pdf: bool
         try:
             path = make_quarterly_report(dept, ledger, y, q, clock=SystemClock())
         except EtiError as exc:
-            raise _fail(exc) from exc
+            raise fail(exc) from exc
         _done(dept, ledger, path, "quarterly-report", pdf)
 
 
@@ -186,7 +181,7 @@ def _period_report(name: str, kind: str, maker: str, help_text: str) -> click.Co
             try:
                 path = make(dept, ledger, _period(year, number, start, end), clock=SystemClock())
             except EtiError as exc:
-                raise _fail(exc) from exc
+                raise fail(exc) from exc
             _done(dept, ledger, path, kind, pdf)
 
     return command

@@ -14,23 +14,12 @@ from pathlib import Path
 import click
 
 from automation.clock import Clock, SystemClock
+from automation.commands.options import ROOT, fail
 from automation.department import Department
 from automation.errors import DepartmentError, EtiError
 from automation.settings import Settings, effective, load_settings
 
-ROOT = click.option(
-    "--root",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("."),
-    show_default=True,
-    help="The department folder.",
-)
 JSON = click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
-
-
-def fail(exc: EtiError) -> click.ClickException:
-    """A product error as a clean exit: Arabic for staff, English for the log."""
-    return click.ClickException(f"{exc.message_ar}\n{exc.message_en}")
 
 
 def _clock() -> Clock:
