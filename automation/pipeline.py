@@ -32,6 +32,7 @@ from automation.problems import Problem
 from automation.reference import References, load_references
 from automation.safety import Limits
 from automation.schools import SchoolIndex
+from automation.settings import Settings, load_settings
 from automation.validate import Validated
 
 log = logging.getLogger(__name__)
@@ -223,7 +224,7 @@ def run_batch(
     dept: Department,
     *,
     clock: Clock,
-    settings: object | None = None,
+    settings: Settings | None = None,
     paths: list[Path] | None = None,
     progress: Progress | None = None,
     catalog: Catalog = CATALOG,
@@ -239,6 +240,7 @@ def run_batch(
     from automation.registers import write_registers
 
     dept.ensure()
+    settings = settings or load_settings(dept)
     refs = load_references(dept, catalog)
     batch = BatchResult()
     from automation.ledger import Ledger
@@ -258,8 +260,9 @@ def run_batch(
             outcomes = write_registers(
                 dept, ledger, dirty, catalog=catalog, references=refs, clock=clock,
                 excel=excel,  # type: ignore[arg-type]
+                start_month=settings.department.quarter_start_month,
             )
-            ledger.clear_dirty([o.process for o in outcomes])
+            ledger.clear_dirty([o.process for o in outcomes if o.status != "not-written"])
             batch.registers = outcomes
         if documents:
             from automation.documents.pending import pending_documents

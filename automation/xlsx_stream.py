@@ -399,8 +399,9 @@ class Sheet:
     def write_cells(
         self, cells: Sequence[tuple[object, str] | None], *, height: float | None = None
     ) -> None:
-        """One row of ``(value, kind)`` cells, from the first column (None: an empty cell).
-        Nothing is remembered; for titles, headers and small tables."""
+        """One row of ``(value, kind)`` cells, from the first column. None, or a None value,
+        leaves a cell empty; ``("", kind)`` is a blank cell with the kind's style. Nothing
+        is remembered: for titles, headers and small tables."""
         if self._closed:
             raise ValueError(f"{self.name!r} is closed")
         self._row += 1
@@ -410,7 +411,12 @@ class Sheet:
         for col, cell in enumerate(cells):
             if cell is None:
                 continue
-            tail = encode_cell(cell[0], cell[1])
+            value, kind = cell
+            if value == "":  # a blank cell in the kind's style (a header's fill and border)
+                _encoder(kind)
+                tail: bytes | None = b'" s="%d"/>' % _XF[kind]
+            else:
+                tail = encode_cell(value, kind)
             if tail is None:
                 continue
             if col >= self._width and self._expected is not None:

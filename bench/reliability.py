@@ -42,7 +42,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -85,7 +85,7 @@ class Scale:
     templates: int
 
 
-FULL = Scale("full", 500, 1000, 2, 2000, 200, 100, 900.0, 5000, 60, 20)
+FULL = Scale("full", 500, 1000, 4, 2000, 200, 100, 900.0, 5000, 60, 20)
 QUICK = Scale("quick", 60, 30, 2, 300, 30, 15, 240.0, 1500, 40, 10)
 SECTIONS = ("kill", "flood", "hostile", "disk", "property")
 
@@ -1040,7 +1040,7 @@ def machine() -> str:
 def render(checks: list[Check], scale: Scale, when: dt.datetime, total: float) -> str:
     lines = [
         f"Reliability, measured {when:%Y-%m-%d %H:%M} ({scale.name} run of "
-        f"`bench/reliability.py`{' --quick' if scale is QUICK else ''}) on {machine()}.",
+        f"`bench/reliability.py`{' --quick' if scale.name == 'quick' else ''}) on {machine()}.",
         "",
         "| check | runs / cases | result |",
         "|---|---|---|",
@@ -1068,8 +1068,14 @@ def main(argv: list[str] | None = None) -> int:
                         help=f"comma-separated sections among {', '.join(SECTIONS)}")
     parser.add_argument("--workdir", type=Path, help="where to work (default: a new temp dir)")
     parser.add_argument("--keep", action="store_true", help="keep the work folder")
+    parser.add_argument("--kill-points", type=int, help="override the number of kill points")
+    parser.add_argument("--kill-files", type=int, help="override the files of a kill batch")
     args = parser.parse_args(argv)
     scale = QUICK if args.quick else FULL
+    if args.kill_points is not None:
+        scale = replace(scale, kill_points=args.kill_points)
+    if args.kill_files is not None:
+        scale = replace(scale, kill_files=args.kill_files)
     wanted = [s.strip() for s in args.only.split(",") if s.strip()]
     unknown = sorted(set(wanted) - set(SECTIONS))
     if unknown:

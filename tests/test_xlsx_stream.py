@@ -215,6 +215,19 @@ def test_control_characters_are_stripped(tmp_path: Path) -> None:
     assert "_x005F_x0041_" in part(path, "xl/worksheets/sheet1.xml")
 
 
+def test_a_blank_header_cell_keeps_its_style(tmp_path: Path) -> None:
+    path = tmp_path / "blank.xlsx"
+    with XlsxStream(path) as book:
+        sheet = book.add_sheet("x", [Column(width=20)] * 3, header=False)
+        sheet.write_cells([("", "header"), ("الحالة", "header"), None])
+        sheet.write_cells([None, (None, "int"), ("", "text")])
+    ws = openpyxl.load_workbook(path)["x"]
+    assert ws["A1"].value is None and ws["A1"].fill.fgColor.rgb.endswith("D9E1F2")
+    assert ws["A1"].border.top.style == "thin" and ws["B1"].value == "الحالة"
+    assert '<c r="C1"' not in part(path, "xl/worksheets/sheet1.xml")
+    assert ws["B2"].value is None and ws.max_row == 2
+
+
 def test_long_text_is_cut_to_excel_limit() -> None:
     assert len(clean_text("ب" * 40_000)) == 32_767
     cut = clean_text("😀" * 20_000)  # two UTF-16 units each
