@@ -30,6 +30,15 @@ A value that does not fit its kind (text in a number column, a date before
 empty. A :class:`Column` may carry a ``convert`` function that turns raw values
 into ``(value, kind)`` (or None for an empty cell); a column's cells are
 converted and encoded once per distinct value (str, int, date) and remembered.
+
+About the file: strings are inline (no shared-string table to hold in memory; the
+file is about a quarter bigger); a sheet whose row count is given to
+:meth:`XlsxStream.add_sheet` is compressed (deflate level 1, in a background
+thread) straight into its zip entry, others wait in a temporary file until
+closed, since ``<dimension>`` comes before the rows; worksheet entries are
+ZIP64-capable (``force_zip64``: local header version 4.5 with the real sizes
+filled in, as Excel wants them); ``[Content_Types].xml`` and the workbook parts
+are written last, when the sheets are known.
 """
 
 from __future__ import annotations
