@@ -61,11 +61,11 @@ def templates_check(root: Path) -> None:
     broken = 0
     for check in checks:
         if check.ok:
-            click.echo(f"ok      {check.template.name}")
+            click.echo(f"ok      {check.template}")
             continue
         broken += 1
         for problem in check.problems:
-            click.echo(f"broken  {check.template.name}: {problem.tag}")
+            click.echo(f"broken  {check.template}: {problem.tag}")
             click.echo(f"        {problem.message_ar}")
             click.echo(f"        {problem.message_en}")
     if broken:
