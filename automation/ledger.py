@@ -152,7 +152,7 @@ class RowRecord:
         return self.encoded or to_json(self.data)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class LedgerRow:
     """A row read back from the ledger with where it came from."""
 
@@ -448,18 +448,31 @@ class Ledger:
             "FROM rows r JOIN submissions s ON s.id = r.submission_id "
             f"WHERE {where} ORDER BY r.id"
         )
+        shared: dict[object, object] = {}  # one object per repeated text: registers of
+        # 100,000 rows hold the same schools, statuses and dates over and over (never a
+        # bool: True == 1 would let one stand for the other)
+
+        def one(value: object) -> object:
+            return shared.setdefault(value, value)
+
+        def parse(text: str) -> dict[str, object]:
+            return {
+                one(k): one(v) if type(v) is str else v  # type: ignore[misc]
+                for k, v in json.loads(text).items()
+            }
+
         return [
             LedgerRow(
                 id=r[0],
                 submission_id=r[1],
-                form=r[2],
-                sheet=r[3],
+                form=one(r[2]),  # type: ignore[arg-type]
+                sheet=one(r[3]),  # type: ignore[arg-type]
                 row_number=r[4],
-                data=json.loads(r[5]),
-                record_date=r[6],
-                school=r[7] or "",
-                original_name=r[8],
-                received_at=r[9],
+                data=parse(r[5]),
+                record_date=one(r[6]),  # type: ignore[arg-type]
+                school=one(r[7] or ""),  # type: ignore[arg-type]
+                original_name=one(r[8]),  # type: ignore[arg-type]
+                received_at=one(r[9]),  # type: ignore[arg-type]
                 decision_id=r[10],
             )
             for r in self.conn.execute(sql, params)

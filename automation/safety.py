@@ -591,8 +591,8 @@ _QUICK_COLUMNS: dict[bytes, int] = {}
 _PREFIXED = re.compile(rb"<\w+:(?:row|c|f|v|sheetData)[\s>/]")
 _NEEDS_FULL_PASS = (b"<f>", b"<f ", b"<f/", b't="e"', b"_x00", b"<!")
 _ROW_NUMBER = re.compile(rb'<row r="([0-9]{1,7})"')
-_FILLED_CELL = re.compile(rb'<c r="([A-Z]{1,3})([0-9]{1,7})"[^>]*?(?<!/)>')
-"""Cells that are not empty (``<c r="B4" s="3"/>`` holds nothing)."""
+_FILLED_CELL = re.compile(rb'<c r="([A-Z]{1,3})([0-9]{1,7})"[^>]*?(?<!/)><(?:v|is)[\s>]')
+"""Cells holding a value (``<c r="B4" s="3"/>`` and ``<c r="B4" s="3"></c>`` hold nothing)."""
 _ODD_REFERENCE = re.compile(rb'<c r="(?:[A-Z]{4}|[A-Z]*[0-9]{8}|[A-Z]*"|[^A-Z0-9])')
 _MERGE = re.compile(rb'<mergeCell\s[^>]*?\bref="([A-Z0-9:]+)"')
 

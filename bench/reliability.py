@@ -412,12 +412,13 @@ def marked_processes(mark: str) -> list[int]:
 
 
 def kill_until_done(root: Path, rng: random.Random, tally: KillTally, lock: threading.Lock,
-                    mark: str, max_runs: int = 5000) -> None:
+                    mark: str, enough: Callable[[], bool], max_runs: int = 5000) -> None:
     """Start ``eti process`` and SIGKILL it, again and again, until a run finishes on its
     own. Most runs die 0–``AFTER_CLAIM`` s after their first visible step (a file
     claimed or filed), the others blindly ``BLIND`` s after their start (while
     starting, opening the ledger, finishing leftovers, or writing registers).
-    Processes a killed run leaves alive for a second are counted and ended."""
+    Processes a killed run leaves alive for a second are counted and ended. Once
+    there are ``enough`` kill points, the next run is left to finish."""
     dept = Department.at(root)
     suspects: list[tuple[float, str]] = []
 
@@ -449,12 +450,19 @@ def kill_until_done(root: Path, rng: random.Random, tally: KillTally, lock: thre
         started = time.monotonic()
         blind = rng.random() < BLIND_SHARE
         deadline = started + rng.uniform(*BLIND) if blind else None
+        spare = enough()
         proc = eti(root, log=log, mark=run_mark)
         code = None
         while code is None:
             time.sleep(0.01)
             code = proc.poll()
             now = time.monotonic()
+            if spare:
+                if now - started > 900:
+                    with lock:
+                        tally.crashes.append(f"{root}: a run hung for 900 s")
+                    break
+                continue
             if deadline is None and (visible() != seen or now - started > 5):
                 deadline = now + rng.uniform(0.0, AFTER_CLAIM)
             if code is None and deadline is not None and now >= deadline:
@@ -544,7 +552,8 @@ def kill_section(scale: Scale, work: Path, base: Path, templates: list[bytes],
             shutil.rmtree(folder, ignore_errors=True)
             root = folder / "dept"
             shutil.copytree(pristine, root)
-            kill_until_done(root, rng, tally, lock, mark=f"kill{k}-{batch}")
+            kill_until_done(root, rng, tally, lock, f"kill{k}-{batch}",
+                            lambda: tally.kills >= scale.kill_points)
             figures, provenance = kill_figures(Department.at(root), names, calm)
             with lock:
                 tally.batches += 1
@@ -871,6 +880,9 @@ def hostile_section(scale: Scale, work: Path, base: Path) -> list[Check]:
         results = list(pool.map(
             lambda item: run_hostile(item[1], base, folder / f"case{item[0]:03d}"),
             enumerate(cases)))
+    for r in results:
+        say(f"hostile: {r.case.name}: {r.outcome} {','.join(r.codes)} exit {r.exit.code} "
+            f"{r.exit.seconds:.1f} s {r.exit.max_rss_mb:.0f} MB, {r.explained} explained")
     crashes = [r.case.name for r in results if r.exit.code not in (0, None) or r.traceback]
     hangs = [r.case.name for r in results if r.exit.timed_out]
     heavy = [r.case.name for r in results if r.exit.max_rss_mb >= MEMORY_LIMIT_MB]
@@ -934,6 +946,23 @@ def disk_section(scale: Scale, work: Path, base: Path, templates: list[bytes]) -
             subprocess.run(["umount", "-l", str(mount)], capture_output=True)
 
 
+def describe_failure(text: str) -> str:
+    """How a run that met a full disk ended, from its output."""
+    parts = []
+    if "interrupted" in text:
+        parts.append("logged “batch interrupted”")
+    if "Traceback" in text:
+        last = text[text.rindex("Traceback"):]
+        frames = re.findall(r'File "[^"]*?automation[/\\]([\w/\\]+\.py)", line \d+, in (\w+)',
+                            last)
+        error = re.findall(r"^(\w+(?:Error|Exception)\b.*)$", last, re.M)
+        where = " → ".join(f"{f.replace(chr(92), '/')}:{fn}" for f, fn in frames[-3:])
+        parts.append(f"then a traceback ({error[-1] if error else '?'} in {where})")
+    elif "ClickException" in text or "Error:" in text:
+        parts.append("a clean error message")
+    return ", ".join(parts) or "stopped"
+
+
 def _disk_full(scale: Scale, mount: Path, size_mb: int, base: Path, templates: list[bytes],
                started: float) -> Check:
     root = mount / "dept"
@@ -946,9 +975,10 @@ def _disk_full(scale: Scale, mount: Path, size_mb: int, base: Path, templates: l
         path.write_bytes(corpus.variant(templates[i % len(templates)], 500_000 + i))
         os.utime(path, (1_700_000_000 + i, 1_700_000_000 + i))
         names.append(name)
-    # Filler, unrelated to the product, leaves room for about a third of the batch.
+    # Filler, unrelated to the product, leaves room for about a third of the batch
+    # (a file takes some 90 KB: ledger pages, WAL frames, claim note, registers).
     free = os.statvfs(mount).f_bavail * os.statvfs(mount).f_frsize
-    room = max(256 * 1024, scale.disk_files * 12 * 1024)
+    room = scale.disk_files * 36 * 1024
     filler = mount / "filler.bin"
     with filler.open("wb") as handle:
         handle.write(b"\0" * max(0, free - room))
@@ -992,10 +1022,9 @@ def _disk_full(scale: Scale, mount: Path, size_mb: int, base: Path, templates: l
     if second.code != 0:
         failed.append(f"the run after freeing space ended with {second.code}: "
                       f"{read_log(log2)[-300:]}")
-    how = ("stopped with “batch interrupted”" if interrupted else
-           "stopped with a traceback" if "Traceback" in text else "stopped")
+    how = describe_failure(text)
     result = (
-        f"first run: exit {first.code}, {how}{' (disk full seen)' if full_seen else ''}, "
+        f"first run: exit {first.code}, {how}{'' if full_seen else ' (no disk-full error)'}; "
         f"{after_full} of {len(names)} recorded · committed lost "
         f"{figures['committed files lost']} · wrongly rejected {figures['wrongly rejected']} · "
         f"after freeing space: exit {second.code}, {view.submissions}/{len(names)} counted "
