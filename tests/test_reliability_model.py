@@ -48,9 +48,9 @@ from pathlib import Path
 from typing import Any
 from unittest import mock
 
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, Phase, settings
 from hypothesis import strategies as st
-from hypothesis.stateful import Bundle, RuleBasedStateMachine, invariant, rule
+from hypothesis.stateful import Bundle, RuleBasedStateMachine, invariant, precondition, rule
 
 from automation.clock import FakeClock
 from automation.intake import Intake
@@ -237,6 +237,10 @@ class IntakeModel(RuleBasedStateMachine):
         run_batch(self.dept, clock=self.clock, documents=False, should_stop=should_stop,
                   progress=progress)
 
+    def _waiting(self) -> bool:
+        return bool(self.pending)
+
+    @precondition(_waiting)
     @rule(point=st.sampled_from(CRASH_POINTS), k=st.integers(1, 3))
     def kill(self, point: str, k: int) -> None:
         with crash_at(point, Trip(k)):
@@ -245,6 +249,7 @@ class IntakeModel(RuleBasedStateMachine):
             except Crash:
                 pass
 
+    @precondition(_waiting)
     @rule(k=st.integers(0, 2))
     def stop_early(self, k: int) -> None:
         handled = Counter[str]()
@@ -254,6 +259,7 @@ class IntakeModel(RuleBasedStateMachine):
 
         self._batch(should_stop=lambda: handled["n"] >= k, progress=progress)
 
+    @precondition(_waiting)
     @rule()
     def restart(self) -> None:
         self._batch()
@@ -337,9 +343,12 @@ class IntakeModel(RuleBasedStateMachine):
 
 
 IntakeModel.TestCase.settings = settings(
-    max_examples=15,
+    max_examples=int(os.environ.get("ETI_MODEL_EXAMPLES", "15")),
     stateful_step_count=12,
     deadline=None,
+    # No shrinking: a failing run prints its (at most 12) steps at once instead of
+    # spending minutes making them fewer.
+    phases=[Phase.explicit, Phase.reuse, Phase.generate],
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 TestIntakeModel = IntakeModel.TestCase
