@@ -231,6 +231,12 @@ class Intake:
             claimed_at = dt.datetime.fromisoformat(info.get("claimed_at") or
                                                    self.clock.now().isoformat())
             found.append(Claim(claim_id, str(info["original"]), files[0], note, claimed_at))
+        noted = {c.path for c in found}
+        for path in sorted(self.dept.claimed.iterdir()):
+            if path.is_file() and path not in noted and path.suffix not in (".json", ".tmp"):
+                # a claimed file whose note was lost: still handled, under its own name
+                found.append(Claim(path.stem.split(".")[0], path.name, path,
+                                   path.with_suffix(".json"), self.clock.now()))
         return found
 
     # -- handling ------------------------------------------------------------------

@@ -27,6 +27,7 @@ from automation.clock import Clock
 from automation.department import Department
 from automation.forms import CATALOG
 from automation.intake import Analysis, Claim, FileResult, Intake, analyse, waiting_files
+from automation.locks import exclusive
 from automation.models import ValidationContext
 from automation.problems import Problem
 from automation.reference import References, load_references
@@ -245,7 +246,8 @@ def run_batch(
     batch = BatchResult()
     from automation.ledger import Ledger
 
-    with Ledger(dept.ledger_path) as ledger:
+    # one batch at a time per department: `eti process` waits for the watcher's batch
+    with exclusive(dept.data / "intake.lock"), Ledger(dept.ledger_path) as ledger:
         retry_pending(dept, excel=excel)  # type: ignore[arg-type]
         intake = Intake(
             dept, ledger, validation_context(refs), clock=clock, catalog=catalog,

@@ -20,6 +20,7 @@ from automation.department import Department
 from automation.errors import EtiError
 from automation.intake import waiting_files
 from automation.ledger import Ledger
+from automation.locks import exclusive
 from automation.service.jobs import JobInfo, JobRunner, backups
 from automation.settings import Settings, load_settings
 
@@ -79,27 +80,14 @@ class AlreadyRunning(EtiError):
 @contextmanager
 def single_instance(dept: Department) -> Iterator[None]:
     """Hold ``data/watch.lock`` while watching: a second watcher stops at once."""
-    dept.data.mkdir(parents=True, exist_ok=True)
-    handle = open(dept.data / "watch.lock", "a+b")  # noqa: SIM115 - held for the run
     try:
-        try:
-            if os.name == "nt":  # pragma: no cover - Windows only
-                import msvcrt
-
-                handle.seek(0)
-                msvcrt.locking(handle.fileno(), msvcrt.LK_NBLCK, 1)  # type: ignore[attr-defined]
-            else:
-                import fcntl
-
-                fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError as exc:
-            raise AlreadyRunning(
-                f"a watcher is already running for {dept.root}",
-                f"خدمة المراقبة تعمل مسبقاً لهذا القسم ({dept.root})",
-            ) from exc
-        yield
-    finally:
-        handle.close()
+        with exclusive(dept.data / "watch.lock", wait=False):
+            yield
+    except BlockingIOError as exc:
+        raise AlreadyRunning(
+            f"a watcher is already running for {dept.root}",
+            f"خدمة المراقبة تعمل مسبقاً لهذا القسم ({dept.root})",
+        ) from exc
 
 
 # -- the report -----------------------------------------------------------------------
