@@ -58,20 +58,20 @@ def is_candidate(path: Path) -> bool:
     )
 
 
+def _mtime(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except OSError:
+        return 0.0
+
+
 def waiting_files(dept: Department) -> list[Path]:
     """Files in the inbox waiting to be handled, oldest first."""
     try:
         entries = [p for p in dept.inbox.iterdir() if p.is_file() and is_candidate(p)]
     except FileNotFoundError:
         return []
-
-    def age(p: Path) -> tuple[float, str]:
-        try:
-            return p.stat().st_mtime, p.name
-        except OSError:
-            return 0.0, p.name
-
-    return sorted(entries, key=age)
+    return sorted(entries, key=lambda p: (_mtime(p), p.name))
 
 
 def safe_name(original: str, limit: int = 80) -> str:
@@ -237,6 +237,9 @@ class Intake:
                 # a claimed file whose note was lost: still handled, under its own name
                 found.append(Claim(path.stem.split(".")[0], path.name, path,
                                    path.with_suffix(".json"), self.clock.now()))
+        # the order they were claimed in, which is the inbox's order (the rename keeps
+        # the modification time): a newer version must not be committed before an older
+        found.sort(key=lambda c: (_mtime(c.path), c.original))
         return found
 
     # -- handling ------------------------------------------------------------------

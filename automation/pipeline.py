@@ -209,6 +209,9 @@ def intake_files(
                             break
             except BatchInterrupted as exc:
                 return results, str(exc)
+            except (OSError, sqlite3.OperationalError) as exc:  # the group's commit failed
+                log.error("batch interrupted: the ledger could not commit: %s", exc)
+                return results, f"{type(exc).__name__}: {exc}"
             results.extend(done)
             if progress:
                 for result in done:
@@ -257,6 +260,8 @@ def run_batch(
             dept, intake, paths, progress, should_stop,
             pool=(lambda: _worker_pool(refs, catalog, limits)) if parallel else None,
         )
+        if batch.interrupted:  # registers and documents wait for the next run (kept dirty)
+            return batch
         dirty = ledger.dirty_processes() if registers else []
         if dirty:
             outcomes = write_registers(

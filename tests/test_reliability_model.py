@@ -13,20 +13,24 @@ How a crash is simulated: ``run_batch`` runs in this process and a
 catch it and nothing of the batch runs after it, as with a kill — is raised at
 one of the moments a kill can fall on, at the k-th file:
 
-- ``claimed``: the file was renamed into ``inbox/.claimed/``, nothing else done;
-- ``mid-commit``: inside the ledger transaction, after the submission row is
+- ``claimed``: the k-th file was just renamed into ``inbox/.claimed/``;
+- ``mid-commit``: inside the ledger transaction, after a submission row is
   written (SQLite rolls it back, as it discards an uncommitted WAL tail after a
   kill);
-- ``committed``: the ledger transaction is committed, the file not yet moved;
-- ``moved``: the file is in ``processed/`` or ``rejected/``, its claim note is
-  still there;
+- ``committed``: the k-th file is about to leave ``.claimed/`` for
+  ``processed/`` or ``rejected/`` (its record is committed);
+- ``moved``: it has just left, its claim note is still there;
 - ``registers``: every file is handled, the registers are being regenerated.
+
+The claim and the filing away are caught at the renames themselves, not at the
+intake's methods, so the test does not depend on how the intake is organised.
 
 Stopping early is the watcher's clean stop (``should_stop`` after k files).
 
 Invariants at every step: every dropped file is in exactly one of inbox/,
 .claimed/, processed/, rejected/; the ledger passes its integrity check; every
-submission's file is where the ledger says or still claimed. After a restart
+submission's file is where the ledger says or still claimed, and every file in
+processed/ or rejected/ is a submission's. After a restart
 (a batch left to finish): nothing waits, the ledger's live rows per identity
 are the model's, its outcomes are the model's, and there is one submission per
 dropped file.
@@ -61,7 +65,6 @@ from hypothesis.stateful import (
 )
 
 from automation.clock import FakeClock
-from automation.intake import Intake
 from automation.ledger import Ledger
 from automation.pipeline import run_batch
 from tests.department_factory import (
@@ -108,16 +111,31 @@ class Trip:
 
 
 @contextmanager
-def crash_at(point: str, trip: Trip) -> Iterator[None]:
-    """Patch the pipeline so that ``trip`` fires at ``point``."""
+def crash_at(point: str, trip: Trip, claimed: Path) -> Iterator[None]:
+    """Patch the pipeline so that ``trip`` fires at ``point``.
+
+    The claim and the filing away are caught where they touch the disk (a rename
+    into, or out of, ``claimed``), so the moments stay the same whatever the intake
+    does between them (grouped commits, deferred moves, worker processes).
+    """
+    rename, replace = os.rename, os.replace
+    folder = claimed.resolve()
+
+    def into_claimed(src: Any, dst: Any, *args: Any, **kwargs: Any) -> None:
+        rename(src, dst, *args, **kwargs)
+        if Path(dst).resolve().parent == folder:
+            trip()  # the file is claimed, nothing else is done
+
+    def out_of_claimed(src: Any, dst: Any, *args: Any, **kwargs: Any) -> None:
+        if Path(src).resolve().parent != folder or not trip.due():
+            replace(src, dst, *args, **kwargs)
+            return
+        if point == "moved":  # filed away, its claim note not yet removed
+            replace(src, dst, *args, **kwargs)
+        raise Crash  # "committed": recorded in the ledger, still claimed
+
     if point == "claimed":
-        handle = Intake.handle
-
-        def claimed(self: Intake, *args: Any, **kwargs: Any) -> Any:
-            trip()
-            return handle(self, *args, **kwargs)
-
-        with mock.patch.object(Intake, "handle", claimed):
+        with mock.patch.object(os, "rename", into_claimed):
             yield
     elif point == "mid-commit":
         insert_problems = Ledger.insert_problems
@@ -129,19 +147,7 @@ def crash_at(point: str, trip: Trip) -> Iterator[None]:
         with mock.patch.object(Ledger, "insert_problems", mid_commit):
             yield
     elif point in ("committed", "moved"):
-        move = Intake._move
-
-        def crash_move(self: Intake, claim: Any, stored: str) -> None:
-            if not trip.due():
-                move(self, claim, stored)
-                return
-            if point == "moved":  # the rename done, the claim note not yet removed
-                dest = self.dept.root / stored
-                dest.parent.mkdir(parents=True, exist_ok=True)
-                os.replace(claim.path, dest)
-            raise Crash
-
-        with mock.patch.object(Intake, "_move", crash_move):
+        with mock.patch.object(os, "replace", out_of_claimed):
             yield
     else:
         def registers(*args: Any, **kwargs: Any) -> Any:
@@ -257,7 +263,7 @@ class IntakeModel(RuleBasedStateMachine):
     @precondition(_waiting)
     @rule(point=st.sampled_from(CRASH_POINTS), k=st.integers(1, 3))
     def kill(self, point: str, k: int) -> None:
-        with crash_at(point, Trip(k)):
+        with crash_at(point, Trip(k), self.dept.claimed):
             try:
                 self._batch()
             except Crash:
@@ -333,6 +339,12 @@ class IntakeModel(RuleBasedStateMachine):
             rows = ledger.conn.execute(
                 "SELECT stored_path, claim_id FROM submissions").fetchall()
         assert len(rows) <= len(self.dropped)
+        recorded = Counter(str(stored) for stored, _ in rows)
+        for folder in (self.dept.processed, self.dept.rejected):
+            for path in folder.rglob("*"):
+                if path.is_file() and not path.name.endswith(".errors.xlsx"):
+                    stored = path.relative_to(self.dept.root).as_posix()
+                    assert recorded[stored] == 1, f"{stored} is filed but not recorded"
         for stored, claim_id in rows:
             held = claim_id is not None and any(
                 p.suffix != ".json" for p in self.dept.claimed.glob(f"{claim_id}.*"))
@@ -380,7 +392,7 @@ def test_versions_claimed_together_keep_their_order() -> None:
             source = first.values[0]
             for rows in (3, 1, 2):
                 machine.resubmit(source, rows)
-            machine.kill("claimed", 1)
+            machine.kill("mid-commit", 1)
             machine.every_file_in_one_place()
             machine.ledger_consistent()
             machine.restart()

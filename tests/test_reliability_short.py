@@ -80,7 +80,7 @@ def test_kills_keep_the_latest_version_live(sections: dict[str, object]) -> None
     """Files claimed together and left by a kill are finished in the order they came."""
     kill = sections["kill"]
     assert figure(kill, "live rows with other data than the calm run") == 0
-    assert figure(kill, "rows lost") == 0
+    assert figure(kill, "live rows missing") == 0
     assert figure(kill, "outcomes ≠ calm run") == 0
 
 
