@@ -99,10 +99,27 @@ PARALLEL_FROM = 40
 _WORKER: dict[str, object] = {}
 
 
-def _start_worker(refs: References, catalog: Catalog, limits: Limits | None) -> None:
+def _start_worker(
+    refs: References, catalog: Catalog, limits: Limits | None, parent: int
+) -> None:
+    _die_with_parent()
+    if sys.platform != "win32" and os.getppid() != parent:
+        os._exit(0)  # the batch died while this worker was starting
     _WORKER.update(context=validation_context(refs), catalog=catalog,
                    limits=limits or Limits())
-    threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
+    threading.Thread(target=_exit_with_parent, args=(parent,), daemon=True).start()
+
+
+def _die_with_parent() -> None:
+    """On Linux, ask the kernel to end this worker the moment its parent dies."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, 9)  # PR_SET_PDEATHSIG, SIGKILL
+    except (OSError, AttributeError):
+        pass  # the polling thread below still ends it
 
 
 def _exit_with_parent(ppid: int) -> None:
@@ -128,7 +145,7 @@ def _worker_pool(refs: References, catalog: Catalog, limits: Limits | None) -> E
         max_workers=max(1, min(2, os.cpu_count() or 1)),
         mp_context=multiprocessing.get_context("spawn"),  # the workers are our children
         initializer=_start_worker,
-        initargs=(refs, catalog, limits),
+        initargs=(refs, catalog, limits, os.getpid()),
     )
 
 

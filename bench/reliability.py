@@ -418,6 +418,11 @@ def fingerprint(dept: Department) -> tuple[object, ...]:
     return listing(dept.inbox), listing(dept.claimed), tuple(data), tuple(sorted(regs))
 
 
+ORPHAN_GRACE = 3.0
+"""Seconds a killed run's worker processes get to notice and exit (a worker still
+importing its modules when its parent dies notices once it has started)."""
+
+
 def marked_processes(mark: str) -> list[int]:
     """Live processes started (directly or not) by a child of this script with ``mark``."""
     needle = f"{MARK_ENV}={mark}".encode()
@@ -494,7 +499,7 @@ def kill_until_done(root: Path, rng: random.Random, tally: KillTally, lock: thre
             proc.wait()
             claimed = any(not p.name.endswith(".json") for p in dept.claimed.iterdir())
             changed = fingerprint(dept) != before
-            suspects.append((time.monotonic() + 1.0, run_mark))
+            suspects.append((time.monotonic() + ORPHAN_GRACE, run_mark))
             with lock:
                 tally.runs += 1
                 tally.kills += 1
