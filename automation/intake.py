@@ -18,7 +18,7 @@ import logging
 import os
 import re
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -35,6 +35,7 @@ from automation.models import ValidationContext
 from automation.normalize import clean_text, normalize_name, year_span
 from automation.problems import Problem
 from automation.reader import read_workbook, sha256_of
+from automation.registers import processes_fed_by
 from automation.safety import Limits
 from automation.schools import SchoolMatch
 from automation.validate import Lookup, Validated, validate
@@ -165,7 +166,6 @@ class Intake:
         clock: Clock,
         catalog: Catalog = CATALOG,
         limits: Limits | None = None,
-        processes_of: Callable[[FormSpec, Validated], tuple[str, ...]] | None = None,
     ) -> None:
         self.dept = dept
         self.ledger = ledger
@@ -173,7 +173,6 @@ class Intake:
         self.clock = clock
         self.catalog = catalog
         self.limits = limits or Limits()
-        self.processes_of = processes_of or (lambda form, _v: (form.process,))
         self._lookups: dict[tuple[str, str], set[str]] = {}
         self._deferred: list[tuple[Claim, str]] | None = None
 
@@ -306,7 +305,7 @@ class Intake:
         rows = analysis_rows if analysis_rows is not None else row_records(
             form, checked, record.school, self.context.matched_schools, sheet
         )
-        processes = self.processes_of(form, checked)
+        processes = processes_fed_by(form.code)
         result = self.ledger.accept(record, rows, problems, dirty=processes)
         self._lookups = {k: v for k, v in self._lookups.items() if k[0] != form.code}
         self._move(claim, record.stored_path)

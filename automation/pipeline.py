@@ -22,7 +22,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from automation.catalog import Catalog, FormSpec
+from automation.catalog import Catalog
 from automation.clock import Clock
 from automation.department import Department
 from automation.forms import CATALOG
@@ -34,7 +34,6 @@ from automation.reference import References, load_references
 from automation.safety import Limits
 from automation.schools import SchoolIndex
 from automation.settings import Settings, load_settings
-from automation.validate import Validated
 
 log = logging.getLogger(__name__)
 
@@ -69,13 +68,6 @@ def validation_context(refs: References) -> ValidationContext:
     )
 
 
-def processes_of(form: FormSpec, checked: Validated) -> tuple[str, ...]:
-    """The registers a form feeds (SPEC.md "Master registers")."""
-    from automation.registers import processes_fed_by
-
-    return processes_fed_by(form.code)
-
-
 def _internal_problem(exc: BaseException) -> Problem:
     return Problem(
         "internal",
@@ -86,11 +78,9 @@ def _internal_problem(exc: BaseException) -> Problem:
     )
 
 
-def _stops_batch(exc: BaseException) -> bool:
-    """Failures of the machine, not of the file: never a reason to reject it."""
-    return isinstance(exc, OSError | MemoryError) or (
-        isinstance(exc, sqlite3.OperationalError)
-    )
+MACHINE_FAILURES = (OSError, MemoryError, sqlite3.OperationalError)
+"""Failures of the machine (disk full, ledger locked), not of a file: they stop the
+batch, and the file stays claimed; they are never a reason to reject it."""
 
 
 PARALLEL_FROM = 40
@@ -174,7 +164,7 @@ def _handle(intake: Intake, claim: Claim, analysis: Analysis | None) -> FileResu
     try:
         return intake.handle(claim, analysis)
     except Exception as exc:
-        if _stops_batch(exc):
+        if isinstance(exc, MACHINE_FAILURES):
             log.error("batch interrupted on %s: %s", claim.original, exc)
             raise BatchInterrupted(f"{type(exc).__name__}: {exc}") from exc
         log.exception("internal error on %s", claim.original)
@@ -226,7 +216,7 @@ def intake_files(
                             break
             except BatchInterrupted as exc:
                 return results, str(exc)
-            except (OSError, sqlite3.OperationalError) as exc:  # the group's commit failed
+            except MACHINE_FAILURES as exc:  # the group's commit failed
                 log.error("batch interrupted: the ledger could not commit: %s", exc)
                 return results, f"{type(exc).__name__}: {exc}"
             results.extend(done)
@@ -271,7 +261,7 @@ def run_batch(
         retry_pending(dept, excel=excel)  # type: ignore[arg-type]
         intake = Intake(
             dept, ledger, validation_context(refs), clock=clock, catalog=catalog,
-            limits=limits, processes_of=processes_of,
+            limits=limits,
         )
         batch.files, batch.interrupted = intake_files(
             dept, intake, paths, progress, should_stop,

@@ -180,6 +180,26 @@ def check_rule(
     )
 
 
+def _rule_problems(
+    form: FormSpec,
+    values: dict[str, object],
+    cells: dict[str, CellValue],
+    sheet: str,
+    row: int | None,
+    lookup: Lookup | None,
+) -> list[Problem]:
+    """The row rules of the form that ``values`` break, each at the cell it names."""
+    found = []
+    for rule in form.rules:
+        failed = check_rule(rule, values, form, lookup)
+        if failed:
+            severity, code, key, message, english = failed
+            cell = cells.get(key)
+            found.append(Problem(code, message, severity, sheet, cell.cell if cell else "",
+                                 form.field(key).label, row, english))
+    return found
+
+
 def _readable_part(
     form: FormSpec, raw: dict[str, CellValue], ctx: ValidationContext
 ) -> dict[str, object]:
@@ -218,15 +238,8 @@ def validate(
             report.extend(_problems_from(exc, row.values, form, sub.sheet, row.number))
             continue
         values = {**header, **(typed or {})}
-        for rule in form.rules:
-            failed = check_rule(rule, values, form, lookup)
-            if failed:
-                severity, code, key, message, english = failed
-                cell = row.values.get(key) or sub.header.get(key)
-                report.add(
-                    Problem(code, message, severity, sub.sheet, cell.cell if cell else "",
-                            form.field(key).label, row.number, english)
-                )
+        report.extend(_rule_problems(form, values, {**sub.header, **row.values}, sub.sheet,
+                                     row.number, lookup))
         for key, first in seen.items():
             value = values.get(key)
             if value is None:
@@ -251,13 +264,7 @@ def validate(
         rows.append(ValidRow(row.number, values))
     if not form.rows and header:
         values = dict(header)
-        for rule in form.rules:
-            failed = check_rule(rule, values, form, lookup)
-            if failed:
-                severity, code, key, message, english = failed
-                cell = sub.header.get(key)
-                report.add(Problem(code, message, severity, sub.sheet, cell.cell if cell else "",
-                                   form.field(key).label, None, english))
+        report.extend(_rule_problems(form, values, sub.header, sub.sheet, None, lookup))
         rows.append(ValidRow(sub.header_row or 1, values))
     if form.rows and not sub.rows:
         report.add(
