@@ -98,8 +98,16 @@ def row_source(ledger: Ledger | RowSource) -> RowSource:
 # -- small value helpers ---------------------------------------------------------------
 
 
+_ISO_DATES: dict[str, dt.date | None] = {}
+
+
 def as_date(value: object) -> dt.date | None:
     """An ISO date text (or a date) as a date; anything else gives None."""
+    if type(value) is str:
+        try:
+            return _ISO_DATES[value]  # the same few hundred dates, read again and again
+        except KeyError:
+            pass
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):
@@ -107,9 +115,12 @@ def as_date(value: object) -> dt.date | None:
     if not value:
         return None
     try:
-        return dt.date.fromisoformat(str(value)[:10])
+        day: dt.date | None = dt.date.fromisoformat(str(value)[:10])
     except ValueError:
-        return None
+        day = None
+    if type(value) is str and len(_ISO_DATES) < 100_000:
+        _ISO_DATES[value] = day
+    return day
 
 
 def as_decimal(value: object) -> Decimal | None:

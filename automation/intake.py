@@ -275,36 +275,30 @@ class Intake:
             log.info("duplicate: %s is the same file as submission %s", claim.original, earlier)
             return FileResult(claim.original, "duplicate", record.form, 0, [], sub_id,
                               record.stored_path)
-        if analysis.checked is None:
+        if not analysis.form:
             return self._reject(claim, record, analysis.problems, readable=False)
-        checked = analysis.checked
         self.context.matched_schools.update(analysis.matched_schools)
-        record.form = checked.form.code
+        record.form = analysis.form
         record.workbook_id = analysis.workbook_id
-        record.school = checked.school or analysis.meta_school
-        if any(p.severity == "error" for p in analysis.problems):
+        record.school = analysis.school or analysis.meta_school
+        if analysis.rows is None or any(p.severity == "error" for p in analysis.problems):
             return self._reject(claim, record, analysis.problems, readable=True)
-        return self._accept(claim, record, checked.form, checked, analysis.problems,
-                            analysis.sheet, analysis.rows)
+        return self._accept(claim, record, self.catalog.form(analysis.form), analysis.header,
+                            analysis.problems, analysis.rows)
 
     def _accept(
         self,
         claim: Claim,
         record: SubmissionRecord,
         form: FormSpec,
-        checked: Validated,
+        header: dict[str, object],
         problems: list[Problem],
-        sheet: str,
-        analysis_rows: list[RowRecord] | None = None,
+        rows: list[RowRecord],
     ) -> FileResult:
-        header = {k: jsonable(v) for k, v in checked.header.items()}
-        record.header = header
-        record.identity = identity_of(form, checked.header, record.workbook_id)
-        record.period = record_date(form, checked.header) or ""
+        record.header = {k: jsonable(v) for k, v in header.items()}
+        record.identity = identity_of(form, header, record.workbook_id)
+        record.period = record_date(form, header) or ""
         record.stored_path = self._processed_path(claim)
-        rows = analysis_rows if analysis_rows is not None else row_records(
-            form, checked, record.school, self.context.matched_schools, sheet
-        )
         processes = processes_fed_by(form.code)
         result = self.ledger.accept(record, rows, problems, dirty=processes)
         self._lookups = {k: v for k, v in self._lookups.items() if k[0] != form.code}
@@ -406,18 +400,33 @@ class Intake:
 
 @dataclass
 class Analysis:
-    """A file read and checked: everything deciding its outcome but the ledger."""
+    """A file read and checked: everything deciding its outcome but the ledger.
+
+    ``form`` is the identified form's code, ``""`` when the file could not be read
+    as a form; ``header`` holds its typed header values; ``rows`` are the rows to
+    commit, present when no problem is an error.
+    """
 
     sha256: str
     size: int
     problems: list[Problem]
-    checked: Validated | None = None
+    form: str = ""
+    header: dict[str, object] = field(default_factory=dict)
+    school: str = ""
     sheet: str = ""
     workbook_id: str = ""
     meta_school: str = ""
     needs_ledger: bool = False
     matched_schools: dict[str, SchoolMatch] = field(default_factory=dict)
     rows: list[RowRecord] | None = None
+
+    def compact(self) -> Analysis:
+        """The same analysis, lighter to send between processes: rows keep only the
+        JSON the ledger stores."""
+        if self.rows is not None:
+            self.rows = [RowRecord(r.sheet, r.row_number, {}, r.record_key, r.record_date,
+                                   r.school, r.json()) for r in self.rows]
+        return self
 
 
 LEDGER_RULES = ("exists_in", "cites_unrepairable")
@@ -441,10 +450,8 @@ def analyse(
     form = catalog.form(submission.form)
     needs_ledger = lookup is None and any(r.kind in LEDGER_RULES for r in form.rules)
     checked = validate(submission, form, context, lookup)
-    matched = {
-        name: match for name, match in context.matched_schools.items()
-        if name == checked.school or any(r.values.get("school") == name for r in checked.rows)
-    }
+    named = {checked.school} | {r.values.get("school") for r in checked.rows}
+    matched = {name: match for name, match in context.matched_schools.items() if name in named}
     problems = read_problems + checked.report.problems
     rows = None
     if not any(p.severity == "error" for p in problems):
@@ -454,7 +461,9 @@ def analyse(
         sha,
         size,
         problems,
-        checked,
+        form.code,
+        checked.header,
+        checked.school,
         submission.sheet,
         submission.workbook_id,
         submission.meta_school,

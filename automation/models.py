@@ -144,9 +144,11 @@ def _validator(spec: FieldSpec) -> Callable[[object, ValidationInfo], object]:
     """A before-validator; the same value of the same field is parsed once per context
     (staff repeat device types, dates and choices on every row)."""
 
+    field_token = object()  # stands for ``spec`` in the cache keys: cheaper to hash
+
     def validate(value: object, info: ValidationInfo) -> object:
         ctx: ValidationContext = info.context["ctx"]
-        key = (spec, type(value), value)
+        key = (field_token, type(value), value)
         try:
             known = ctx.cache[key]
         except KeyError:

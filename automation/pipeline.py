@@ -127,7 +127,7 @@ def _exit_with_parent(ppid: int) -> None:
 
 def _analyse_in_worker(path: str) -> Analysis:
     return analyse(Path(path), _WORKER["catalog"], _WORKER["context"],  # type: ignore[arg-type]
-                   _WORKER["limits"], None)  # type: ignore[arg-type]
+                   _WORKER["limits"], None).compact()  # type: ignore[arg-type]
 
 
 def _worker_pool(refs: References, catalog: Catalog, limits: Limits | None) -> Executor:

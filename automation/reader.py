@@ -528,21 +528,25 @@ class _Extraction:
         flagged = {cell for cell in scan.formulas_without_value if cell[0] > header_row}
         flagged |= {cell for cell in scan.error_cells if cell[0] > header_row}
         flagged_rows = {row for row, col in flagged if col in columns.values()}
-        last = max([len(self.grid.rows), *flagged_rows])
+        grid = self.grid.rows
+        last = max([len(grid), *flagged_rows])
+        places = [(key, col - 1, col_letter(col)) for key, col in columns.items()]
         for number in range(header_row + 1, last + 1):
-            values = {key: _raw(self.grid.value(number, col)) for key, col in columns.items()}
+            cells = grid[number - 1] if number <= len(grid) else []
+            width = len(cells)
+            values = {key: _raw(cells[i]) if i < width else None for key, i, _ in places}
             if number not in flagged_rows and all(_is_empty(v) for v in values.values()):
                 continue
-            for key, col in columns.items():
-                if (number, col) in flagged:
-                    self._check_cell(number, col, key)
+            if number in flagged_rows:
+                for key, col in columns.items():
+                    if (number, col) in flagged:
+                        self._check_cell(number, col, key)
+            suffix = str(number)
             rows.append(
                 SubmittedRow(
                     number=number,
-                    values={
-                        key: CellValue(values[key], f"{col_letter(col)}{number}")
-                        for key, col in columns.items()
-                    },
+                    values={key: CellValue(values[key], letters + suffix)
+                            for key, _, letters in places},
                 )
             )
         return rows

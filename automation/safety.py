@@ -435,8 +435,8 @@ class _SheetTarget:
 
     Rows and cells are numbered the way calamine numbers them: a row without
     ``r`` follows the previous row, a cell without ``r`` follows the previous
-    cell of its row. A cell whose ``r`` names another row than its ``<row>``
-    is refused (Excel never writes one; readers disagree on it).
+    cell of its row. A cell holding a value or formula whose ``r`` names another
+    row than its ``<row>`` is refused (Excel never writes one; readers disagree on it).
     """
 
     def __init__(self, part: str, limits: Limits, deadline: Deadline | None) -> None:
@@ -450,7 +450,7 @@ class _SheetTarget:
         self.prev_col = 0
         self.cell_row = self.cell_col = 0
         self.cell_type: str | None = None
-        self.has_value = self.has_formula = self.saw_v = False
+        self.has_value = self.has_formula = self.saw_v = self.misplaced = False
         self.text = ""
 
     def start(self, tag: str, attrib: dict[str, str]) -> None:
@@ -484,8 +484,7 @@ class _SheetTarget:
             row, col = self.row_no, self.prev_col + 1
         else:
             row, col = _fast_ref(ref)
-            if row != self.row_no:
-                raise ValueError(f"cell {ref} outside its row {self.row_no}")
+        self.misplaced = row != self.row_no
         self.prev_col = col
         self.cell_row, self.cell_col, self.cell_type = row, col, cell_type
         self.in_cell = True
@@ -522,6 +521,8 @@ class _SheetTarget:
     def _end_cell(self) -> None:
         scan, limits = self.scan, self.limits
         row, col = self.cell_row, self.cell_col
+        if self.misplaced and (self.has_value or self.has_formula):
+            raise ValueError(f"cell {col_letter(col)}{row} outside its row {self.row_no}")
         if self.has_formula and not self.has_value and self.saw_v and self.cell_type == "str":
             self.has_value = True  # a formula whose cached result is ""
         if self.has_formula and not self.has_value:
@@ -563,8 +564,13 @@ def scan_sheet(
     on bad XML. No tree is built: memory stays flat whatever the sheet holds.
     """
     quick = _quick_scan(archive, part, limits)
-    if quick is not None:
-        return quick
+    return quick if quick is not None else full_scan(archive, part, limits, deadline)
+
+
+def full_scan(
+    archive: zipfile.ZipFile, part: str, limits: Limits, deadline: Deadline | None = None
+) -> SheetScan:
+    """The streaming pass of :func:`scan_sheet`: every element seen by an lxml target."""
     target = _SheetTarget(part, limits, deadline)
     parser = etree.XMLParser(target=target, **XML_OPTIONS)
     try:
@@ -588,12 +594,20 @@ def scan_sheet(
 
 _QUICK_MAX_BYTES = 4 << 20
 _QUICK_COLUMNS: dict[bytes, int] = {}
-_PREFIXED = re.compile(rb"<\w+:(?:row|c|f|v|sheetData)[\s>/]")
-_NEEDS_FULL_PASS = (b"<f>", b"<f ", b"<f/", b't="e"', b"_x00", b"<!")
-_ROW_NUMBER = re.compile(rb'<row r="([0-9]{1,7})"')
-_FILLED_CELL = re.compile(rb'<c r="([A-Z]{1,3})([0-9]{1,7})"[^>]*?(?<!/)><(?:v|is)[\s>]')
-"""Cells holding a value (``<c r="B4" s="3"/>`` and ``<c r="B4" s="3"></c>`` hold nothing)."""
-_ODD_REFERENCE = re.compile(rb'<c r="(?:[A-Z]{4}|[A-Z]*[0-9]{8}|[A-Z]*"|[^A-Z0-9])')
+_UNUSUAL = re.compile(
+    rb"<(?:!"  # a comment or CDATA, which may hide or fake elements from the patterns below
+    rb"|\w+:(?:row|c|f|v|sheetData)[\s>/]"  # a namespace prefix on the elements we count
+    rb'|row(?=[\s>/])(?! r="[0-9]{1,7}")'  # a row not starting with its number
+    rb"|row\s[^>]*/>"  # an empty row written as one tag
+    rb"|(?:/row|sheetData)>\s*<c[\s>/]"  # a cell outside any row
+    rb'|c(?=[\s>/])(?! r="[A-Z]{1,3}[0-9]{1,7}"))'  # a cell not starting with a plain reference
+)
+"""What the patterns of the fast path do not follow: one search finds all of it."""
+_ROWS_AND_CELLS = re.compile(
+    rb'<(?:row r="([0-9]{1,7})"|c r="([A-Z]{1,3})([0-9]{1,7})"([^>]*)(?<!/)><([vfi]))'
+)
+"""Each row's number, and the cells with a first child inside it: a value (``<v>``,
+``<is>``) or a formula (``<f>``), not ``<c r="B4" s="3"/>`` nor ``<c r="B4"></c>``."""
 _MERGE = re.compile(rb'<mergeCell\s[^>]*?\bref="([A-Z0-9:]+)"')
 
 
@@ -601,10 +615,11 @@ def _quick_scan(archive: zipfile.ZipFile, part: str, limits: Limits) -> SheetSca
     """The common case in a fraction of the streaming pass's time, or None.
 
     A sheet of a few MB where every row and cell carries its reference first,
-    every cell sits in a row that exists, and no cell holds a formula or an
-    error value, is bounded from the references of its non-empty cells, found
-    by regular expressions. Anything unusual falls back to the streaming pass,
-    which is the reference behaviour (and refuses what it must).
+    every cell sits in its row, and no cell holds a formula or an error value,
+    is bounded from the references of its non-empty cells, found by regular
+    expressions. Anything unusual (comments or CDATA, namespace
+    prefixes, other spacing or quoting) falls back to the streaming pass, which
+    is the reference behaviour (and refuses what it must).
     """
     try:
         if archive.getinfo(part).file_size > _QUICK_MAX_BYTES:
@@ -612,20 +627,18 @@ def _quick_scan(archive: zipfile.ZipFile, part: str, limits: Limits) -> SheetSca
         data = archive.read(part)
     except (KeyError, OSError, zipfile.BadZipFile, EOFError, RuntimeError):
         return None
-    if len(data) > _QUICK_MAX_BYTES or any(mark in data for mark in _NEEDS_FULL_PASS):
+    if len(data) > _QUICK_MAX_BYTES or _UNUSUAL.search(data):
         return None
-    if _PREFIXED.search(data):
-        return None
-    if data.count(b"<c ") + data.count(b"<c>") != data.count(b'<c r="'):
-        return None  # a cell without its reference first
-    row_numbers = _ROW_NUMBER.findall(data)
-    if data.count(b"<row ") + data.count(b"<row>") != len(row_numbers):
-        return None  # a row without its number, or a number past 9,999,999
-    if _ODD_REFERENCE.search(data):
-        return None  # past column XFD or row 9,999,999, or no digits: refused by the full pass
-    refs = _FILLED_CELL.findall(data)
-    if {digits for _, digits in refs} - set(row_numbers):
-        return None  # a cell outside any row of its number: the streaming pass refuses it
+    refs = []
+    row = b""
+    for number, letters, digits, attrs, child in _ROWS_AND_CELLS.findall(data):
+        if number:
+            row = number
+        elif digits != row or child == b"f" or b"'" in attrs or b'"e"' in attrs:
+            return None  # outside its row, a formula or perhaps an error value: the
+            # streaming pass refuses the first and records the others
+        else:
+            refs.append((letters, digits))
     scan = SheetScan()
     if refs:
         cols = []

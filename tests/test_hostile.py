@@ -11,7 +11,7 @@ from pathlib import Path
 
 import openpyxl.xml
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 from openpyxl.utils import get_column_letter
@@ -25,6 +25,7 @@ from automation.submission import Submission
 from tests.hostile_cases import (
     CASE_NAMES,
     LAUGHS,
+    NS_MAIN,
     SHEET1,
     XXE,
     XXE_CELL,
@@ -299,3 +300,88 @@ def test_scan_numbers_cells_like_calamine(rows: list, tmp_path: Path) -> None:
     else:
         assert end == (scan.max_row - 1, scan.max_col - 1)
         assert len(values) == scan.cells
+
+
+# The fast path of scan_sheet must never disagree with the streaming pass: when it
+# answers, the streaming pass gives the same bounds, or refuses the sheet the same way.
+_PLAIN_CELLS = st.sampled_from([
+    '<c r="{ref}"><v>1</v></c>',
+    '<c r="{ref}" s="1" t="s"><v>0</v></c>',
+    '<c r="{ref}" s="2" t="inlineStr"><is><t>نص</t></is></c>',
+    '<c r="{ref}" s="3"/>',
+    '<c r="{ref}" s="3" t="n"></c>',
+])
+_ODD_CELLS = st.sampled_from([
+    '<c r="{ref}" t="e"><v>#N/A</v></c>',
+    "<c r='{ref}' t='e'><v>#REF!</v></c>",
+    '<c r="{ref}" t = "e"><v>#DIV/0!</v></c>',
+    '<c r="{ref}" s="1" t=\'e\'><v>#NAME?</v></c>',
+    '<c r="{ref}"><f>SUM(A1:A2)</f></c>',
+    '<c r="{ref}"><f>1+1</f><v>2</v></c>',
+    '<c r="{ref}" t="str"><f>""</f><v></v></c>',
+    '<c r="{ref}"><!-- note --><v>5</v></c>',
+    '<c r="{ref}"><v><![CDATA[7]]></v></c>',
+    '<c\tr="{ref}"><v>1</v></c>',
+    '<c  r="{ref}"><v>1</v></c>',
+    '<c s="1" r="{ref}"><v>1</v></c>',
+    "<c><v>9</v></c>",
+    '<x:c r="{ref}"><x:v>1</x:v></x:c>',
+    '<c r="{ref}x"><v>1</v></c>',
+    '<c r="{ref}"><is><t>_x0001_</t></is></c>',
+    '</row><c r="{ref}"><v>1</v></c><row r="99">',
+    '</row><row r="98" s="1"/><c r="{ref}"><v>1</v></c><row r="97">',
+])
+_ROW_FORMS = st.sampled_from(['<row r="{n}">'] * 15 + ["<row>", '<row\nr="{n}">',
+                                                       '<row r="{n}" spans="1:3">'])
+_CELLS = st.tuples(st.one_of(*[_PLAIN_CELLS] * 6, _ODD_CELLS),
+                   st.integers(1, 30), st.sampled_from([0, 0, 0, 0, 0, 1]))
+
+
+@settings(max_examples=600, deadline=None)
+@given(
+    rows=st.lists(
+        st.tuples(_ROW_FORMS, st.integers(1, 30), st.lists(_CELLS, max_size=4)),
+        min_size=1,
+        max_size=5,
+    ),
+    merge=st.booleans(),
+    far=st.sampled_from([None, None, None, "XFD1", "A1048576", "AAAA1", "A12345678"]),
+)
+def test_fast_and_streaming_scans_agree(rows: list, merge: bool, far: str | None) -> None:
+    import io
+
+    from automation.safety import _quick_scan, full_scan
+
+    parts = []
+    for row_form, number, cells in rows:
+        body = "".join(
+            form.format(ref=f"{get_column_letter(col)}{number + shift}")
+            for form, col, shift in cells
+        )
+        parts.append(row_form.format(n=number) + body + "</row>")
+    if far:
+        parts.append(f'<row r="{far.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")}">'
+                     f'<c r="{far}"><v>1</v></c></row>')
+    xml = sheet_xml("".join(parts))
+    if merge:
+        xml = xml.replace("</worksheet>", '<mergeCells count="1"><mergeCell ref="A1:B2"/>'
+                          "</mergeCells></worksheet>")
+    xml = xml.replace("<worksheet ", '<worksheet xmlns:x="' + NS_MAIN + '" ', 1)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as z:
+        z.writestr(SHEET1, xml)
+    limits = Limits(max_rows=100_000, max_columns=1000)
+    with zipfile.ZipFile(buffer) as archive:
+        try:
+            quick = _quick_scan(archive, SHEET1, limits)
+        except UnreadableWorkbook as exc:
+            quick = exc.code
+        if quick is None:
+            event("fast path declined")
+            return
+        event(f"fast path answered: {'a refusal' if isinstance(quick, str) else 'bounds'}")
+        try:
+            full = full_scan(archive, SHEET1, limits)
+        except UnreadableWorkbook as exc:
+            full = exc.code
+    assert quick == full
