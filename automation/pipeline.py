@@ -184,7 +184,7 @@ def intake_files(
     With a ``pool``, up to a window of claimed files are read and checked by
     worker processes while this process commits them in the order they were
     claimed, a group per transaction; a file not committed when the batch stops
-    stays claimed and is finished by the next run.
+    stays claimed and is finished by the next run. The caller stops the pool.
     """
     results: list[FileResult] = []
     leftovers = intake.leftovers()
@@ -195,39 +195,35 @@ def intake_files(
     )
     queue = deque(waiting)
     window = 64
-    try:
-        while pending or queue:
-            while queue and len(pending) < window and not (should_stop and should_stop()):
-                claim = intake.claim(queue.popleft())
-                if claim is not None:
-                    future = executor.submit(_analyse_in_worker, str(claim.path)) if executor \
-                        else None
-                    pending.append((claim, future))
-            if not pending:
-                break
-            done: list[FileResult] = []
-            try:
-                with intake.group():
-                    for _ in range(min(GROUP, len(pending))):
-                        claim, future = pending.popleft()
-                        analysis, executor, pending = _analysis(future, executor, pending)
-                        done.append(_handle(intake, claim, analysis))
-                        if should_stop and should_stop():
-                            break
-            except BatchInterrupted as exc:
-                return results, str(exc)
-            except MACHINE_FAILURES as exc:  # the group's commit failed
-                log.error("batch interrupted: the ledger could not commit: %s", exc)
-                return results, f"{type(exc).__name__}: {exc}"
-            results.extend(done)
-            if progress:
-                for result in done:
-                    progress(result)
-            if should_stop and should_stop():
-                queue.clear()
-    finally:
-        if executor is not None:
-            executor.shutdown(wait=True, cancel_futures=True)
+    while pending or queue:
+        while queue and len(pending) < window and not (should_stop and should_stop()):
+            claim = intake.claim(queue.popleft())
+            if claim is not None:
+                future = executor.submit(_analyse_in_worker, str(claim.path)) if executor \
+                    else None
+                pending.append((claim, future))
+        if not pending:
+            break
+        done: list[FileResult] = []
+        try:
+            with intake.group():
+                for _ in range(min(GROUP, len(pending))):
+                    claim, future = pending.popleft()
+                    analysis, executor, pending = _analysis(future, executor, pending)
+                    done.append(_handle(intake, claim, analysis))
+                    if should_stop and should_stop():
+                        break
+        except BatchInterrupted as exc:
+            return results, str(exc)
+        except MACHINE_FAILURES as exc:  # the group's commit failed
+            log.error("batch interrupted: the ledger could not commit: %s", exc)
+            return results, f"{type(exc).__name__}: {exc}"
+        results.extend(done)
+        if progress:
+            for result in done:
+                progress(result)
+        if should_stop and should_stop():
+            queue.clear()
     return results, ""
 
 
@@ -263,21 +259,31 @@ def run_batch(
             dept, ledger, validation_context(refs), clock=clock, catalog=catalog,
             limits=limits,
         )
-        batch.files, batch.interrupted = intake_files(
-            dept, intake, paths, progress, should_stop,
-            pool=(lambda: _worker_pool(refs, catalog, limits)) if parallel else None,
-        )
-        if batch.interrupted:  # registers and documents wait for the next run (kept dirty)
-            return batch
-        dirty = ledger.dirty_processes() if registers else []
-        if dirty:
-            outcomes = write_registers(
-                dept, ledger, dirty, catalog=catalog, references=refs, clock=clock,
-                excel=excel,  # type: ignore[arg-type]
-                start_month=settings.department.quarter_start_month,
+        workers: list[Executor] = []  # started for a large batch, kept for its registers
+
+        def pool() -> Executor:
+            workers.append(_worker_pool(refs, catalog, limits))
+            return workers[0]
+
+        try:
+            batch.files, batch.interrupted = intake_files(
+                dept, intake, paths, progress, should_stop, pool=pool if parallel else None
             )
-            ledger.clear_dirty([o.process for o in outcomes if o.status != "not-written"])
-            batch.registers = outcomes
+            if batch.interrupted:  # registers and documents wait for the next run (kept dirty)
+                return batch
+            dirty = ledger.dirty_processes() if registers else []
+            if dirty:
+                outcomes = write_registers(
+                    dept, ledger, dirty, catalog=catalog, references=refs, clock=clock,
+                    excel=excel,  # type: ignore[arg-type]
+                    start_month=settings.department.quarter_start_month,
+                    executor=workers[0] if workers else None,
+                )
+                ledger.clear_dirty([o.process for o in outcomes if o.status != "not-written"])
+                batch.registers = outcomes
+        finally:
+            for executor in workers:
+                executor.shutdown(wait=True, cancel_futures=True)
         if documents:
             from automation.documents.pending import pending_documents
 

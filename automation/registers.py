@@ -22,6 +22,7 @@ import re
 import uuid
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import BrokenExecutor, Executor, Future
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -563,9 +564,7 @@ def _derived_columns(spec: list[tuple[str, str, str]]) -> list[Column]:
     return [Column(label, kind, lambda d, k=key: d.get(k)) for label, key, kind in spec]
 
 
-def _build(
-    path: Path, process: str, ctx: _Context, clock: Clock
-) -> int:
+def _build(path: Path, process: str, ctx: _Context, now: dt.datetime) -> int:
     """Write the register of ``process`` to ``path``; returns the number of form rows."""
     catalog = ctx.catalog
     proc = catalog.process(process)
@@ -580,11 +579,11 @@ def _build(
     heading = [
         f"{process} — {proc.register_ar}",
         proc.title_ar,
-        f"أُنشئ في {clock.now():%d/%m/%Y %H:%M} من قاعدة بيانات القسم؛ "
+        f"أُنشئ في {now:%d/%m/%Y %H:%M} من قاعدة بيانات القسم؛ "
         "يُعاد إنشاؤه تلقائياً، فلا تُدخل بيانات في هذا الملف",
     ]
     with xs.XlsxStream(path, title=proc.register_ar, subject=proc.title_ar,
-                       author="ETI automation", created=clock.now()) as book:
+                       author="ETI automation", created=now) as book:
         _write_summary(book, heading, blocks)
         for code, rows in ctx.fed.items():
             _write_table(book, code, _columns(catalog.form(code), ctx.src), rows)
@@ -604,6 +603,7 @@ def write_registers(
     excel: ExcelAdapter | None = None,
     start_month: int = 1,
     replace: Replace = os.replace,
+    executor: Executor | None = None,
 ) -> list[RegisterOutcome]:
     """Regenerate the registers of ``processes`` (P1–P10, PLAN) from the ledger.
 
@@ -611,8 +611,10 @@ def write_registers(
     (see :mod:`automation.register_swap`). ``references`` (a
     :class:`~automation.reference.References`) gives P1's budget; None reads
     them from the department. ``start_month`` moves the quarters (settings);
-    ``replace`` is the rename seam tests use to fake Excel's lock. The caller
-    clears the dirty flags afterwards (of all but ``not-written`` outcomes).
+    ``replace`` is the rename seam tests use to fake Excel's lock. With an
+    ``executor`` (the batch's worker processes), several registers are written
+    at once, each by a worker reading the ledger itself; the swaps stay here.
+    The caller clears the dirty flags afterwards (of all but ``not-written`` outcomes).
     """
     wanted = list(dict.fromkeys(processes))
     for process in wanted:
@@ -622,30 +624,87 @@ def write_registers(
 
         references = load_references(dept, catalog)
     dept.registers.mkdir(parents=True, exist_ok=True)
+    now = clock.now()
+    built: dict[str, Future[tuple[Path, int]]] = {}
+    if executor is not None and len(wanted) > 1:
+        try:
+            for process in sorted(wanted, key=lambda p: -_size(ledger, p, catalog)):
+                built[process] = executor.submit(
+                    build_register, dept, None, process, catalog, references, now, start_month
+                )
+        except (BrokenExecutor, RuntimeError):  # workers gone: written here instead
+            built.clear()
     src = RowSource(ledger)
-    today = clock.now().date()
     outcomes = []
     for process in wanted:
-        fed = {
-            form.code: [r for r in src.rows(form.code)
-                        if ROW_FILTERS.get((process, form.code), _keep)(r)]
-            for form in feeding_forms(process, catalog)
-        }
-        ctx = _Context(src, fed, today, references, catalog, start_month)
         target = register_path(dept, process, catalog)
-        _remove_leftovers(target)
-        tmp = target.with_name(f".{target.stem}.{uuid.uuid4().hex[:8]}.tmp.xlsx")
+        tmp: Path | None = None
         try:
-            count = _build(tmp, process, ctx, clock)
+            tmp, count = _built(built.get(process), lambda p=process: build_register(
+                dept, src, p, catalog, references, now, start_month))
             status = swap_in(tmp, target, excel=excel, replace=replace)
         except ExcelBusy as exc:
             log.warning("%s", exc.message_en)
             status, count = "not-written", 0
         finally:
-            tmp.unlink(missing_ok=True)
+            if tmp is not None:
+                tmp.unlink(missing_ok=True)
         log.info("register %s: %s (%d rows)", target.name, status, count)
         outcomes.append(RegisterOutcome(process, target, status, count))
     return outcomes
+
+
+def build_register(
+    dept: Department,
+    src: RowSource | None,
+    process: str,
+    catalog: Catalog,
+    references: object,
+    now: dt.datetime,
+    start_month: int,
+) -> tuple[Path, int]:
+    """Write the register of ``process`` to a temporary file beside it; returns the file
+    and its number of form rows. Without ``src``, the ledger is opened here (a worker)."""
+    if src is None:
+        with Ledger(dept.ledger_path) as ledger:
+            return build_register(dept, RowSource(ledger), process, catalog, references, now,
+                                  start_month)
+    fed = {
+        form.code: [r for r in src.rows(form.code)
+                    if ROW_FILTERS.get((process, form.code), _keep)(r)]
+        for form in feeding_forms(process, catalog)
+    }
+    ctx = _Context(src, fed, now.date(), references, catalog, start_month)
+    target = register_path(dept, process, catalog)
+    _remove_leftovers(target)
+    tmp = target.with_name(f".{target.stem}.{uuid.uuid4().hex[:8]}.tmp.xlsx")
+    try:
+        count = _build(tmp, process, ctx, now)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return tmp, count
+
+
+def _built(
+    future: Future[tuple[Path, int]] | None, here: Callable[[], tuple[Path, int]]
+) -> tuple[Path, int]:
+    """A worker's register, or the register written here when there is no worker for it."""
+    if future is not None:
+        try:
+            return future.result()
+        except BrokenExecutor:
+            log.warning("a worker process died; writing its register here")
+    return here()
+
+
+def _size(ledger: Ledger, process: str, catalog: Catalog) -> int:
+    """Live rows a register shows (to hand the largest to a worker first)."""
+    codes = [f.code for f in feeding_forms(process, catalog)] or [""]
+    marks = ", ".join("?" * len(codes))
+    return int(ledger.conn.execute(
+        f"SELECT COUNT(*) FROM rows WHERE form IN ({marks}) AND current = 1", codes
+    ).fetchone()[0])
 
 
 def _keep(row: LedgerRow) -> bool:

@@ -382,9 +382,12 @@ def col_letter(col: int) -> str:
 
 @dataclass
 class SheetScan:
-    """The real extent of a sheet's values and what calamine does not report.
+    """Where a sheet's values lie, and what calamine does not report.
 
-    Rows and columns are 1-based; ``max_row`` is 0 for a sheet with no value.
+    Rows and columns are 1-based; ``max_row`` is 0 for a sheet with no cell. The
+    streaming pass gives the exact box of the cells holding a value (``cells`` of
+    them); the fast path of :func:`scan_sheet` a box around every cell, empty ones
+    too (``cells`` counts them all): either way no value lies outside the box.
     """
 
     min_row: int = 0
@@ -435,8 +438,9 @@ class _SheetTarget:
 
     Rows and cells are numbered the way calamine numbers them: a row without
     ``r`` follows the previous row, a cell without ``r`` follows the previous
-    cell of its row. A cell holding a value or formula whose ``r`` names another
-    row than its ``<row>`` is refused (Excel never writes one; readers disagree on it).
+    cell of its row, a cell with ``r`` is where ``r`` says, even in another row
+    than its ``<row>``. A cell outside any row is refused (Excel never writes
+    one; calamine reads it, numbered in ways of its own).
     """
 
     def __init__(self, part: str, limits: Limits, deadline: Deadline | None) -> None:
@@ -450,7 +454,7 @@ class _SheetTarget:
         self.prev_col = 0
         self.cell_row = self.cell_col = 0
         self.cell_type: str | None = None
-        self.has_value = self.has_formula = self.saw_v = self.misplaced = False
+        self.has_value = self.has_formula = self.saw_v = False
         self.text = ""
 
     def start(self, tag: str, attrib: dict[str, str]) -> None:
@@ -465,7 +469,9 @@ class _SheetTarget:
                 self.has_formula = True
             elif local == "is":
                 self.has_value = True
-        elif self.in_row and local == "c":
+        elif self.in_data and local == "c":
+            if not self.in_row:  # calamine reads it, numbered its own way
+                raise ValueError("a cell outside any row")
             self._start_cell(attrib.get("r"), attrib.get("t"))
         elif self.in_data and local == "row":
             number = attrib.get("r")
@@ -484,7 +490,8 @@ class _SheetTarget:
             row, col = self.row_no, self.prev_col + 1
         else:
             row, col = _fast_ref(ref)
-        self.misplaced = row != self.row_no
+            if row < 1:
+                raise ValueError(f"bad cell reference {ref!r}")
         self.prev_col = col
         self.cell_row, self.cell_col, self.cell_type = row, col, cell_type
         self.in_cell = True
@@ -521,8 +528,6 @@ class _SheetTarget:
     def _end_cell(self) -> None:
         scan, limits = self.scan, self.limits
         row, col = self.cell_row, self.cell_col
-        if self.misplaced and (self.has_value or self.has_formula):
-            raise ValueError(f"cell {col_letter(col)}{row} outside its row {self.row_no}")
         if self.has_formula and not self.has_value and self.saw_v and self.cell_type == "str":
             self.has_value = True  # a formula whose cached result is ""
         if self.has_formula and not self.has_value:
@@ -597,29 +602,25 @@ _QUICK_COLUMNS: dict[bytes, int] = {}
 _UNUSUAL = re.compile(
     rb"<(?:!"  # a comment or CDATA, which may hide or fake elements from the patterns below
     rb"|\w+:(?:row|c|f|v|sheetData)[\s>/]"  # a namespace prefix on the elements we count
-    rb'|row(?=[\s>/])(?! r="[0-9]{1,7}")'  # a row not starting with its number
-    rb"|row\s[^>]*/>"  # an empty row written as one tag
-    rb"|(?:/row|sheetData)>\s*<c[\s>/]"  # a cell outside any row
-    rb'|c(?=[\s>/])(?! r="[A-Z]{1,3}[0-9]{1,7}"))'  # a cell not starting with a plain reference
-)
-"""What the patterns of the fast path do not follow: one search finds all of it."""
-_ROWS_AND_CELLS = re.compile(
-    rb'<(?:row r="([0-9]{1,7})"|c r="([A-Z]{1,3})([0-9]{1,7})"([^>]*)(?<!/)><([vfi]))'
-)
-"""Each row's number, and the cells with a first child inside it: a value (``<v>``,
-``<is>``) or a formula (``<f>``), not ``<c r="B4" s="3"/>`` nor ``<c r="B4"></c>``."""
+    rb"|(?:/row>|sheetData>|row\s[^>]*/>)\s*<c[\s>/]"  # a cell outside any row
+    rb'|c(?=[\s>/])(?! r="[A-Z]{1,3}[1-9][0-9]{0,6}"))'  # a cell not starting with a plain
+)  # reference (or one past column ZZZ or row 9,999,999)
+"""What the fast path does not follow: one search finds all of it."""
+_FORMULA = re.compile(rb"<f[\s>/]")
+_CELL_REF = re.compile(rb'<c r="([A-Z]{1,3})([1-9][0-9]{0,6})"')
 _MERGE = re.compile(rb'<mergeCell\s[^>]*?\bref="([A-Z0-9:]+)"')
 
 
 def _quick_scan(archive: zipfile.ZipFile, part: str, limits: Limits) -> SheetScan | None:
     """The common case in a fraction of the streaming pass's time, or None.
 
-    A sheet of a few MB where every row and cell carries its reference first,
-    every cell sits in its row, and no cell holds a formula or an error value,
-    is bounded from the references of its non-empty cells, found by regular
-    expressions. Anything unusual (comments or CDATA, namespace
-    prefixes, other spacing or quoting) falls back to the streaming pass, which
-    is the reference behaviour (and refuses what it must).
+    A sheet of a few MB where every cell carries a plain reference first and no
+    cell holds a formula or an error value is bounded by the box around all its
+    cells, found by regular expressions: empty cells count too, so the box may be
+    larger than the values' (harmless: the reader reads values, not the box).
+    Anything unusual (comments or CDATA, namespace prefixes, other spacing or
+    quoting, formulas, errors), or a box past the limits, falls back to the
+    streaming pass, which is the reference behaviour (and refuses what it must).
     """
     try:
         if archive.getinfo(part).file_size > _QUICK_MAX_BYTES:
@@ -627,41 +628,32 @@ def _quick_scan(archive: zipfile.ZipFile, part: str, limits: Limits) -> SheetSca
         data = archive.read(part)
     except (KeyError, OSError, zipfile.BadZipFile, EOFError, RuntimeError):
         return None
-    if len(data) > _QUICK_MAX_BYTES or _UNUSUAL.search(data):
+    if len(data) > _QUICK_MAX_BYTES or _UNUSUAL.search(data) or _FORMULA.search(data):
         return None
-    refs = []
-    row = b""
-    for number, letters, digits, attrs, child in _ROWS_AND_CELLS.findall(data):
-        if number:
-            row = number
-        elif digits != row or child == b"f" or b"'" in attrs or b'"e"' in attrs:
-            return None  # outside its row, a formula or perhaps an error value: the
-            # streaming pass refuses the first and records the others
-        else:
-            refs.append((letters, digits))
+    if b'"e"' in data or b"'e'" in data:
+        return None  # perhaps an error value (t="e"): the streaming pass records them
     scan = SheetScan()
+    refs = _CELL_REF.findall(data)
     if refs:
+        letters, digits = zip(*refs, strict=True)
         cols = []
-        for letters in {letters for letters, _ in refs}:
-            col = _QUICK_COLUMNS.get(letters)
+        for name in set(letters):
+            col = _QUICK_COLUMNS.get(name)
             if col is None:
-                col = parse_ref(letters.decode() + "1")[1]
+                col = parse_ref(name.decode() + "1")[1]
                 if len(_QUICK_COLUMNS) < 20_000:
-                    _QUICK_COLUMNS[letters] = col
+                    _QUICK_COLUMNS[name] = col
             cols.append(col)
-        rows = [int(digits) for digits in {digits for _, digits in refs}]
+        rows = [int(number) for number in set(digits)]
         scan.min_row, scan.max_row = min(rows), max(rows)
         scan.min_col, scan.max_col = min(cols), max(cols)
         scan.cells = len(refs)
-        if scan.max_row > limits.max_rows:
-            raise unreadable("too-many-rows", f"{part} has a value in row {scan.max_row}")
-        if scan.max_col > limits.max_columns:
-            raise unreadable("too-many-columns", f"{part} has a value in column {scan.max_col}")
+        if (scan.max_row > limits.max_rows or scan.max_col > limits.max_columns
+                or scan.area > limits.max_cells):
+            return None  # perhaps only empty cells out there: the streaming pass decides
     if b"<mergeCell" in data:
         for ref in _MERGE.findall(data):
             _add_merge(scan, ref.decode())
-    if scan.area > limits.max_cells:
-        raise unreadable("too-large", f"{part} spans {scan.area} cells")
     return scan
 
 

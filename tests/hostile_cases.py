@@ -307,7 +307,8 @@ CASE_NAMES = (
         "not-a-zip empty html-renamed csv-renamed random-bytes csv-extension unknown-extension "
         "too-big-file legacy-xls legacy-xls-renamed password-protected xlsb xlsb-renamed ods "
         "ods-renamed docx-renamed content-types-only truncated-zip missing-sheet-part "
-        "path-traversal lying-uncompressed-size cell-outside-its-row bad-row-number "
+        "path-traversal lying-uncompressed-size cell-outside-its-row cell-outside-any-row "
+        "bad-row-number "
         "zip-bomb-total zip-bomb-ratio too-many-entries billion-laughs external-entity "
         "doctype-workbook doctype-after-long-comment doctype-utf16 dimension-claim-3-cells "
         "form-dimension-claim million-rows cell-at-xfd1048576 rowless-numbering 16384-columns "
@@ -442,7 +443,10 @@ def build_hostile_corpus(folder: Path) -> list[HostileCase]:
     raw("path-traversal", "hostile-zip", extra={"../../evil.txt": "x"})
     raw("lying-uncompressed-size", "corrupt", f"<row r='1'><c r='A1'><v>{'1' * MB}</v></c></row>")
     _lie_about_size(folder / "lying-uncompressed-size.xlsx", SHEET1, 1000)
-    raw("cell-outside-its-row", "corrupt", '<row r="1"><c r="C7"><v>1</v></c></row>')
+    # a cell whose reference names another row is read where it says, as calamine does
+    raw("cell-outside-its-row", "unknown-form", '<row r="1"><c r="C7"><v>1</v></c></row>')
+    raw("cell-outside-any-row", "corrupt",
+        '<row r="1"><c r="A1"><v>1</v></c></row><c r="XFD1048576"><v>1</v></c>')
     raw("bad-row-number", "corrupt", '<row r="1"><c r="A99999999"><v>1</v></c></row>')
 
     # -- zip bombs (declared sizes, checked before anything is inflated)

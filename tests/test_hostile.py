@@ -20,7 +20,14 @@ from python_calamine import CalamineError, CalamineWorkbook
 from automation.errors import UnreadableWorkbook
 from automation.problems import Problem
 from automation.reader import read_workbook
-from automation.safety import XML_OPTIONS, Limits, inspect_file, prolog_is_safe, scan_sheet
+from automation.safety import (
+    XML_OPTIONS,
+    Limits,
+    full_scan,
+    inspect_file,
+    prolog_is_safe,
+    scan_sheet,
+)
 from automation.submission import Submission
 from tests.hostile_cases import (
     CASE_NAMES,
@@ -268,42 +275,57 @@ def test_inspect_rejects_without_reading_a_parser(corpus: dict[str, HostileCase]
 
 # Cells with and without ``r`` must be numbered as calamine numbers them, or the
 # bounds we check are not the matrix calamine builds.
-_cell = st.tuples(st.booleans(), st.integers(0, 3), st.booleans())  # has r, gap, has value
-_row = st.tuples(st.booleans(), st.integers(0, 3), st.lists(_cell, max_size=5))
+_cell = st.tuples(  # has r, gap, has value, rows away from its <row> (0: in it)
+    st.booleans(), st.integers(0, 3), st.booleans(), st.sampled_from([0, 0, 0, 0, 2, -1])
+)
+_row = st.tuples(  # has r, gap, cells, how many of its cells come after </row>
+    st.booleans(), st.integers(0, 3), st.lists(_cell, max_size=5), st.sampled_from([0, 0, 0, 1])
+)
 
 
 @settings(
-    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(rows=st.lists(_row, min_size=1, max_size=8))
 def test_scan_numbers_cells_like_calamine(rows: list, tmp_path: Path) -> None:
     xml, row_no = [], 0
-    for has_r, gap, cells in rows:
+    for has_r, gap, cells, outside in rows:
         row_no += 1 + (gap if has_r else 0)
         parts, col = [], 0
-        for cell_r, cell_gap, valued in cells:
+        for cell_r, cell_gap, valued, away in cells:
             col += 1 + (cell_gap if cell_r else 0)
-            ref = f' r="{get_column_letter(col)}{row_no}"' if cell_r else ""
+            ref = f' r="{get_column_letter(col)}{max(1, row_no + away)}"' if cell_r else ""
             parts.append(f"<c{ref}><v>{col}</v></c>" if valued else f'<c{ref} s="0"/>')
+        inside, after = parts[: len(parts) - outside], parts[len(parts) - outside :]
         xml.append(
-            f"<row{f' r={chr(34)}{row_no}{chr(34)}' if has_r else ''}>{''.join(parts)}</row>"
+            f"<row{f' r={chr(34)}{row_no}{chr(34)}' if has_r else ''}>{''.join(inside)}</row>"
+            + "".join(after)
         )
     path = raw_xlsx(tmp_path / "shape.xlsx", sheet_xml("".join(xml)))
     with zipfile.ZipFile(path) as archive:
-        scan = scan_sheet(archive, SHEET1, Limits())
+        if any(outside and cells for _, _, cells, outside in rows):  # a cell outside a row
+            with pytest.raises(UnreadableWorkbook) as caught:
+                scan_sheet(archive, SHEET1, Limits())
+            assert caught.value.code == "corrupt"
+            return
+        scan = full_scan(archive, SHEET1, Limits())
+        quick = scan_sheet(archive, SHEET1, Limits())
     with CalamineWorkbook.from_path(str(path)) as book:
         sheet = book.get_sheet_by_index(0)
         values = [v for line in sheet.to_python() for v in line if v != ""]
-        end = sheet.end
+        start, end = sheet.start, sheet.end
     if not scan.max_row:
         assert values == []
     else:
-        assert end == (scan.max_row - 1, scan.max_col - 1)
-        assert len(values) == scan.cells
+        assert (start, end) == ((scan.min_row - 1, scan.min_col - 1),
+                                (scan.max_row - 1, scan.max_col - 1))
+        assert len(values) <= scan.cells  # two cells naming one place are one value there
+        assert quick.max_row >= scan.max_row and quick.max_col >= scan.max_col
 
 
 # The fast path of scan_sheet must never disagree with the streaming pass: when it
-# answers, the streaming pass gives the same bounds, or refuses the sheet the same way.
+# answers, the streaming pass accepts the sheet too, with the same merges, no formula
+# nor error cell, and every value inside the fast path's box.
 _PLAIN_CELLS = st.sampled_from([
     '<c r="{ref}"><v>1</v></c>',
     '<c r="{ref}" s="1" t="s"><v>0</v></c>',
@@ -350,7 +372,7 @@ _CELLS = st.tuples(st.one_of(*[_PLAIN_CELLS] * 6, _ODD_CELLS),
 def test_fast_and_streaming_scans_agree(rows: list, merge: bool, far: str | None) -> None:
     import io
 
-    from automation.safety import _quick_scan, full_scan
+    from automation.safety import _quick_scan
 
     parts = []
     for row_form, number, cells in rows:
@@ -372,16 +394,14 @@ def test_fast_and_streaming_scans_agree(rows: list, merge: bool, far: str | None
         z.writestr(SHEET1, xml)
     limits = Limits(max_rows=100_000, max_columns=1000)
     with zipfile.ZipFile(buffer) as archive:
-        try:
-            quick = _quick_scan(archive, SHEET1, limits)
-        except UnreadableWorkbook as exc:
-            quick = exc.code
+        quick = _quick_scan(archive, SHEET1, limits)
         if quick is None:
             event("fast path declined")
             return
-        event(f"fast path answered: {'a refusal' if isinstance(quick, str) else 'bounds'}")
-        try:
-            full = full_scan(archive, SHEET1, limits)
-        except UnreadableWorkbook as exc:
-            full = exc.code
-    assert quick == full
+        event("fast path answered")
+        full = full_scan(archive, SHEET1, limits)
+    assert full.merges == quick.merges
+    assert not full.formulas_without_value and not full.error_cells
+    if full.max_row:
+        assert quick.min_row <= full.min_row and full.max_row <= quick.max_row
+        assert quick.min_col <= full.min_col and full.max_col <= quick.max_col
