@@ -28,7 +28,6 @@ from automation.catalog import Catalog, FormSpec
 from automation.clock import Clock
 from automation.department import Department
 from automation.errors import UnreadableWorkbook
-from automation.errors_workbook import write_errors_workbook
 from automation.forms import CATALOG, UNREPAIRABLE
 from automation.ledger import Ledger, RowRecord, SubmissionRecord, to_json
 from automation.models import ValidationContext
@@ -321,6 +320,8 @@ class Intake:
         if record.form:
             title += f" — النموذج {record.form} {self.catalog.form(record.form).name_ar}"
         errors_path = errors_workbook_path(dest)
+        from automation.errors_workbook import write_errors_workbook  # openpyxl: not in workers
+
         try:
             write_errors_workbook(errors_path, problems,
                                   original=claim.path if readable else None, title=title)
@@ -483,7 +484,7 @@ def row_records(
     """The rows to commit, as the ledger keeps them (JSON made here, off the writer)."""
     rows = []
     for row in checked.rows:
-        data = {k: jsonable(v) for k, v in row.values.items()}
+        data = dict(row.values)  # dates and decimals become text in the JSON
         row_school = str(data.get("school") or school or "")
         match = matched.get(row_school)
         if match and match.school_no:

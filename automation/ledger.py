@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
 
+import orjson
+
 from automation.errors import LedgerError
 
 MIGRATIONS: tuple[tuple[str, str], ...] = (
@@ -112,8 +114,12 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
 
 
 def to_json(values: dict[str, object]) -> str:
-    """Typed row values as JSON: dates as ISO text, decimals as text."""
-    return json.dumps(values, ensure_ascii=False, default=str, sort_keys=True)
+    """Typed row values as JSON, keys sorted: dates as ISO text, decimals as text."""
+    try:
+        return orjson.dumps(values, default=str, option=orjson.OPT_SORT_KEYS).decode()
+    except TypeError:  # orjson.JSONEncodeError: an integer past 64 bits, say
+        return json.dumps(values, ensure_ascii=False, default=str, sort_keys=True,
+                          separators=(",", ":"))
 
 
 @dataclass
