@@ -20,6 +20,7 @@ import re
 import struct
 import time
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -184,7 +185,7 @@ def check_workbook(path: Path, limits: Limits = DEFAULT_LIMITS) -> CheckedWorkbo
         raise unreadable(code, f"unsupported file extension {suffix!r}")
     archive = _open_zip(data, limits)
     try:
-        kind = _check_package(archive, limits, default_kind=_KINDS[suffix])
+        kind = _check_package(archive, limits, default_kind=_KINDS[suffix], data=data)
     except BaseException:
         archive.close()
         raise
@@ -267,8 +268,11 @@ def _check_entries(infos: list[zipfile.ZipInfo], limits: Limits) -> None:
         raise unreadable("too-large", f"zip inflates {compressed} -> {total} bytes in total")
 
 
-def _check_package(archive: zipfile.ZipFile, limits: Limits, default_kind: str) -> str:
-    """The zip holds a spreadsheet package whose XML parts declare no DTD."""
+def _check_package(
+    archive: zipfile.ZipFile, limits: Limits, default_kind: str, data: bytes | None = None
+) -> str:
+    """The zip holds a spreadsheet package whose XML parts declare no DTD. With the
+    archive's ``data``, the parts' first bytes are inflated straight from it."""
     names = {info.filename.lower(): info.filename for info in archive.infolist()}
     if "mimetype" in names:
         head = _read_head(archive, names["mimetype"], 256)
@@ -280,7 +284,11 @@ def _check_package(archive: zipfile.ZipFile, limits: Limits, default_kind: str) 
         raise unreadable("not-xlsx", "zip without xl/workbook.xml")
     for lower, name in names.items():
         if lower.endswith((".xml", ".rels", ".vml")):
-            if not prolog_is_safe(_read_head(archive, name, limits.head_bytes)):
+            head = (_inflate_head(data, archive.getinfo(name), limits.head_bytes)
+                    if data is not None else None)
+            if head is None:
+                head = _read_head(archive, name, limits.head_bytes)
+            if not prolog_is_safe(head):
                 raise unreadable("hostile-xml", f"{name} declares a DTD or has an odd prolog")
     kind = default_kind
     types = names.get("[content_types].xml")
@@ -300,6 +308,26 @@ def _read_head(archive: zipfile.ZipFile, name: str, size: int) -> bytes:
         raise unreadable("corrupt", f"cannot inflate {name}: {exc}") from exc
     except Exception as exc:  # zlib.error and friends
         raise unreadable("corrupt", f"cannot inflate {name}: {exc!r}") from exc
+
+
+def _inflate_head(data: bytes, info: zipfile.ZipInfo, size: int) -> bytes | None:
+    """The first ``size`` bytes of an entry, inflated from the archive's bytes without
+    the zipfile machinery; None when the entry is not a plain stored or deflated one
+    (zipfile then reads it, and reports what is wrong)."""
+    offset = info.header_offset
+    if data[offset : offset + 4] != b"PK\x03\x04" or offset + 30 > len(data):
+        return None
+    name_length, extra_length = struct.unpack_from("<HH", data, offset + 26)
+    start = offset + 30 + name_length + extra_length
+    raw = memoryview(data)[start : start + info.compress_size]
+    if info.compress_type == zipfile.ZIP_STORED:
+        return bytes(raw[:size])
+    if info.compress_type != zipfile.ZIP_DEFLATED:
+        return None
+    try:
+        return zlib.decompressobj(-15).decompress(raw, size)
+    except zlib.error as exc:
+        raise unreadable("corrupt", f"cannot inflate {info.filename}: {exc}") from exc
 
 
 def read_small_xml(archive: zipfile.ZipFile, name: str, limits: Limits) -> bytes:
