@@ -11,7 +11,6 @@ as well as a generated one.
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import io
 import logging
@@ -82,15 +81,25 @@ WHOLE_SHEET_ROWS = 5000
 """Sheets up to this many rows are read once, whole, rather than top then whole."""
 
 
+_LABEL_KEYS: dict[str, str] = {}
+
+
 def label_key(value: object) -> str:
     """The matching key of a label: normalized, spaces and ``:``/``*`` marks dropped."""
-    if not isinstance(value, str) or len(value) > 200:
-        return ""
-    return _label_key(value)
+    if type(value) is not str:
+        return _label_key(value) if isinstance(value, str) else ""
+    try:
+        return _LABEL_KEYS[value]  # every text of a sheet's top is looked at, file after file
+    except KeyError:
+        key = _label_key(value)
+        if len(_LABEL_KEYS) < 20_000:
+            _LABEL_KEYS[value] = key
+        return key
 
 
-@functools.lru_cache(maxsize=8192)
 def _label_key(value: str) -> str:
+    if len(value) > 200:
+        return ""
     return normalize_name(value).replace(" ", "").strip(":*")
 
 
@@ -153,7 +162,8 @@ class _Grid:
 def _raw(value: object) -> object:
     """A cell value as calamine gave it, empty as ``None``, strings without controls."""
     if isinstance(value, str):
-        value = _ILLEGAL_XML_RE.sub("", value)
+        if not value.isprintable():  # only then may it hold a control character
+            value = _ILLEGAL_XML_RE.sub("", value)
         return value or None
     return value
 

@@ -415,7 +415,8 @@ class SheetScan:
     Rows and columns are 1-based; ``max_row`` is 0 for a sheet with no cell. The
     streaming pass gives the exact box of the cells holding a value (``cells`` of
     them); the fast path of :func:`scan_sheet` a box around every cell, empty ones
-    too (``cells`` counts them all): either way no value lies outside the box.
+    too (``cells`` counts them all, or stays 0 for :data:`SMALL_BOX`): either way no
+    value lies outside the box.
     """
 
     min_row: int = 0
@@ -627,13 +628,18 @@ def full_scan(
 
 _QUICK_MAX_BYTES = 4 << 20
 _QUICK_COLUMNS: dict[bytes, int] = {}
-_UNUSUAL = re.compile(
+_NOT_FOLLOWED = (
     rb"<(?:!"  # a comment or CDATA, which may hide or fake elements from the patterns below
     rb"|\w+:(?:row|c|f|v|sheetData)[\s>/]"  # a namespace prefix on the elements we count
     rb"|(?:/row>|sheetData>|row\s[^>]*/>)\s*<c[\s>/]"  # a cell outside any row
-    rb'|c(?=[\s>/])(?! r="[A-Z]{1,3}[1-9][0-9]{0,6}"))'  # a cell not starting with a plain
-)  # reference (or one past column ZZZ or row 9,999,999)
-"""What the fast path does not follow: one search finds all of it."""
+    rb'|c(?=[\s>/])(?! r="%s"))'  # a cell not starting with a reference of this shape
+)
+_UNUSUAL = re.compile(_NOT_FOLLOWED % rb"[A-Z]{1,3}[1-9][0-9]{0,6}")
+"""What the fast path does not follow (or a reference past column ZZZ or row 9,999,999)."""
+_PAST_SMALL_BOX = re.compile(_NOT_FOLLOWED % rb"[A-Z][1-9][0-9]{0,2}")
+SMALL_BOX = (999, 26)
+"""Rows and columns (A1:Z999) holding every cell whose reference is one letter and at
+most three digits: the forms' sheets, checked by one search."""
 _FORMULA = re.compile(rb"<f[\s>/]")
 _CELL_REF = re.compile(rb'<c r="([A-Z]{1,3})([1-9][0-9]{0,6})"')
 _MERGE = re.compile(rb'<mergeCell\s[^>]*?\bref="([A-Z0-9:]+)"')
@@ -643,9 +649,10 @@ def _quick_scan(archive: zipfile.ZipFile, part: str, limits: Limits) -> SheetSca
     """The common case in a fraction of the streaming pass's time, or None.
 
     A sheet of a few MB where every cell carries a plain reference first and no
-    cell holds a formula or an error value is bounded by the box around all its
-    cells, found by regular expressions: empty cells count too, so the box may be
-    larger than the values' (harmless: the reader reads values, not the box).
+    cell holds a formula or an error value is bounded by :data:`SMALL_BOX` when its
+    references are that short, else by the box around all its cells, found by
+    regular expressions: empty cells count too. The box may be larger than the
+    values' (harmless: the reader reads values, not the box).
     Anything unusual (comments or CDATA, namespace prefixes, other spacing or
     quoting, formulas, errors), or a box past the limits, falls back to the
     streaming pass, which is the reference behaviour (and refuses what it must).
@@ -656,13 +663,18 @@ def _quick_scan(archive: zipfile.ZipFile, part: str, limits: Limits) -> SheetSca
         data = archive.read(part)
     except (KeyError, OSError, zipfile.BadZipFile, EOFError, RuntimeError):
         return None
-    if len(data) > _QUICK_MAX_BYTES or _UNUSUAL.search(data) or _FORMULA.search(data):
+    if len(data) > _QUICK_MAX_BYTES or _FORMULA.search(data):
         return None
     if b'"e"' in data or b"'e'" in data:
         return None  # perhaps an error value (t="e"): the streaming pass records them
     scan = SheetScan()
-    refs = _CELL_REF.findall(data)
-    if refs:
+    if _PAST_SMALL_BOX.search(data) is None:
+        if b'<c r="' in data:
+            scan.min_row = scan.min_col = 1
+            scan.max_row, scan.max_col = SMALL_BOX
+    elif _UNUSUAL.search(data):
+        return None
+    elif refs := _CELL_REF.findall(data):
         letters, digits = zip(*refs, strict=True)
         cols = []
         for name in set(letters):
@@ -676,9 +688,9 @@ def _quick_scan(archive: zipfile.ZipFile, part: str, limits: Limits) -> SheetSca
         scan.min_row, scan.max_row = min(rows), max(rows)
         scan.min_col, scan.max_col = min(cols), max(cols)
         scan.cells = len(refs)
-        if (scan.max_row > limits.max_rows or scan.max_col > limits.max_columns
-                or scan.area > limits.max_cells):
-            return None  # perhaps only empty cells out there: the streaming pass decides
+    if (scan.max_row > limits.max_rows or scan.max_col > limits.max_columns
+            or scan.area > limits.max_cells):
+        return None  # perhaps only empty cells out there: the streaming pass decides
     if b"<mergeCell" in data:
         for ref in _MERGE.findall(data):
             _add_merge(scan, ref.decode())

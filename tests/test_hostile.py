@@ -367,7 +367,9 @@ _CELLS = st.tuples(st.one_of(*[_PLAIN_CELLS] * 6, _ODD_CELLS),
         max_size=5,
     ),
     merge=st.booleans(),
-    far=st.sampled_from([None, None, None, "XFD1", "A1048576", "AAAA1", "A12345678"]),
+    far=st.sampled_from(
+        [None, None, None, "XFD1", "A1048576", "AAAA1", "A12345678", "B1000", "AA5"]
+    ),
 )
 def test_fast_and_streaming_scans_agree(rows: list, merge: bool, far: str | None) -> None:
     import io
