@@ -625,13 +625,14 @@ def write_registers(
         references = load_references(dept, catalog)
     dept.registers.mkdir(parents=True, exist_ok=True)
     now = clock.now()
-    built: dict[str, Future[tuple[Path, int]]] = {}
+    built: dict[str, Future[dict[str, tuple[Path, int]]]] = {}
     if executor is not None and len(wanted) > 1:
-        try:
-            for process in sorted(wanted, key=lambda p: -_size(ledger, p, catalog)):
-                built[process] = executor.submit(
-                    build_register, dept, None, process, catalog, references, now, start_month
-                )
+        largest_first = sorted(wanted, key=lambda p: -_size(ledger, p, catalog))
+        try:  # the largest register in one worker, the others together (rows read once)
+            for task in (largest_first[:1], largest_first[1:]):
+                future = executor.submit(build_registers, dept, task, catalog, references, now,
+                                         start_month)
+                built.update(dict.fromkeys(task, future))
         except (BrokenExecutor, RuntimeError):  # workers gone: written here instead
             built.clear()
     src = RowSource(ledger)
@@ -640,7 +641,7 @@ def write_registers(
         target = register_path(dept, process, catalog)
         tmp: Path | None = None
         try:
-            tmp, count = _built(built.get(process), lambda p=process: build_register(
+            tmp, count = _built(built.get(process), process, lambda p=process: build_register(
                 dept, src, p, catalog, references, now, start_month))
             status = swap_in(tmp, target, excel=excel, replace=replace)
         except ExcelBusy as exc:
@@ -654,9 +655,25 @@ def write_registers(
     return outcomes
 
 
+def build_registers(
+    dept: Department,
+    processes: list[str],
+    catalog: Catalog,
+    references: object,
+    now: dt.datetime,
+    start_month: int,
+) -> dict[str, tuple[Path, int]]:
+    """:func:`build_register` for each of ``processes``, reading the ledger once (in a
+    worker process)."""
+    with Ledger(dept.ledger_path) as ledger:
+        src = RowSource(ledger)
+        return {p: build_register(dept, src, p, catalog, references, now, start_month)
+                for p in processes}
+
+
 def build_register(
     dept: Department,
-    src: RowSource | None,
+    src: RowSource,
     process: str,
     catalog: Catalog,
     references: object,
@@ -664,11 +681,7 @@ def build_register(
     start_month: int,
 ) -> tuple[Path, int]:
     """Write the register of ``process`` to a temporary file beside it; returns the file
-    and its number of form rows. Without ``src``, the ledger is opened here (a worker)."""
-    if src is None:
-        with Ledger(dept.ledger_path) as ledger:
-            return build_register(dept, RowSource(ledger), process, catalog, references, now,
-                                  start_month)
+    and its number of form rows."""
     fed = {
         form.code: [r for r in src.rows(form.code)
                     if ROW_FILTERS.get((process, form.code), _keep)(r)]
@@ -687,12 +700,14 @@ def build_register(
 
 
 def _built(
-    future: Future[tuple[Path, int]] | None, here: Callable[[], tuple[Path, int]]
+    future: Future[dict[str, tuple[Path, int]]] | None,
+    process: str,
+    here: Callable[[], tuple[Path, int]],
 ) -> tuple[Path, int]:
     """A worker's register, or the register written here when there is no worker for it."""
     if future is not None:
         try:
-            return future.result()
+            return future.result()[process]
         except BrokenExecutor:
             log.warning("a worker process died; writing its register here")
     return here()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 import time
 import zipfile
 from decimal import Decimal
@@ -454,6 +455,43 @@ def test_regenerating_replaces_the_register(tmp_path: Path) -> None:
         )
         write_registers(dept, ledger, ["P8"], references=references(), clock=clock)
     assert sheet(dept, "P8", "INITIATIVES").max_row == 2
+
+
+def _cells(path: Path) -> dict[str, list[tuple[object, ...]]]:
+    wb = openpyxl.load_workbook(path)
+    return {ws.title: list(ws.iter_rows(values_only=True)) for ws in wb.worksheets}
+
+
+def test_worker_processes_write_the_same_registers(tmp_path: Path) -> None:
+    """With the batch's workers, registers are written at once, each the same as alone."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    wanted = ["P1", "P5", "PLAN", "P10"]
+    dept = Department(tmp_path / "here")
+    dept.ensure()
+    with Ledger(dept.ledger_path) as ledger:
+        build_ledger(ledger)
+    twin = Department(tmp_path / "workers")
+    twin.ensure()
+    shutil.copy(dept.ledger_path, twin.ledger_path)
+    with Ledger(dept.ledger_path) as ledger:
+        alone = write_registers(dept, ledger, wanted, references=references(),
+                                clock=FakeClock(NOW))
+    with Ledger(twin.ledger_path) as ledger:
+        with ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("spawn")) as pool:
+            together = write_registers(twin, ledger, wanted, references=references(),
+                                       clock=FakeClock(NOW), executor=pool)
+        broken = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
+        broken.shutdown()
+        fallback = write_registers(twin, ledger, wanted, references=references(),
+                                   clock=FakeClock(NOW), executor=broken)
+    for one, two, three in zip(alone, together, fallback, strict=True):
+        assert one.process == two.process == three.process
+        assert one.status == two.status == three.status == "written"
+        assert one.rows == two.rows == three.rows
+        assert _cells(one.path) == _cells(two.path) == _cells(three.path)
+    assert not list(twin.registers.glob(".*"))  # no temporary files left
 
 
 def test_processes_fed_by() -> None:
