@@ -11,7 +11,7 @@ from pathlib import Path
 
 from automation.department import Department
 from automation.forms import CATALOG
-from automation.reference import write_reference_rows
+from automation.reference_books import write_reference_rows
 
 DIRECTORATE_NAME = "مديرية التربية والتعليم للواء قصبة عمان"
 

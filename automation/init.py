@@ -17,7 +17,8 @@ from automation.blank import lists_hash, read_meta, write_form_workbook
 from automation.catalog import Catalog
 from automation.department import Department
 from automation.forms import CATALOG
-from automation.reference import create_reference_workbook, read_reference
+from automation.reference import read_reference
+from automation.reference_books import create_reference_workbook
 
 log = logging.getLogger(__name__)
 

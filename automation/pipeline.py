@@ -9,15 +9,10 @@ running it again after a crash ends in the same state as an uninterrupted run.
 from __future__ import annotations
 
 import logging
-import multiprocessing
-import os
 import sqlite3
-import sys
-import threading
-import time
 from collections import Counter, deque
 from collections.abc import Callable
-from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from concurrent.futures import Executor, Future
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,14 +21,13 @@ from automation.catalog import Catalog
 from automation.clock import Clock
 from automation.department import Department
 from automation.forms import CATALOG
-from automation.intake import Analysis, Claim, FileResult, Intake, analyse, waiting_files
+from automation.intake import Analysis, Claim, FileResult, Intake, waiting_files
 from automation.locks import exclusive
-from automation.models import ValidationContext
 from automation.problems import Problem
-from automation.reference import References, load_references
+from automation.reference import load_references
 from automation.safety import Limits
-from automation.schools import SchoolIndex
 from automation.settings import Settings, load_settings
+from automation.workers import analyse_in_worker, validation_context, worker_pool
 
 log = logging.getLogger(__name__)
 
@@ -61,13 +55,6 @@ class BatchResult:
         return [f.to_json() for f in self.files]
 
 
-def validation_context(refs: References) -> ValidationContext:
-    """Reference lists as validation needs them."""
-    return ValidationContext(
-        SchoolIndex(refs.schools), {"device_types": tuple(refs.device_type_names)}
-    )
-
-
 def _internal_problem(exc: BaseException) -> Problem:
     return Problem(
         "internal",
@@ -85,59 +72,6 @@ batch, and the file stays claimed; they are never a reason to reject it."""
 
 PARALLEL_FROM = 40
 """Batches at least this large are read and checked by worker processes."""
-
-_WORKER: dict[str, object] = {}
-
-
-def _start_worker(
-    refs: References, catalog: Catalog, limits: Limits | None, parent: int
-) -> None:
-    _die_with_parent()
-    if sys.platform != "win32" and os.getppid() != parent:
-        os._exit(0)  # the batch died while this worker was starting
-    _WORKER.update(context=validation_context(refs), catalog=catalog,
-                   limits=limits or Limits())
-    threading.Thread(target=_exit_with_parent, args=(parent,), daemon=True).start()
-
-
-def _die_with_parent() -> None:
-    """On Linux, ask the kernel to end this worker the moment its parent dies."""
-    if not sys.platform.startswith("linux"):
-        return
-    try:
-        import ctypes
-
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, 9)  # PR_SET_PDEATHSIG, SIGKILL
-    except (OSError, AttributeError):
-        pass  # the polling thread below still ends it
-
-
-def _exit_with_parent(ppid: int) -> None:
-    """A worker whose batch process was killed must not live on, orphaned: the
-    parent's death shows as a new parent pid (POSIX) or a signalled sentinel."""
-    parent = multiprocessing.parent_process()
-    while True:
-        time.sleep(0.5)
-        if sys.platform == "win32":
-            if parent is not None and not parent.is_alive():
-                os._exit(0)
-        elif os.getppid() != ppid:
-            os._exit(0)
-
-
-def _analyse_in_worker(path: str) -> Analysis:
-    return analyse(Path(path), _WORKER["catalog"], _WORKER["context"],  # type: ignore[arg-type]
-                   _WORKER["limits"], None).compact()  # type: ignore[arg-type]
-
-
-def _worker_pool(refs: References, catalog: Catalog, limits: Limits | None) -> Executor:
-    return ProcessPoolExecutor(
-        max_workers=max(1, min(2, os.cpu_count() or 1)),
-        mp_context=multiprocessing.get_context("spawn"),  # the workers are our children
-        initializer=_start_worker,
-        initargs=(refs, catalog, limits, os.getpid()),
-    )
-
 
 GROUP = 32
 """Files committed in one ledger transaction: one disk sync for all of them."""
@@ -199,7 +133,7 @@ def intake_files(
         while queue and len(pending) < window and not (should_stop and should_stop()):
             claim = intake.claim(queue.popleft())
             if claim is not None:
-                future = executor.submit(_analyse_in_worker, str(claim.path)) if executor \
+                future = executor.submit(analyse_in_worker, str(claim.path)) if executor \
                     else None
                 pending.append((claim, future))
         if not pending:
@@ -262,7 +196,7 @@ def run_batch(
         workers: list[Executor] = []  # started for a large batch, kept for its registers
 
         def pool() -> Executor:
-            workers.append(_worker_pool(refs, catalog, limits))
+            workers.append(worker_pool(refs, catalog, limits))
             return workers[0]
 
         try:

@@ -1,30 +1,23 @@
-"""Reference workbooks staff keep in ``workbooks/reference/``: create, fill and read them.
+"""Reference workbooks staff keep in ``workbooks/reference/``: read them.
 
 Each list is one right-to-left sheet with a header row of the Arabic labels of
 :data:`automation.forms.REFERENCES`; staff add rows under it in Excel. Columns are
-found by their header labels, so staff may reorder them or add their own.
+found by their header labels, so staff may reorder them or add their own. They are
+written by :mod:`automation.reference_books`.
 """
 
 from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-import openpyxl
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-from openpyxl.utils import get_column_letter, quote_sheetname
-from openpyxl.workbook.defined_name import DefinedName
-from openpyxl.worksheet.datavalidation import DataValidation
-from openpyxl.worksheet.properties import PageSetupProperties
 from python_calamine import CalamineWorkbook, SheetVisibleEnum
 
-from automation.blank import save_atomic
-from automation.catalog import Catalog, FieldSpec, ReferenceList
+from automation.catalog import Catalog, ReferenceList
 from automation.department import Department
 from automation.forms import CATALOG
 
@@ -32,15 +25,7 @@ log = logging.getLogger(__name__)
 
 HEADER_SCAN_ROWS = 10
 """How many top rows are searched for the header row."""
-FORMATTED_ROWS = 500
-"""Rows under the header given number formats and dropdowns."""
 
-_FONT = Font(name="Arial", size=11)
-_BOLD = Font(name="Arial", size=11, bold=True)
-_HEADER_FILL = PatternFill("solid", fgColor="D9E1F2")
-_REQUIRED_FILL = PatternFill("solid", fgColor="F8CBAD")
-_THIN = Side(style="thin", color="808080")
-_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 _SPACES = re.compile(r"\s+")
 
 
@@ -117,113 +102,6 @@ class References:
     @property
     def device_type_names(self) -> list[str]:
         return [d.name for d in self.device_types if d.name]
-
-
-# -- writing -----------------------------------------------------------------------
-
-
-def create_reference_workbook(path: Path, ref: ReferenceList) -> None:
-    """Write an empty reference workbook: the header row of ``ref``'s Arabic labels.
-
-    The caller checks that ``path`` does not exist: staff rows are never overwritten.
-    """
-    write_reference_rows(path, ref, [])
-
-
-def write_reference_rows(
-    path: Path, ref: ReferenceList, rows: Sequence[Mapping[str, object]]
-) -> None:
-    """Write ``ref``'s workbook with ``rows`` (dicts by column key), replacing the file."""
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    assert ws is not None
-    ws.title = ref.title_ar[:31]
-    ws.sheet_view.rightToLeft = True
-    last = get_column_letter(len(ref.columns))
-    for col, spec in enumerate(ref.columns, start=1):
-        cell = ws.cell(row=1, column=col, value=spec.label)
-        cell.font = _BOLD
-        cell.fill = _REQUIRED_FILL if spec.required else _HEADER_FILL
-        cell.border = _BORDER
-        cell.alignment = Alignment(
-            horizontal="center", vertical="center", wrap_text=True, readingOrder=2
-        )
-        ws.column_dimensions[get_column_letter(col)].width = _width(spec)
-    for r, row in enumerate(rows, start=2):
-        for col, spec in enumerate(ref.columns, start=1):
-            cell = ws.cell(row=r, column=col, value=_cell_value(spec, row.get(spec.key)))
-            cell.font = _FONT
-            if isinstance(cell.value, str) and cell.value.startswith("="):
-                cell.data_type = "s"
-    end = max(FORMATTED_ROWS, len(rows) + 1)
-    for col, spec in enumerate(ref.columns, start=1):
-        letter = get_column_letter(col)
-        fmt = "#,##0.000" if spec.type == "jod" else "@"
-        for r in range(2, end + 1):
-            ws[f"{letter}{r}"].number_format = fmt
-    _add_dropdowns(wb, ws, ref, end)
-    ws.freeze_panes = "A2"
-    ws.auto_filter.ref = f"A1:{last}{max(len(rows) + 1, 1)}"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    if ws.sheet_properties.pageSetUpPr is None:
-        ws.sheet_properties.pageSetUpPr = PageSetupProperties()
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_title_rows = "1:1"
-    save_atomic(wb, path)
-    log.info("wrote reference workbook %s (%d rows)", path, len(rows))
-
-
-def _width(spec: FieldSpec) -> float:
-    wide = {"name": 42.0, "title": 36.0, "item": 34.0, "address": 40.0, "director": 30.0}
-    return max(14.0, min(44.0, wide.get(spec.key, len(spec.label) * 1.2 + 6)))
-
-
-def _cell_value(spec: FieldSpec, value: object) -> object:
-    """Numbers for money (so Excel can sum them), text for everything else."""
-    if value is None:
-        return None
-    if spec.type == "jod":
-        try:
-            return float(Decimal(str(value).replace(",", "")))
-        except InvalidOperation:
-            return str(value)
-    if isinstance(value, str):
-        return value
-    return clean(value)
-
-
-def _add_dropdowns(wb: openpyxl.Workbook, ws: object, ref: ReferenceList, end: int) -> None:
-    """Fixed choices (device category, committee role) offered from a hidden ``_lists`` sheet."""
-    listed = [spec for spec in ref.columns if spec.choices]
-    if not listed:
-        return
-    lists_ws = wb.create_sheet("_lists")
-    lists_ws.sheet_state = "hidden"
-    sheet = quote_sheetname("_lists")
-    sheet = sheet if sheet.startswith("'") else f"'{sheet}'"
-    for index, spec in enumerate(listed, start=1):
-        letter = get_column_letter(index)
-        name = f"list_{spec.key}_{ref.key}"
-        lists_ws[f"{letter}1"] = name
-        for r, choice in enumerate(spec.choices, start=2):
-            lists_ws[f"{letter}{r}"] = choice
-        wb.defined_names[name] = DefinedName(
-            name, attr_text=f"{sheet}!${letter}$2:${letter}${len(spec.choices) + 1}"
-        )
-        col = get_column_letter(ref.columns.index(spec) + 1)
-        dv = DataValidation(
-            type="list",
-            formula1=name,
-            allow_blank=True,
-            showErrorMessage=True,
-            errorStyle="warning",
-            errorTitle=spec.label[:32],
-            error="القيمة ليست من القائمة.",
-        )
-        dv.add(f"{col}2:{col}{end}")
-        ws.add_data_validation(dv)  # type: ignore[attr-defined]
 
 
 # -- reading -----------------------------------------------------------------------

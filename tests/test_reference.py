@@ -10,13 +10,8 @@ import openpyxl
 from automation.demo_data import demo_references, write_demo_references
 from automation.department import Department
 from automation.forms import CATALOG
-from automation.reference import (
-    DIRECTORATE_DEFAULTS,
-    create_reference_workbook,
-    load_references,
-    read_reference,
-    write_reference_rows,
-)
+from automation.reference import DIRECTORATE_DEFAULTS, load_references, read_reference
+from automation.reference_books import create_reference_workbook, write_reference_rows
 
 
 def test_created_workbook_has_header_row(tmp_path: Path) -> None:

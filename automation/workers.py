@@ -1,0 +1,84 @@
+"""The worker processes of a large batch: they read and check files, and write registers.
+
+Spawned (not forked) by :func:`worker_pool`, each imports only what reading and
+checking need (no openpyxl, no settings), so the batch gets going sooner. A worker
+ends with the batch process that started it, even when that one is killed.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import sys
+import threading
+import time
+from concurrent.futures import Executor, ProcessPoolExecutor
+from pathlib import Path
+
+from automation.catalog import Catalog
+from automation.intake import Analysis, analyse
+from automation.models import ValidationContext
+from automation.reference import References
+from automation.safety import Limits
+from automation.schools import SchoolIndex
+
+_WORKER: dict[str, object] = {}
+
+
+def validation_context(refs: References) -> ValidationContext:
+    """Reference lists as validation needs them."""
+    return ValidationContext(
+        SchoolIndex(refs.schools), {"device_types": tuple(refs.device_type_names)}
+    )
+
+
+def worker_pool(refs: References, catalog: Catalog, limits: Limits | None) -> Executor:
+    """Two worker processes (one on a single-core machine), ready to analyse files."""
+    return ProcessPoolExecutor(
+        max_workers=max(1, min(2, os.cpu_count() or 1)),
+        mp_context=multiprocessing.get_context("spawn"),  # the workers are our children
+        initializer=_start_worker,
+        initargs=(refs, catalog, limits, os.getpid()),
+    )
+
+
+def analyse_in_worker(path: str) -> Analysis:
+    """:func:`automation.intake.analyse` of one claimed file, compacted to send back."""
+    return analyse(Path(path), _WORKER["catalog"], _WORKER["context"],  # type: ignore[arg-type]
+                   _WORKER["limits"], None).compact()  # type: ignore[arg-type]
+
+
+def _start_worker(
+    refs: References, catalog: Catalog, limits: Limits | None, parent: int
+) -> None:
+    _die_with_parent()
+    if sys.platform != "win32" and os.getppid() != parent:
+        os._exit(0)  # the batch died while this worker was starting
+    _WORKER.update(context=validation_context(refs), catalog=catalog,
+                   limits=limits or Limits())
+    threading.Thread(target=_exit_with_parent, args=(parent,), daemon=True).start()
+
+
+def _die_with_parent() -> None:
+    """On Linux, ask the kernel to end this worker the moment its parent dies."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, 9)  # PR_SET_PDEATHSIG, SIGKILL
+    except (OSError, AttributeError):
+        pass  # the polling thread below still ends it
+
+
+def _exit_with_parent(ppid: int) -> None:
+    """A worker whose batch process was killed must not live on, orphaned: the
+    parent's death shows as a new parent pid (POSIX) or a signalled sentinel."""
+    parent = multiprocessing.parent_process()
+    while True:
+        time.sleep(0.5)
+        if sys.platform == "win32":
+            if parent is not None and not parent.is_alive():
+                os._exit(0)
+        elif os.getppid() != ppid:
+            os._exit(0)
