@@ -333,14 +333,15 @@ class _Context:
 
 
 def _blocks_p1(ctx: _Context) -> list[Block]:
-    spend: dict[str, Decimal] = defaultdict(Decimal)
-    for r in ctx.src.rows("QF75-11"):
+    spend: dict[dt.date | None, Decimal] = defaultdict(Decimal)
+    days = ctx.src.dates("QF75-11", "done_date", "request_date")
+    for r, day in zip(ctx.src.rows("QF75-11"), days, strict=True):
         cost = as_decimal(r.data.get("cost_jod"))
         if cost:
-            day = ind.field_date(r, "done_date", "request_date")
-            spend[f"{day:%Y/%m}" if day else NO_DATE] += cost
+            spend[day.replace(day=1) if day else None] += cost
+    by_month = [[f"{day:%Y/%m}" if day else NO_DATE, v] for day, v in spend.items()]
     blocks = [Block("كلفة قطع الغيار حسب الشهر", ["الشهر (سنة/شهر)", "الكلفة (دينار)"],
-                    _with_total([[k, v] for k, v in sorted(spend.items())]),
+                    _with_total(sorted(by_month)),
                     ["text", "jod"], total=True)]
     budget = ind.maintenance_budget(ctx.references, ctx.today)
     if budget is None:
