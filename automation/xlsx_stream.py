@@ -327,6 +327,9 @@ class _Pipe:
             raise self._error
 
 
+_ColumnWriter = tuple[bytes, dict[object, bytes | None], Callable[[object], bytes | None]]
+
+
 class Sheet:
     """One worksheet being written; made by :meth:`XlsxStream.add_sheet`.
 
@@ -355,9 +358,11 @@ class Sheet:
         self._row = 0
         self._rows: list[bytes] = []
         self._closed = False
-        self._pre = [f'<c r="{column_letter(i)}'.encode() for i in range(len(columns))]
-        self._caches: list[dict[object, bytes | None]] = [{} for _ in columns]
-        self._encoders = [_column_encoder(c) for c in columns]
+        # per column: the start of its cells, the cells remembered by value, the encoder
+        self._cells: list[_ColumnWriter] = [
+            (f'<c r="{column_letter(i)}'.encode(), {}, _column_encoder(c))
+            for i, c in enumerate(columns)
+        ]
         self._expected = None if rows is None else rows + (1 if header else 0)
         if self._expected is not None and self._expected > MAX_ROWS:
             raise ValueError(f"{self._expected} rows: Excel has {MAX_ROWS}")
@@ -378,12 +383,12 @@ class Sheet:
             raise ValueError(f"{len(values)} values for {self._width} columns of {self.name!r}"
                              if not self._closed else f"{self.name!r} is closed")
         self._row += 1
-        # The row is joined with its number: '<row r="' N '"><c r="A' N '" s=..</c><c r="B' N ..
-        pieces = [b'<row r="']
-        pending = b'">' if height is None else b'" ht="%g" customHeight="1">' % height
-        for pre, cache, encode, value in zip(
-            self._pre, self._caches, self._encoders, values, strict=False
-        ):
+        n = b"%d" % self._row
+        # '<row r="' N '">' then per cell '<c r="A' N '" s=..>..</c>', then '</row>'
+        pieces = [b'<row r="', n, b'">' if height is None else
+                  b'" ht="%g" customHeight="1">' % height]
+        add = pieces.extend
+        for (pre, cache, encode), value in zip(self._cells, values, strict=False):
             if value is None:
                 continue
             key = value if type(value) is str else (type(value), value)
@@ -398,10 +403,9 @@ class Sheet:
             except TypeError:  # unhashable
                 tail = encode(value)
             if tail is not None:
-                pieces.append(pending + pre)
-                pending = tail
-        pieces.append(pending + b"</row>")
-        self._rows.append((b"%d" % self._row).join(pieces))
+                add((pre, n, tail))
+        pieces.append(b"</row>")
+        self._rows.append(b"".join(pieces))
         if len(self._rows) >= ROWS_PER_CHUNK:
             self._flush()
 
