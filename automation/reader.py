@@ -263,12 +263,15 @@ class _Reader:
         if not candidates:
             raise unreadable("corrupt", "the workbook has no worksheet to read")
         tops = {s.name: self._grid(s, LABEL_ROWS) for s in candidates}
-        keys = {name: self._sheet_keys(grid) for name, grid in tops.items()}
         form = self.catalog.form(meta["form_code"]) if meta else None
-        if form is not None:
-            sheet_name = self._meta_sheet_choice(form, candidates, keys)
+        if form is not None and len(candidates) == 1:
+            sheet_name = candidates[0].name  # the form's own sheet, as generated
         else:
-            form, sheet_name = self._identify(candidates, keys)
+            keys = {name: self._sheet_keys(grid) for name, grid in tops.items()}
+            if form is not None:
+                sheet_name = self._meta_sheet_choice(form, candidates, keys)
+            else:
+                form, sheet_name = self._identify(candidates, keys)
         self.deadline.check()
         sheet = next(s for s in candidates if s.name == sheet_name)
         top = tops[sheet_name]

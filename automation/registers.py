@@ -613,8 +613,9 @@ def write_registers(
     :class:`~automation.reference.References`) gives P1's budget; None reads
     them from the department. ``start_month`` moves the quarters (settings);
     ``replace`` is the rename seam tests use to fake Excel's lock. With an
-    ``executor`` (the batch's worker processes), several registers are written
-    at once, each by a worker reading the ledger itself; the swaps stay here.
+    ``executor`` (the batch's worker processes), registers are written at once:
+    the largest by one worker, the others by another, each worker reading the
+    ledger itself; the swaps stay here.
     The caller clears the dirty flags afterwards (of all but ``not-written`` outcomes).
     """
     wanted = list(dict.fromkeys(processes))
