@@ -74,6 +74,7 @@ class RowSource:
         self.ledger = ledger
         self._rows: dict[str, list[LedgerRow]] = {}
         self._dates: dict[tuple[str, str, str | None], list[dt.date | None]] = {}
+        self._decimals: dict[tuple[str, str], list[Decimal | None]] = {}
         self._decisions: dict[int, Decision] | None = None
 
     def rows(self, form: str) -> list[LedgerRow]:
@@ -88,6 +89,15 @@ class RowSource:
         if cached is None:
             cached = self._dates[(form, key, fallback)] = [
                 field_date(r, key, fallback) for r in self.rows(form)
+            ]
+        return cached
+
+    def decimals(self, form: str, key: str) -> list[Decimal | None]:
+        """:func:`as_decimal` of a field of each of :meth:`rows`, in their order."""
+        cached = self._decimals.get((form, key))
+        if cached is None:
+            cached = self._decimals[(form, key)] = [
+                as_decimal(r.data.get(key)) for r in self.rows(form)
             ]
         return cached
 
@@ -496,12 +506,9 @@ def spare_parts_spend(src: Ledger | RowSource, period: Period | None) -> Decimal
     """Sum of QF75-11 costs dated (done, else requested) in the period."""
     source = row_source(src)
     days = source.dates("QF75-11", "done_date", "request_date")
+    costs = source.decimals("QF75-11", "cost_jod")
     return sum(
-        (
-            as_decimal(r.data.get("cost_jod")) or Decimal(0)
-            for r, day in zip(source.rows("QF75-11"), days, strict=True)
-            if within(period, day)
-        ),
+        (cost for cost, day in zip(costs, days, strict=True) if cost and within(period, day)),
         Decimal(0),
     )
 

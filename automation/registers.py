@@ -335,8 +335,7 @@ class _Context:
 def _blocks_p1(ctx: _Context) -> list[Block]:
     spend: dict[dt.date | None, Decimal] = defaultdict(Decimal)
     days = ctx.src.dates("QF75-11", "done_date", "request_date")
-    for r, day in zip(ctx.src.rows("QF75-11"), days, strict=True):
-        cost = as_decimal(r.data.get("cost_jod"))
+    for cost, day in zip(ctx.src.decimals("QF75-11", "cost_jod"), days, strict=True):
         if cost:
             spend[day.replace(day=1) if day else None] += cost
     by_month = [[f"{day:%Y/%m}" if day else NO_DATE, v] for day, v in spend.items()]
