@@ -131,3 +131,9 @@ def figure_rows(pairs: list[tuple[str, str]]) -> list[dict[str, str]]:
 
 def weekday_ar(day: dt.date) -> str:
     return WEEKDAYS_AR[day.weekday()]
+
+
+def official_number(prefix: str, year: int, sequence: int) -> str:
+    """The directorate's number of a letter or decision: ``prefix/year/sequence``."""
+    prefix = prefix.strip().strip("/")
+    return f"{prefix}/{year}/{sequence}" if prefix else f"{year}/{sequence}"

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from automation.clock import Clock
 from automation.department import Department
-from automation.documents.context import common_context, references_of
+from automation.documents.context import common_context, official_number, references_of
 from automation.documents.outbox import decisions_folder, relative, render_into
 from automation.documents.render import DEFAULT_TIMEOUT
 from automation.errors import EtiError
@@ -198,11 +198,6 @@ def decision_context(
     }
 
 
-def decision_number(prefix: str, year: int, sequence: int) -> str:
-    prefix = prefix.strip().strip("/")
-    return f"{prefix}/{year}/{sequence}" if prefix else f"{year}/{sequence}"
-
-
 def make_disposal_decision(
     dept: Department,
     ledger: Ledger,
@@ -229,7 +224,7 @@ def make_disposal_decision(
                 raise _no_items(source, date_from, date_to)
             while True:
                 sequence = ledger.next_sequence(conn, f"decision-disposal-{day.year}")
-                number = decision_number(refs.directorate.letter_prefix, day.year, sequence)
+                number = official_number(refs.directorate.letter_prefix, day.year, sequence)
                 taken = conn.execute("SELECT 1 FROM decisions WHERE number = ?", (number,))
                 if taken.fetchone() is None:
                     break

@@ -14,6 +14,7 @@ from automation.department import Department
 from automation.documents.context import (
     UNKNOWN_SCHOOL,
     common_context,
+    official_number,
     references_of,
     show_date,
     weekday_ar,
@@ -106,11 +107,6 @@ def letter_context(
     }
 
 
-def letter_number(prefix: str, year: int, sequence: int) -> str:
-    prefix = prefix.strip().strip("/")
-    return f"{prefix}/{year}/{sequence}" if prefix else f"{year}/{sequence}"
-
-
 def make_rejection_letter(
     dept: Department,
     ledger: Ledger,
@@ -139,7 +135,7 @@ def make_rejection_letter(
     try:
         with ledger.transaction() as conn:
             sequence = ledger.next_sequence(conn, f"letter-{now.year}")
-            number = letter_number(refs.directorate.letter_prefix, now.year, sequence)
+            number = official_number(refs.directorate.letter_prefix, now.year, sequence)
             context = letter_context(dept, ledger, submission, refs, number, now.date())
             stem = name_parts(now.date().isoformat(), "كتاب-إعادة", school)
             path = render_into(dept, "rejection_letter.docx", context, letters_folder(dept),
