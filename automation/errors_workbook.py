@@ -117,7 +117,8 @@ def write_errors_workbook(
     _mark_cells(wb, problems)
     _errors_sheet(wb, problems, title)
     wb.template = False
-    tmp = dest.with_name(dest.name + ".tmp")
+    tmp = dest.with_name(dest.name + ".tmp")  # a fixed name (not blank.save_atomic's):
+    # a run killed while saving leaves it for the retry to overwrite, not a stray file
     wb.save(tmp)
     os.replace(tmp, dest)
     return dest

@@ -26,7 +26,7 @@ from pathlib import Path
 
 from automation.catalog import Catalog, FormSpec
 from automation.clock import Clock
-from automation.department import Department
+from automation.department import Department, reserved_on_windows
 from automation.errors import UnreadableWorkbook
 from automation.forms import CATALOG, UNREPAIRABLE
 from automation.ledger import Ledger, RowRecord, SubmissionRecord, to_json
@@ -42,8 +42,6 @@ from automation.validate import Lookup, Validated, validate
 log = logging.getLogger(__name__)
 
 IGNORED_SUFFIXES = (".tmp", ".crdownload", ".part", ".partial", ".errors.xlsx", ".download")
-RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(10)),
-            *(f"LPT{i}" for i in range(10))}
 UNSAFE = re.compile(r'[<>:"/\\|?*\x00-\x1f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]')
 
 
@@ -81,7 +79,7 @@ def safe_name(original: str, limit: int = 80) -> str:
     if not dot or len(ext) > 6:
         stem, ext = text, ""
     stem = stem.strip(" .") or "ملف"
-    if stem.upper().split(".")[0] in RESERVED:
+    if reserved_on_windows(stem):
         stem = "_" + stem
     ext = re.sub(r"[^A-Za-z0-9]", "", ext).lower()
     stem = stem[: limit - len(ext) - 1]

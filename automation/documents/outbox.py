@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from automation.clock import Clock
-from automation.department import Department
+from automation.department import Department, reserved_on_windows
 from automation.documents.context import template_for
 from automation.documents.render import DEFAULT_TIMEOUT, render_document
 from automation.ledger import Ledger
@@ -43,11 +43,6 @@ _REMOVED = re.compile(
 _FORBIDDEN = re.compile(r'[/\\:*?"<>|]')
 _SPACES = re.compile(r"[\s\u00a0]+")
 _DASHES = re.compile(r"-{2,}")
-_RESERVED = frozenset(
-    {"CON", "PRN", "AUX", "NUL", "CLOCK$"}
-    | {f"COM{i}" for i in range(1, 10)}
-    | {f"LPT{i}" for i in range(1, 10)}
-)
 
 LIBREOFFICE_MISSING_EN = (
     "LibreOffice is not installed (soffice was not found): no PDF was made; "
@@ -69,7 +64,7 @@ def safe_name(text: str, *, limit: int = MAX_NAME) -> str:
     text = text[:limit].rstrip("-. ")
     if not text:
         text = "وثيقة"
-    if text.split(".")[0].upper() in _RESERVED:
+    if reserved_on_windows(text):
         text = f"_{text}"
     return text
 
