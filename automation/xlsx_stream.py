@@ -59,6 +59,8 @@ from pathlib import Path
 from types import TracebackType
 from typing import IO, Any
 
+from automation.safety import col_letter
+
 __all__ = ["KINDS", "Column", "Sheet", "XlsxStream", "clean_text", "column_letter",
            "encode_cell", "excel_serial"]
 
@@ -123,12 +125,7 @@ def column_letter(index: int) -> str:
     """``0`` -> ``A``, ``27`` -> ``AB``."""
     if not 0 <= index < MAX_COLUMNS:
         raise ValueError(f"column {index} is outside Excel's {MAX_COLUMNS} columns")
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
+    return col_letter(index + 1)
 
 
 def excel_serial(value: dt.date) -> int | float | None:
