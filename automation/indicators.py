@@ -73,8 +73,7 @@ class RowSource:
     def __init__(self, ledger: Ledger) -> None:
         self.ledger = ledger
         self._rows: dict[str, list[LedgerRow]] = {}
-        self._dates: dict[tuple[str, str, str | None], list[dt.date | None]] = {}
-        self._decimals: dict[tuple[str, str], list[Decimal | None]] = {}
+        self._values: dict[tuple[object, ...], list[object]] = {}  # a value of each row
         self._decisions: dict[int, Decision] | None = None
 
     def rows(self, form: str) -> list[LedgerRow]:
@@ -85,20 +84,20 @@ class RowSource:
     def dates(self, form: str, key: str, fallback: str | None = None) -> list[dt.date | None]:
         """:func:`field_date` of each of :meth:`rows`, in their order (figures ask the
         same dates of a hundred thousand rows again and again)."""
-        cached = self._dates.get((form, key, fallback))
-        if cached is None:
-            cached = self._dates[(form, key, fallback)] = [
-                field_date(r, key, fallback) for r in self.rows(form)
-            ]
-        return cached
+        return self._per_row(("date", form, key, fallback), form,
+                             lambda r: field_date(r, key, fallback))  # type: ignore[return-value]
 
     def decimals(self, form: str, key: str) -> list[Decimal | None]:
         """:func:`as_decimal` of a field of each of :meth:`rows`, in their order."""
-        cached = self._decimals.get((form, key))
+        return self._per_row(("decimal", form, key), form,
+                             lambda r: as_decimal(r.data.get(key)))  # type: ignore[return-value]
+
+    def _per_row(
+        self, name: tuple[object, ...], form: str, value: Callable[[LedgerRow], object]
+    ) -> list[object]:
+        cached = self._values.get(name)
         if cached is None:
-            cached = self._decimals[(form, key)] = [
-                as_decimal(r.data.get(key)) for r in self.rows(form)
-            ]
+            cached = self._values[name] = [value(r) for r in self.rows(form)]
         return cached
 
     def decisions(self) -> dict[int, Decision]:
