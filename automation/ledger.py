@@ -468,16 +468,11 @@ class Ledger:
         return self._rows("r.form = ? AND r.archived_at IS NOT NULL", (form,))
 
     def _rows(self, where: str, params: tuple[object, ...]) -> list[LedgerRow]:
-        sources = {  # where the rows came from: a few thousand files for 100,000 rows
-            r[0]: (r[1], r[2])
-            for r in self.conn.execute(
-                "SELECT id, original_name, received_at FROM submissions WHERE id IN "
-                f"(SELECT DISTINCT submission_id FROM rows r WHERE {where})", params
-            )
-        }
         sql = (
             "SELECT r.id, r.submission_id, r.form, r.sheet, r.row_number, r.data, "
-            f"r.record_date, r.school, r.decision_id FROM rows r WHERE {where} ORDER BY r.id"
+            "r.record_date, r.school, s.original_name, s.received_at, r.decision_id "
+            "FROM rows r JOIN submissions s ON s.id = r.submission_id "
+            f"WHERE {where} ORDER BY r.id"
         )
         shared: dict[object, object] = {}  # one object per repeated text: registers of
         # 100,000 rows hold the same schools, statuses and dates over and over (never a
@@ -496,7 +491,7 @@ class Ledger:
                 out += [
                     LedgerRow(r[0], r[1], one(r[2], r[2]), one(r[3], r[3]), r[4],  # type: ignore[arg-type]
                               data, one(r[6], r[6]), one(r[7] or "", r[7] or ""),  # type: ignore[arg-type]
-                              *sources[r[1]], r[8])
+                              one(r[8], r[8]), one(r[9], r[9]), r[10])  # type: ignore[arg-type]
                     for r, data in zip(chunk, datas, strict=True)
                 ]
         return out
