@@ -444,11 +444,6 @@ class Sheet:
             raise ValueError(f"{self.name!r} is closed")
         self._row += 1
 
-    @property
-    def rows_written(self) -> int:
-        """Rows so far, the header included."""
-        return self._row
-
     # -- the sheet's XML around its rows
 
     def _flush(self) -> None:
