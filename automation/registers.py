@@ -90,10 +90,10 @@ def register_path(dept: Department, process: str, catalog: Catalog = CATALOG) ->
 def feeding_forms(process: str, catalog: Catalog = CATALOG) -> list[FormSpec]:
     """The forms whose rows a register shows, one sheet each: its own forms in catalog
     order, then forms shared with another process (QF75-13 in P4)."""
-    own = [f for f in catalog.forms if f.process == process]
-    shared = [f for (proc, code) in ROW_FILTERS if proc == process for f in catalog.forms
-              if f.code == code and f.process != process]
-    return own + shared
+    shared = [catalog.form(code) for proc, code in ROW_FILTERS
+              if proc == process and code in catalog.codes
+              and catalog.form(code).process != process]
+    return list(catalog.forms_of(process)) + shared
 
 
 def processes_fed_by(form_code: str, catalog: Catalog = CATALOG) -> tuple[str, ...]:
