@@ -14,7 +14,6 @@ no reserved device names). Every document produced is recorded in the ledger.
 
 from __future__ import annotations
 
-import datetime as dt
 import itertools
 import logging
 import os
@@ -245,6 +244,3 @@ def produce_pdf(
         ledger.record_document(f"{kind}-pdf", relative(dept, pdf), clock.now(), submission_id)
     return pdf
 
-
-def day_stamp(day: dt.date) -> str:
-    return day.isoformat()

@@ -138,9 +138,6 @@ class TemplateDoc:
     def heading(self, text: str, *, size: float = 13) -> None:
         self.p(Run(text, bold=True, color="1F3864"), size=size, before=8, after=4, keep_next=True)
 
-    def page_break(self) -> None:
-        self.add('<w:p><w:pPr><w:bidi/></w:pPr><w:r><w:br w:type="page"/></w:r></w:p>')
-
     def landscape_section(self) -> None:
         """End the current (portrait) section; what follows is on landscape A4 pages."""
         from docx.enum.section import WD_ORIENT, WD_SECTION
