@@ -13,6 +13,7 @@ inbox / claimed / processed / rejected.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import logging
 import os
@@ -35,7 +36,7 @@ from automation.normalize import clean_text, normalize_name, year_span
 from automation.problems import Problem
 from automation.reader import read_workbook, sha256_of
 from automation.registers import processes_fed_by
-from automation.safety import Limits
+from automation.safety import Limits, read_bounded
 from automation.schools import SchoolMatch
 from automation.validate import Lookup, Validated, validate
 
@@ -440,9 +441,16 @@ def analyse(
 ) -> Analysis:
     """Hash, read and validate one file; with no ``lookup``, rules that need the
     ledger are left for the caller (``needs_ledger``)."""
-    sha, size = sha256_of(path)
     try:
-        submission, read_problems = read_workbook(path, catalog, limits)
+        data: bytes | None = read_bounded(path, limits)
+    except UnreadableWorkbook:
+        data = None  # too large or unreadable: hashed in chunks, refused by the reader
+    if data is not None and len(data) <= limits.max_file_bytes:
+        sha, size = hashlib.sha256(data).hexdigest(), len(data)
+    else:
+        sha, size = sha256_of(path)
+    try:
+        submission, read_problems = read_workbook(path, catalog, limits, data)
     except UnreadableWorkbook as exc:
         problem = Problem(exc.code, exc.message_ar, "error", message_en=exc.message_en)
         return Analysis(sha, size, [problem])

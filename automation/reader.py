@@ -104,7 +104,8 @@ def _label_key(value: str) -> str:
 
 
 def read_workbook(
-    path: Path, catalog: Catalog = CATALOG, limits: Limits = DEFAULT_LIMITS
+    path: Path, catalog: Catalog = CATALOG, limits: Limits = DEFAULT_LIMITS,
+    data: bytes | None = None,
 ) -> tuple[Submission, list[Problem]]:
     """Read a dropped workbook: its form, header values and table rows.
 
@@ -112,10 +113,11 @@ def read_workbook(
     (see :func:`automation.safety.inspect_file` for the file codes, plus
     ``too-many-rows``, ``too-many-columns``, ``too-slow`` and ``unknown-form``).
     Problems of the layout (missing or extra columns, formulas without a
-    cached value) are returned with the submission.
+    cached value) are returned with the submission. ``data`` is the file's content
+    when the caller has already read it.
     """
     deadline = Deadline(limits.max_seconds)
-    checked = check_workbook(Path(path), limits)
+    checked = check_workbook(Path(path), limits, data)
     reader: _Reader | None = None
     try:
         reader = _Reader(checked, catalog, limits, deadline)
@@ -178,8 +180,30 @@ def _workbook_sheets(archive: zipfile.ZipFile, limits: Limits) -> list[_Sheet]:
     rels_name = names.get("xl/_rels/workbook.xml.rels")
     if rels_name is None:
         raise unreadable("corrupt", "xl/_rels/workbook.xml.rels is missing")
-    book = etree.fromstring(read_small_xml(archive, names["xl/workbook.xml"], limits), _XML_PARSER)
-    rels = etree.fromstring(read_small_xml(archive, rels_name, limits), _XML_PARSER)
+    book = read_small_xml(archive, names["xl/workbook.xml"], limits)
+    rels = read_small_xml(archive, rels_name, limits)
+    listed = _LISTED.get((book, rels))
+    if listed is None:
+        listed = _listed_sheets(book, rels)
+        if len(_LISTED) < 1_000:  # copies of one blank form share both parts
+            _LISTED[(book, rels)] = listed
+    sheets: list[_Sheet] = []
+    for name, part, visible in listed:
+        if part is None:
+            continue  # a chartsheet, dialogsheet or macrosheet: no values to read
+        if part.lower() not in names:
+            raise unreadable("corrupt", f"sheet {name!r} points to missing {part}")
+        sheets.append(_Sheet(name, names[part.lower()], visible))
+    return sheets
+
+
+_LISTED: dict[tuple[bytes, bytes], list[tuple[str, str | None, bool]]] = {}
+
+
+def _listed_sheets(book_xml: bytes, rels_xml: bytes) -> list[tuple[str, str | None, bool]]:
+    """(name, worksheet part or None, visible) of every sheet ``workbook.xml`` lists."""
+    book = etree.fromstring(book_xml, _XML_PARSER)
+    rels = etree.fromstring(rels_xml, _XML_PARSER)
     targets: dict[str, str | None] = {}
     for rel in rels.iter("{*}Relationship"):
         rel_type = rel.get("Type") or ""
@@ -189,19 +213,14 @@ def _workbook_sheets(archive: zipfile.ZipFile, limits: Limits) -> list[_Sheet]:
             continue
         part = target.lstrip("/") if target.startswith("/") else posixpath.join("xl", target)
         targets[rel.get("Id") or ""] = posixpath.normpath(part)
-    sheets: list[_Sheet] = []
+    listed: list[tuple[str, str | None, bool]] = []
     for sheet in book.iter("{*}sheet"):
         rel_id = next((v for k, v in sheet.attrib.items() if k.endswith("}id")), "")
         if rel_id not in targets:
             raise unreadable("corrupt", f"sheet {sheet.get('name')!r} has no relationship")
-        part = targets[rel_id]
-        if part is None:
-            continue  # a chartsheet, dialogsheet or macrosheet: no values to read
-        if part.lower() not in names:
-            raise unreadable("corrupt", f"sheet {sheet.get('name')!r} points to missing {part}")
         visible = (sheet.get("state") or "visible") == "visible"
-        sheets.append(_Sheet(sheet.get("name") or "", names[part.lower()], visible))
-    return sheets
+        listed.append((sheet.get("name") or "", targets[rel_id], visible))
+    return listed
 
 
 # ------------------------------------------------------------------- reader
@@ -543,23 +562,22 @@ class _Extraction:
         flagged_rows = {row for row, col in flagged if col in columns.values()}
         grid = self.grid.rows
         last = max([len(grid), *flagged_rows])
-        places = [(key, col - 1, col_letter(col)) for key, col in columns.items()]
+        keys = list(columns)
+        indexes = [col - 1 for col in columns.values()]
+        letters = {key: col_letter(col) for key, col in columns.items()}
+        need = max(indexes, default=-1) + 1
         for number in range(header_row + 1, last + 1):
             cells = grid[number - 1] if number <= len(grid) else []
-            width = len(cells)
-            values = {key: _raw(cells[i]) if i < width else None for key, i, _ in places}
-            if number not in flagged_rows and all(_is_empty(v) for v in values.values()):
+            if len(cells) >= need:
+                picked = [cells[i] for i in indexes]
+            else:
+                picked = [cells[i] if i < len(cells) else None for i in indexes]
+            values = [_raw(v) if type(v) is str else v for v in picked]
+            if number not in flagged_rows and all(_is_empty(v) for v in values):
                 continue
             if number in flagged_rows:
                 for key, col in columns.items():
                     if (number, col) in flagged:
                         self._check_cell(number, col, key)
-            suffix = str(number)
-            rows.append(
-                SubmittedRow(
-                    number=number,
-                    values={key: CellValue(values[key], letters + suffix)
-                            for key, _, letters in places},
-                )
-            )
+            rows.append(SubmittedRow(number, dict(zip(keys, values, strict=True)), letters))
         return rows

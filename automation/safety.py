@@ -160,17 +160,14 @@ def inspect_file(path: Path, limits: Limits = DEFAULT_LIMITS) -> str:
     return checked.kind
 
 
-def check_workbook(path: Path, limits: Limits = DEFAULT_LIMITS) -> CheckedWorkbook:
-    """Read ``path`` once (bounded) and check it; keep the bytes for the reader."""
+def check_workbook(
+    path: Path, limits: Limits = DEFAULT_LIMITS, data: bytes | None = None
+) -> CheckedWorkbook:
+    """Read ``path`` once (bounded) and check it; keep the bytes for the reader.
+    ``data`` is the file's content when the caller has already read it."""
     path = Path(path)
-    try:
-        size = path.stat().st_size
-        if size > limits.max_file_bytes:
-            raise unreadable("too-large", f"file is {size} bytes, over {limits.max_file_bytes}")
-        with path.open("rb") as handle:
-            data = handle.read(limits.max_file_bytes + 1)
-    except OSError as exc:
-        raise unreadable("corrupt", f"cannot read the file: {exc}") from exc
+    if data is None:
+        data = read_bounded(path, limits)
     if len(data) > limits.max_file_bytes:
         raise unreadable("too-large", f"file is over {limits.max_file_bytes} bytes")
     if not data:
@@ -190,6 +187,19 @@ def check_workbook(path: Path, limits: Limits = DEFAULT_LIMITS) -> CheckedWorkbo
         archive.close()
         raise
     return CheckedWorkbook(path=path, data=data, kind=kind, archive=archive)
+
+
+def read_bounded(path: Path, limits: Limits = DEFAULT_LIMITS) -> bytes:
+    """A dropped file's bytes; ``too-large`` past the size limit, ``corrupt`` when
+    it cannot be read."""
+    try:
+        size = path.stat().st_size
+        if size > limits.max_file_bytes:
+            raise unreadable("too-large", f"file is {size} bytes, over {limits.max_file_bytes}")
+        with path.open("rb") as handle:
+            return handle.read(limits.max_file_bytes + 1)
+    except OSError as exc:
+        raise unreadable("corrupt", f"cannot read the file: {exc}") from exc
 
 
 def _end_of_central_directory(data: bytes) -> int:

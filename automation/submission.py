@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 
-@dataclass(frozen=True)
-class CellValue:
+class CellValue(NamedTuple):
     """A raw value as the workbook held it (cached, never a formula) and its cell."""
 
     value: object
@@ -15,10 +15,22 @@ class CellValue:
 
 @dataclass
 class SubmittedRow:
-    """One table row: raw values by field key, and the sheet row number (1-based)."""
+    """One table row: raw values by field key, and the sheet row number (1-based).
+
+    ``raw`` holds the values alone, as validation reads them; ``letters`` the column
+    of each field (shared by the rows of a sheet). :attr:`values` pairs each value
+    with its cell, made only when asked (to point at a cell in a problem).
+    """
 
     number: int
-    values: dict[str, CellValue]
+    raw: dict[str, object]
+    letters: dict[str, str]
+
+    @property
+    def values(self) -> dict[str, CellValue]:
+        suffix = str(self.number)
+        return {key: CellValue(value, self.letters[key] + suffix)
+                for key, value in self.raw.items()}
 
 
 @dataclass

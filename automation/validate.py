@@ -74,15 +74,13 @@ def _problems_from(
 
 
 def _typed(
-    model: type, raw: dict[str, CellValue], ctx: ValidationContext
+    model: type, raw: dict[str, object], ctx: ValidationContext
 ) -> tuple[dict[str, object] | None, ValidationError | None]:
     try:
-        obj = model.model_validate(
-            {k: v.value for k, v in raw.items()}, context={"ctx": ctx}, by_name=True
-        )
+        obj = model.model_validate(raw, context={"ctx": ctx}, by_name=True)
     except ValidationError as exc:
         return None, exc
-    return obj.model_dump(), None
+    return dict(obj.__dict__), None  # the fields' values, as model_dump gives them
 
 
 def _compare_key(value: object) -> object:
@@ -183,18 +181,19 @@ def check_rule(
 def _rule_problems(
     form: FormSpec,
     values: dict[str, object],
-    cells: dict[str, CellValue],
+    cells: Callable[[], dict[str, CellValue]],
     sheet: str,
     row: int | None,
     lookup: Lookup | None,
 ) -> list[Problem]:
-    """The row rules of the form that ``values`` break, each at the cell it names."""
+    """The row rules of the form that ``values`` break, each at the cell it names
+    (``cells`` gives the cells by field key, asked only when a rule fails)."""
     found = []
     for rule in form.rules:
         failed = check_rule(rule, values, form, lookup)
         if failed:
             severity, code, key, message, english = failed
-            cell = cells.get(key)
+            cell = cells().get(key)
             found.append(Problem(code, message, severity, sheet, cell.cell if cell else "",
                                  form.field(key).label, row, english))
     return found
@@ -223,7 +222,7 @@ def validate(
         raw = {spec.key: sub.header.get(spec.key, CellValue(None, "")) for spec in form.header}
         if sub.meta_school and form.school_field and raw["school"].value in (None, ""):
             raw["school"] = CellValue(sub.meta_school, raw["school"].cell)
-        typed, exc = _typed(header_model(form), raw, ctx)
+        typed, exc = _typed(header_model(form), {k: v.value for k, v in raw.items()}, ctx)
         if exc is not None:
             report.extend(_problems_from(exc, raw, form, sub.sheet, None))
             typed = _readable_part(form, raw, ctx)  # to name the school in the letter back
@@ -233,13 +232,14 @@ def validate(
     model = row_model(form) if form.rows else None
     for row in sub.rows:
         assert model is not None
-        typed, exc = _typed(model, row.values, ctx)
+        typed, exc = _typed(model, row.raw, ctx)
         if exc is not None:
             report.extend(_problems_from(exc, row.values, form, sub.sheet, row.number))
             continue
         values = {**header, **(typed or {})}
-        report.extend(_rule_problems(form, values, {**sub.header, **row.values}, sub.sheet,
-                                     row.number, lookup))
+        if form.rules:
+            report.extend(_rule_problems(form, values, lambda r=row: {**sub.header, **r.values},
+                                         sub.sheet, row.number, lookup))
         for key, first in seen.items():
             value = values.get(key)
             if value is None:
@@ -253,7 +253,7 @@ def validate(
                         f"(ورد أيضاً في الصف {first[norm]}).",
                         "error",
                         sub.sheet,
-                        row.values[key].cell,
+                        row.letters[key] + str(row.number),
                         form.field(key).label,
                         row.number,
                         f"{key} {value!r} repeated (first at row {first[norm]})",
@@ -264,7 +264,7 @@ def validate(
         rows.append(ValidRow(row.number, values))
     if not form.rows and header:
         values = dict(header)
-        report.extend(_rule_problems(form, values, sub.header, sub.sheet, None, lookup))
+        report.extend(_rule_problems(form, values, lambda: sub.header, sub.sheet, None, lookup))
         rows.append(ValidRow(sub.header_row or 1, values))
     if form.rows and not sub.rows:
         report.add(
