@@ -10,7 +10,7 @@ import datetime as dt
 import gc
 import json
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -176,6 +176,36 @@ def _no_cycle_collection() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
+
+
+def _parse_rows(text: bytes) -> list[dict[str, object]]:
+    """A JSON array of rows' data: orjson, or json for what orjson refuses (NaN)."""
+    try:
+        return orjson.loads(text)  # type: ignore[no-any-return]
+    except orjson.JSONDecodeError:
+        return json.loads(text)  # type: ignore[no-any-return]
+
+
+_FLOAT_OF_A_BIG_INTEGER = 2.0**63
+"""orjson reads an integer past 64 bits (which :func:`to_json` writes with json) as a
+float at least this large; a row's data holds no float of its own that large."""
+
+
+def _share_texts(
+    datas: list[dict[str, object]], one: Callable[[object, object], object], *,
+    orjson_read: bool,
+) -> list[dict[str, object]] | None:
+    """The rows' data with each repeated text one object; None when orjson read them
+    and a value is a float it may have made of a big integer (the chunk is then read
+    again with json)."""
+    for data in datas:
+        for key, value in data.items():
+            if type(value) is str:
+                data[key] = one(value, value)
+            elif (orjson_read and type(value) is float
+                  and not abs(value) < _FLOAT_OF_A_BIG_INTEGER):  # NaN too
+                return None
+    return datas
 
 
 class LedgerRow(NamedTuple):
@@ -469,10 +499,9 @@ class Ledger:
 
     def _rows(self, where: str, params: tuple[object, ...]) -> list[LedgerRow]:
         sql = (
-            "SELECT r.id, r.submission_id, r.form, r.sheet, r.row_number, r.data, "
-            "r.record_date, r.school, s.original_name, s.received_at, r.decision_id "
-            "FROM rows r JOIN submissions s ON s.id = r.submission_id "
-            f"WHERE {where} ORDER BY r.id"
+            "SELECT r.id, r.submission_id, r.form, r.sheet, r.row_number, "
+            "CAST(r.data AS BLOB), r.record_date, r.school, r.decision_id "
+            f"FROM rows r WHERE {where} ORDER BY r.id"
         )
         shared: dict[object, object] = {}  # one object per repeated text: registers of
         # 100,000 rows hold the same schools, statuses and dates over and over (never a
@@ -481,20 +510,37 @@ class Ledger:
         out: list[LedgerRow] = []
         cursor = self.conn.execute(sql, params)
         with _no_cycle_collection():
+            chunks = []
             while chunk := cursor.fetchmany(_ROWS_PER_PARSE):
                 # one parse per chunk: its rows share their keys (the parser's memo)
-                datas = json.loads("[" + ",".join([r[5] for r in chunk]) + "]")
-                for data in datas:
-                    for key, value in data.items():
-                        if type(value) is str:
-                            data[key] = one(value, value)
+                text = b"[" + b",".join([r[5] for r in chunk]) + b"]"
+                datas = _share_texts(_parse_rows(text), one, orjson_read=True)
+                if datas is None:  # an integer orjson could only read as a float
+                    datas = _share_texts(json.loads(text), one, orjson_read=False)
+                chunks.append((chunk, datas))
+            files = self._files({r[1] for chunk, _ in chunks for r in chunk})
+            for chunk, datas in chunks:
                 out += [
                     LedgerRow(r[0], r[1], one(r[2], r[2]), one(r[3], r[3]), r[4],  # type: ignore[arg-type]
                               data, one(r[6], r[6]), one(r[7] or "", r[7] or ""),  # type: ignore[arg-type]
-                              one(r[8], r[8]), one(r[9], r[9]), r[10])  # type: ignore[arg-type]
+                              *files[r[1]], r[8])
                     for r, data in zip(chunk, datas, strict=True)
                 ]
         return out
+
+    def _files(self, ids: set[int]) -> dict[int, tuple[str, str]]:
+        """(original name, received time) of these submissions, by id."""
+        found: dict[int, tuple[str, str]] = {}
+        ordered = sorted(ids)
+        for start in range(0, len(ordered), 500):
+            part = ordered[start : start + 500]
+            found.update(
+                (row[0], (row[1], row[2])) for row in self.conn.execute(
+                    "SELECT id, original_name, received_at FROM submissions "
+                    f"WHERE id IN ({', '.join('?' * len(part))})", part
+                )
+            )
+        return found
 
     def count_rows(self) -> int:
         return int(self.conn.execute("SELECT COUNT(*) FROM rows").fetchone()[0])

@@ -564,8 +564,11 @@ def _derived_columns(spec: list[tuple[str, str, str]]) -> list[Column]:
     return [Column(label, kind, lambda d, k=key: d.get(k)) for label, key, kind in spec]
 
 
-def _build(path: Path, process: str, ctx: _Context, now: dt.datetime) -> int:
-    """Write the register of ``process`` to ``path``; returns the number of form rows."""
+Summary = tuple[list[str], list[Block]]
+"""A register's summary sheet as data: its heading lines and its blocks."""
+
+
+def _summary(process: str, ctx: _Context, now: dt.datetime) -> Summary:
     catalog = ctx.catalog
     proc = catalog.process(process)
     blocks: list[Block] = []
@@ -582,14 +585,30 @@ def _build(path: Path, process: str, ctx: _Context, now: dt.datetime) -> int:
         f"أُنشئ في {now:%d/%m/%Y %H:%M} من قاعدة بيانات القسم؛ "
         "يُعاد إنشاؤه تلقائياً، فلا تُدخل بيانات في هذا الملف",
     ]
-    with xs.XlsxStream(path, title=proc.register_ar, subject=proc.title_ar,
-                       author="ETI automation", created=now) as book:
-        _write_summary(book, heading, blocks)
-        for code, rows in ctx.fed.items():
-            _write_table(book, code, _columns(catalog.form(code), ctx.src), rows)
-        for name, derive, spec in _DERIVED.get(process, []):
-            _write_table(book, name, _derived_columns(spec), derive(ctx.src))
+    return heading, blocks
+
+
+def _book(path: Path, process: str, catalog: Catalog, now: dt.datetime) -> xs.XlsxStream:
+    proc = catalog.process(process)
+    return xs.XlsxStream(path, title=proc.register_ar, subject=proc.title_ar,
+                         author="ETI automation", created=now)
+
+
+def _write_tables(book: xs.XlsxStream, process: str, ctx: _Context) -> int:
+    """The form sheets and the derived lists; returns the number of form rows."""
+    for code, rows in ctx.fed.items():
+        _write_table(book, code, _columns(ctx.catalog.form(code), ctx.src), rows)
+    for name, derive, spec in _DERIVED.get(process, []):
+        _write_table(book, name, _derived_columns(spec), derive(ctx.src))
     return sum(len(rows) for rows in ctx.fed.values())
+
+
+def _build(path: Path, process: str, ctx: _Context, now: dt.datetime) -> int:
+    """Write the register of ``process`` to ``path``; returns the number of form rows."""
+    heading, blocks = _summary(process, ctx, now)
+    with _book(path, process, ctx.catalog, now) as book:
+        _write_summary(book, heading, blocks)
+        return _write_tables(book, process, ctx)
 
 
 def write_registers(
@@ -613,8 +632,9 @@ def write_registers(
     them from the department. ``start_month`` moves the quarters (settings);
     ``replace`` is the rename seam tests use to fake Excel's lock. With an
     ``executor`` (the batch's worker processes), registers are written at once:
-    the largest by one worker, the others by another, each worker reading the
-    ledger itself; the swaps stay here.
+    one worker writes the form sheets of the largest register; the other works out
+    that register's summary and writes the other registers (the ledger's rows read
+    once); this process writes the summary into the first file and swaps them in.
     The caller clears the dirty flags afterwards (of all but ``not-written`` outcomes).
     """
     wanted = list(dict.fromkeys(processes))
@@ -626,24 +646,34 @@ def write_registers(
         references = load_references(dept, catalog)
     dept.registers.mkdir(parents=True, exist_ok=True)
     now = clock.now()
-    built: dict[str, Future[dict[str, tuple[Path, int]]]] = {}
-    if executor is not None and len(wanted) > 1:
-        largest_first = sorted(wanted, key=lambda p: -_size(ledger, p, catalog))
-        try:  # the largest register in one worker, the others together (rows read once)
-            for task in (largest_first[:1], largest_first[1:]):
-                future = executor.submit(build_registers, dept, task, catalog, references, now,
-                                         start_month)
-                built.update(dict.fromkeys(task, future))
+    largest = ""
+    tables: Future[tuple[xs.Detached, int]] | None = None
+    others: Future[tuple[dict[str, tuple[Path, int]], dict[str, Summary]]] | None = None
+    if executor is not None and wanted:
+        largest = max(wanted, key=lambda p: _size(ledger, p, catalog))
+        rest = [p for p in wanted if p != largest]
+        try:  # the largest register's sheets in one worker, all the rest in the other
+            tables = executor.submit(build_register_tables, dept, largest, catalog,
+                                     references, now, start_month)
+            others = executor.submit(build_registers, dept, rest, catalog, references, now,
+                                     start_month, [largest])
         except (BrokenExecutor, RuntimeError):  # workers gone: written here instead
-            built.clear()
+            tables = others = None
     src = RowSource(ledger)
     outcomes = []
     for process in wanted:
         target = register_path(dept, process, catalog)
         tmp: Path | None = None
+
+        def here(p: str = process) -> tuple[Path, int]:
+            return build_register(dept, src, p, catalog, references, now, start_month)
+
         try:
-            tmp, count = _built(built.get(process), process, lambda p=process: build_register(
-                dept, src, p, catalog, references, now, start_month))
+            if process == largest and tables is not None:
+                tmp, count = _finished(tables, others, process, here, lambda p=process: _summary(
+                    p, _context(src, p, catalog, references, now, start_month), now))
+            else:
+                tmp, count = _built(others, process, here)
             status = swap_in(tmp, target, excel=excel, replace=replace)
         except ExcelBusy as exc:
             log.warning("%s", exc.message_en)
@@ -663,13 +693,60 @@ def build_registers(
     references: object,
     now: dt.datetime,
     start_month: int,
-) -> dict[str, tuple[Path, int]]:
-    """:func:`build_register` for each of ``processes``, reading the ledger once (in a
-    worker process)."""
+    summaries: Sequence[str] = (),
+) -> tuple[dict[str, tuple[Path, int]], dict[str, Summary]]:
+    """:func:`build_register` for each of ``processes``, and the summaries alone of
+    ``summaries``, reading the ledger once (in a worker process)."""
     with Ledger(dept.ledger_path) as ledger:
         src = RowSource(ledger)
-        return {p: build_register(dept, src, p, catalog, references, now, start_month)
-                for p in processes}
+        built = {p: build_register(dept, src, p, catalog, references, now, start_month)
+                 for p in processes}
+        return built, {
+            p: _summary(p, _context(src, p, catalog, references, now, start_month), now)
+            for p in summaries
+        }
+
+
+def build_register_tables(
+    dept: Department,
+    process: str,
+    catalog: Catalog,
+    references: object,
+    now: dt.datetime,
+    start_month: int,
+) -> tuple[xs.Detached, int]:
+    """The register of ``process`` without its summary sheet, whose place is kept (in a
+    worker process): the file, detached, and its number of form rows."""
+    with Ledger(dept.ledger_path) as ledger:
+        ctx = _context(RowSource(ledger), process, catalog, references, now, start_month)
+        tmp = _temporary(dept, process, catalog)
+        try:
+            book = _book(tmp, process, catalog, now)
+            book.reserve_sheet(SUMMARY)
+            count = _write_tables(book, process, ctx)
+            return book.detach(), count
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
+
+
+def _context(
+    src: RowSource, process: str, catalog: Catalog, references: object, now: dt.datetime,
+    start_month: int,
+) -> _Context:
+    fed = {
+        form.code: [r for r in src.rows(form.code)
+                    if ROW_FILTERS.get((process, form.code), _keep)(r)]
+        for form in feeding_forms(process, catalog)
+    }
+    return _Context(src, fed, now.date(), references, catalog, start_month)
+
+
+def _temporary(dept: Department, process: str, catalog: Catalog) -> Path:
+    """A new temporary file beside the register (leftovers of a killed run removed)."""
+    target = register_path(dept, process, catalog)
+    _remove_leftovers(target)
+    return target.with_name(f".{target.stem}.{uuid.uuid4().hex[:8]}.tmp.xlsx")
 
 
 def build_register(
@@ -683,15 +760,8 @@ def build_register(
 ) -> tuple[Path, int]:
     """Write the register of ``process`` to a temporary file beside it; returns the file
     and its number of form rows."""
-    fed = {
-        form.code: [r for r in src.rows(form.code)
-                    if ROW_FILTERS.get((process, form.code), _keep)(r)]
-        for form in feeding_forms(process, catalog)
-    }
-    ctx = _Context(src, fed, now.date(), references, catalog, start_month)
-    target = register_path(dept, process, catalog)
-    _remove_leftovers(target)
-    tmp = target.with_name(f".{target.stem}.{uuid.uuid4().hex[:8]}.tmp.xlsx")
+    ctx = _context(src, process, catalog, references, now, start_month)
+    tmp = _temporary(dept, process, catalog)
     try:
         count = _build(tmp, process, ctx, now)
     except BaseException:
@@ -701,17 +771,48 @@ def build_register(
 
 
 def _built(
-    future: Future[dict[str, tuple[Path, int]]] | None,
+    future: Future[tuple[dict[str, tuple[Path, int]], dict[str, Summary]]] | None,
     process: str,
     here: Callable[[], tuple[Path, int]],
 ) -> tuple[Path, int]:
     """A worker's register, or the register written here when there is no worker for it."""
     if future is not None:
         try:
-            return future.result()[process]
+            return future.result()[0][process]
         except BrokenExecutor:
             log.warning("a worker process died; writing its register here")
     return here()
+
+
+def _finished(
+    tables: Future[tuple[xs.Detached, int]],
+    others: Future[tuple[dict[str, tuple[Path, int]], dict[str, Summary]]] | None,
+    process: str,
+    here: Callable[[], tuple[Path, int]],
+    summary_here: Callable[[], Summary],
+) -> tuple[Path, int]:
+    """The register whose sheets a worker wrote, finished here with its summary (from
+    the other worker, or worked out here); all of it written here when the first
+    worker died."""
+    try:
+        detached, count = tables.result()
+    except BrokenExecutor:
+        log.warning("a worker process died; writing its register here")
+        return here()
+    try:
+        summary = None
+        if others is not None:
+            try:
+                summary = others.result()[1][process]
+            except BrokenExecutor:
+                log.warning("a worker process died; working out a summary here")
+        heading, blocks = summary if summary is not None else summary_here()
+        with xs.XlsxStream.resume(detached) as book:
+            _write_summary(book, heading, blocks)
+    except BaseException:
+        Path(detached.path).unlink(missing_ok=True)
+        raise
+    return Path(detached.path), count
 
 
 def _size(ledger: Ledger, process: str, catalog: Catalog) -> int:

@@ -1,8 +1,9 @@
 """The worker processes of a large batch: they read and check files, and write registers.
 
-Spawned (not forked) by :func:`worker_pool`, each imports only what reading and
-checking need (no openpyxl, no settings), so the batch gets going sooner. A worker
-ends with the batch process that started it, even when that one is killed.
+Started by :func:`worker_pool` (see :func:`start_method`); a spawned worker imports
+only what reading and checking need (no openpyxl, no settings), so the batch gets
+going sooner. A worker ends with the batch process that started it, even when that
+one is killed.
 """
 
 from __future__ import annotations
@@ -36,10 +37,23 @@ def worker_pool(refs: References, catalog: Catalog, limits: Limits | None) -> Ex
     """Two worker processes (one on a single-core machine), ready to analyse files."""
     return ProcessPoolExecutor(
         max_workers=max(1, min(2, os.cpu_count() or 1)),
-        mp_context=multiprocessing.get_context("spawn"),  # the workers are our children
+        mp_context=multiprocessing.get_context(start_method()),
         initializer=_start_worker,
         initargs=(refs, catalog, limits, os.getpid()),
     )
+
+
+def start_method() -> str:
+    """How the workers start; either way they are this process's children.
+
+    On Linux, a process running no other thread (``eti process``) forks them: they
+    start at once, with the modules and caches already loaded. Otherwise (the watch
+    service's threads, which a fork could catch holding a lock; Windows; macOS) they
+    are spawned and import what they need.
+    """
+    if sys.platform.startswith("linux") and threading.active_count() == 1:
+        return "fork"
+    return "spawn"
 
 
 def analyse_in_worker(path: str) -> Analysis:

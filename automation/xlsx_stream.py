@@ -530,6 +530,38 @@ class Sheet:
 # -- the workbook ------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class _Placed:
+    """A sheet already in the file, or a slot kept for one (``reserved``): what the
+    workbook's own parts need to know of it."""
+
+    name: str
+    index: int
+    names: tuple[tuple[str, int, str, bool], ...] = ()
+    reserved: bool = False
+
+    @property
+    def part(self) -> str:
+        return f"xl/worksheets/sheet{self.index + 1}.xml"
+
+    def defined_names(self) -> list[tuple[str, int, str, bool]]:
+        return list(self.names)
+
+
+@dataclass(frozen=True)
+class Detached:
+    """A workbook whose sheets are in its file but whose workbook parts are not yet
+    (:meth:`XlsxStream.detach`); another process may finish it (:meth:`XlsxStream.resume`)."""
+
+    path: Path
+    sheets: tuple[_Placed, ...]
+    title: str
+    subject: str
+    author: str
+    created: dt.datetime
+    compresslevel: int
+
+
 class XlsxStream:
     """An .xlsx file written sheet after sheet; use as a context manager (or call
     :meth:`close`). Only one sheet is written at a time: :meth:`add_sheet` finishes
@@ -545,7 +577,7 @@ class XlsxStream:
                                    compresslevel=compresslevel)
         self._title, self._subject, self._author = title, subject, author
         self._created = created or dt.datetime.now(dt.UTC)
-        self._sheets: list[Sheet] = []
+        self._sheets: list[Sheet | _Placed] = []
         self._names: set[str] = set()
         self._current: Sheet | None = None
         self._closed = False
@@ -587,14 +619,63 @@ class XlsxStream:
             raise ValueError("the workbook is closed")
         if self._current is not None:
             self._current.close()
+        slot = next((s for s in self._sheets
+                     if isinstance(s, _Placed) and s.reserved and s.name == name), None)
         sheet = Sheet(
-            self, self._sheet_name(name), len(self._sheets), columns, header=header, rtl=rtl,
+            self, slot.name if slot else self._sheet_name(name),
+            slot.index if slot else len(self._sheets), columns, header=header, rtl=rtl,
             landscape=len(columns) > 6 if landscape is None else landscape, rows=rows,
             header_height=header_height,
         )
-        self._sheets.append(sheet)
+        if slot is not None:
+            self._sheets[slot.index] = sheet
+        else:
+            self._sheets.append(sheet)
         self._current = sheet
         return sheet
+
+    def reserve_sheet(self, name: str) -> None:
+        """Keep the next place in the sheet order for a sheet written later, perhaps by
+        another process (see :meth:`detach`), by :meth:`add_sheet` with this name."""
+        if self._closed:
+            raise ValueError("the workbook is closed")
+        if self._current is not None:
+            self._current.close()
+        self._sheets.append(_Placed(self._sheet_name(name), len(self._sheets), reserved=True))
+
+    def detach(self) -> Detached:
+        """Finish the sheets written so far and close the file without the workbook's
+        parts: :meth:`resume` (in this process or another) writes the reserved sheets
+        and finishes it."""
+        if self._closed:
+            raise ValueError("the workbook is closed")
+        try:
+            if self._current is not None:
+                self._current.close()
+            sheets = tuple(s if isinstance(s, _Placed) else
+                           _Placed(s.name, s.index, tuple(s.defined_names()))
+                           for s in self._sheets)
+        finally:
+            self._closed = True
+            self._zf.close()
+        return Detached(self.path, sheets, self._title, self._subject, self._author,
+                        self._created, self._compresslevel)
+
+    @classmethod
+    def resume(cls, detached: Detached) -> XlsxStream:
+        """A detached workbook opened again to write its reserved sheets, then closed."""
+        book = cls.__new__(cls)
+        book.path = Path(detached.path)
+        book._compresslevel = detached.compresslevel
+        book._zf = zipfile.ZipFile(book.path, "a", zipfile.ZIP_DEFLATED,
+                                   compresslevel=detached.compresslevel)
+        book._title, book._subject = detached.title, detached.subject
+        book._author, book._created = detached.author, detached.created
+        book._sheets = list(detached.sheets)
+        book._names = {s.name.casefold() for s in detached.sheets}
+        book._current = None
+        book._closed = False
+        return book
 
     def _sheet_closed(self, sheet: Sheet) -> None:
         if self._current is sheet:
@@ -621,6 +702,9 @@ class XlsxStream:
                 self._current.close()
             if not self._sheets:  # a workbook has at least one sheet
                 self.add_sheet("Sheet1", header=False).close()
+            missing = [s.name for s in self._sheets if isinstance(s, _Placed) and s.reserved]
+            if missing:
+                raise ValueError(f"reserved sheets never written: {missing}")
             self._closed = True
             for part, xml in self._package_parts():  # dated 1980 like the sheets
                 self._zf.writestr(zipfile.ZipInfo(part), xml.encode(),

@@ -47,3 +47,15 @@ def test_rows_read_back_across_parse_chunks(tmp_path: Path) -> None:
     later = next(i for i in range(_ROWS_PER_PARSE, count) if i % 3 == 0)
     assert back[0].data["fault"] is back[later].data["fault"]
     assert back[0].school is back[-1].school
+
+
+def test_rows_read_back_with_an_integer_past_64_bits(tmp_path: Path) -> None:
+    with Ledger(tmp_path / "ledger.sqlite") as ledger:
+        add_submission(ledger, "QF75-11", {"school": "مدرسة الأمل"},
+                       [{"fault": "عطل", "count": 10**30}, {"fault": "عطل آخر", "count": 2}],
+                       received_at=dt.datetime(2026, 2, 10, 9, 0))
+        back = ledger.current_rows("QF75-11")
+    assert [r.data["count"] for r in back] == [10**30, 2]
+    assert back[0].original_name == back[1].original_name != ""
+    assert back[0].received_at.startswith("2026-02-10")
+

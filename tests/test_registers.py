@@ -491,7 +491,22 @@ def test_worker_processes_write_the_same_registers(tmp_path: Path) -> None:
         assert one.status == two.status == three.status == "written"
         assert one.rows == two.rows == three.rows
         assert _cells(one.path) == _cells(two.path) == _cells(three.path)
+        assert _order(one.path) == _order(two.path) == _order(three.path)
     assert not list(twin.registers.glob(".*"))  # no temporary files left
+    with Ledger(twin.ledger_path) as ledger:  # one register alone is shared out too
+        with ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("spawn")) as pool:
+            (single,) = write_registers(twin, ledger, ["P1"], references=references(),
+                                        clock=FakeClock(NOW), executor=pool)
+    assert _cells(single.path) == _cells(alone[0].path)
+    assert _order(single.path) == _order(alone[0].path)
+
+
+def _order(path: Path) -> tuple[list[str], list[tuple[str, object, str]]]:
+    """The sheets in their order, and the workbook's defined names."""
+    wb = openpyxl.load_workbook(path)
+    names = sorted((ws.title, ws.auto_filter.ref, str(ws.print_title_rows))
+                   for ws in wb.worksheets)
+    return wb.sheetnames, names
 
 
 def test_processes_fed_by() -> None:

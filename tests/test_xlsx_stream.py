@@ -178,6 +178,64 @@ def test_a_sheet_of_unknown_length_is_the_same(sample: Path, tmp_path: Path) -> 
         assert part(spooled, name) == part(sample, name)
 
 
+def test_a_reserved_sheet_written_after_a_detach_is_the_same(
+    sample: Path, tmp_path: Path
+) -> None:
+    """A sheet's place kept, the others written and the file detached (as a worker
+    does), then the reserved sheet written by resuming it in another process: the
+    same workbook, part for part, as written in one go."""
+    import multiprocessing
+    import pickle
+
+    path = tmp_path / "detached.xlsx"
+    book = XlsxStream(path, title="تجربة", author="ETI", created=STAMP)
+    sheet = book.add_sheet(SHEET, COLUMNS, rows=len(ROWS), header_height=30)
+    for row in ROWS:
+        sheet.write_row(row)
+    book.reserve_sheet("ملخص")
+    detached = pickle.loads(pickle.dumps(book.detach()))
+    with pytest.raises(ValueError, match="closed"):
+        book.add_sheet("بعد")
+    spawn = multiprocessing.get_context("spawn")
+    with spawn.Pool(1) as pool:
+        pool.apply(_write_reserved_summary, (detached,))
+    with zipfile.ZipFile(path) as zf, zipfile.ZipFile(sample) as whole:
+        assert zf.testzip() is None
+        assert sorted(zf.namelist()) == sorted(whole.namelist())
+        for name in whole.namelist():
+            if name != "docProps/core.xml":
+                assert zf.read(name) == whole.read(name), name
+    reserved_first = tmp_path / "reserved-first.xlsx"
+    book = XlsxStream(reserved_first)
+    book.reserve_sheet("ملخص")
+    book.add_sheet(SHEET, COLUMNS).write_row(ROWS[0])
+    with XlsxStream.resume(book.detach()) as again:
+        again.add_sheet("ملخص", header=False).write_cells([("العنوان", "title")])
+    assert CalamineWorkbook.from_path(str(reserved_first)).sheet_names == ["ملخص", SHEET]
+    assert 'tabSelected="1"' in part(reserved_first, "xl/worksheets/sheet1.xml")
+    assert 'localSheetId="1"' in part(reserved_first, "xl/workbook.xml")
+
+
+def _write_reserved_summary(detached: object) -> None:
+    with XlsxStream.resume(detached) as book:  # type: ignore[arg-type]
+        summary = book.add_sheet("ملخص", [Column(width=40), Column(width=12)], header=False,
+                                 landscape=False)
+        summary.write_cells([("العنوان", "title")])
+        summary.write_cells([("ملاحظة", "note")])
+        summary.skip_row()
+        summary.write_cells([("قسم", "subtitle")])
+        summary.write_cells([("البند", "header"), ("القيمة", "header")], height=32)
+        summary.write_cells([("المجموع", "total"), (Decimal("10.5"), "jod")])
+
+
+def test_a_reserved_sheet_never_written_is_an_error(tmp_path: Path) -> None:
+    book = XlsxStream(tmp_path / "x.xlsx")
+    book.reserve_sheet("ملخص")
+    book.add_sheet(SHEET, COLUMNS).write_row(ROWS[0])
+    with pytest.raises(ValueError, match="reserved"):
+        book.close()
+
+
 def test_formula_like_text_stays_text(tmp_path: Path) -> None:
     path = tmp_path / "hostile.xlsx"
     with XlsxStream(path) as book:
