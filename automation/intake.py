@@ -66,11 +66,19 @@ def _mtime(path: Path) -> float:
 
 def waiting_files(dept: Department) -> list[Path]:
     """Files in the inbox waiting to be handled, oldest first."""
+    found: list[tuple[float, str, Path]] = []
     try:
-        entries = [p for p in dept.inbox.iterdir() if p.is_file() and is_candidate(p)]
+        with os.scandir(dept.inbox) as entries:  # one system call per file, not three
+            for entry in entries:
+                path = Path(entry.path)
+                try:
+                    if entry.is_file() and is_candidate(path):
+                        found.append((entry.stat().st_mtime, entry.name, path))
+                except OSError:  # gone meanwhile
+                    continue
     except FileNotFoundError:
         return []
-    return sorted(entries, key=lambda p: (_mtime(p), p.name))
+    return [path for _, _, path in sorted(found)]
 
 
 def safe_name(original: str, limit: int = 80) -> str:
@@ -145,6 +153,18 @@ def record_date(form: FormSpec, values: dict[str, object]) -> str | None:
     return None
 
 
+JOURNAL_SUFFIX = ".claims.json"
+"""The journal of a group of claimed files: their ids and original names."""
+
+
+def _claimed_at(info: object, clock: Clock) -> dt.datetime:
+    stamp = info.get("claimed_at") if isinstance(info, dict) else None
+    try:
+        return dt.datetime.fromisoformat(str(stamp)) if stamp else clock.now()
+    except ValueError:
+        return clock.now()
+
+
 def identity_of(form: FormSpec, header: dict[str, object], workbook_id: str) -> str:
     """What makes two files "the same filled copy" of a form."""
     if form.identity:
@@ -173,6 +193,8 @@ class Intake:
         self.limits = limits or Limits()
         self._lookups: dict[tuple[str, str], set[str]] = {}
         self._deferred: list[tuple[Claim, str]] | None = None
+        self._journals: dict[Path, set[str]] = {}  # journal -> its claims not filed yet
+        self._made: set[Path] = set()
 
     @contextmanager
     def group(self) -> Iterator[None]:
@@ -191,53 +213,94 @@ class Intake:
 
     def claim(self, path: Path) -> Claim | None:
         """Move a waiting file into the work area; None when it is gone or held open."""
+        claims = self.claim_all([path])
+        return claims[0] if claims else None
+
+    def claim_all(self, paths: list[Path]) -> list[Claim]:
+        """Move waiting files into the work area, their original names first written
+        in one journal beside them; those gone or held open are left out.
+
+        One journal for many files: creating a file costs far more than renaming one.
+        It is removed when the last of its files has been filed away.
+        """
+        if not paths:
+            return []
         now = self.clock.now()
-        claim_id = f"{now:%Y%m%d%H%M%S}-{uuid.uuid4().hex[:10]}"
-        self.dept.claimed.mkdir(parents=True, exist_ok=True)
-        suffix = re.sub(r"[^a-z0-9.]", "", path.suffix.lower())[:8]
-        target = self.dept.claimed / f"{claim_id}{suffix}"
-        note = self.dept.claimed / f"{claim_id}.json"
-        note.write_text(
-            json.dumps({"original": path.name, "claimed_at": now.isoformat()}, ensure_ascii=False),
-            encoding="utf-8",
-        )
+        self._ensure_dir(self.dept.claimed)
+        planned = []
+        for path in paths:
+            claim_id = f"{now:%Y%m%d%H%M%S}-{uuid.uuid4().hex[:10]}"
+            suffix = re.sub(r"[^a-z0-9.]", "", path.suffix.lower())[:8]
+            planned.append((path, claim_id, self.dept.claimed / f"{claim_id}{suffix}"))
+        journal = self.dept.claimed / f"{planned[0][1]}{JOURNAL_SUFFIX}"
+        text = json.dumps({"claimed_at": now.isoformat(),
+                           "claims": [{"id": claim_id, "original": path.name}
+                                      for path, claim_id, _ in planned]}, ensure_ascii=False)
         try:
-            os.rename(path, target)
-        except OSError as exc:  # vanished, or locked by Excel on Windows: try later
-            log.info("not claimed yet: %s (%s)", path.name, exc)
-            note.unlink(missing_ok=True)
-            return None
-        return Claim(claim_id, path.name, target, note, now)
+            journal.write_text(text, encoding="utf-8")
+        except FileNotFoundError:  # the work folder was removed during the run
+            self.dept.claimed.mkdir(parents=True, exist_ok=True)
+            journal.write_text(text, encoding="utf-8")
+        claims = []
+        for path, claim_id, target in planned:
+            try:
+                os.rename(path, target)
+            except OSError as exc:  # vanished, or locked by Excel on Windows: try later
+                log.info("not claimed yet: %s (%s)", path.name, exc)
+                continue
+            claims.append(Claim(claim_id, path.name, target, journal, now))
+        if claims:
+            self._journals[journal] = {c.id for c in claims}
+        else:
+            journal.unlink(missing_ok=True)
+        return claims
 
     def leftovers(self) -> list[Claim]:
-        """Claims a previous run did not finish (oldest first); stale notes removed."""
-        found = []
+        """Claims a previous run did not finish (oldest first); spent journals removed."""
+        found: list[Claim] = []
         if not self.dept.claimed.exists():
             return found
-        for note in sorted(self.dept.claimed.glob("*.json")):
-            claim_id = note.stem
-            files = [p for p in self.dept.claimed.glob(f"{claim_id}*") if p != note
-                     and not p.name.endswith(".tmp")]
+        entries = sorted(self.dept.claimed.iterdir())
+        files: dict[str, Path] = {}  # claim id -> the claimed file
+        for path in entries:
+            if path.is_file() and path.suffix not in (".json", ".tmp"):
+                files.setdefault(path.name.split(".")[0], path)
+        for note in (p for p in entries if p.suffix == ".json"):
             try:
                 info = json.loads(note.read_text(encoding="utf-8"))
             except (OSError, ValueError):
-                info = {"original": files[0].name if files else claim_id}
-            if not files:
+                info = None  # cut short by a kill before its files were moved in
+            if note.name.endswith(JOURNAL_SUFFIX):
+                listed = info.get("claims", []) if isinstance(info, dict) else []
+                claimed_at = _claimed_at(info, self.clock)
+                live = [(str(c["id"]), str(c["original"])) for c in listed
+                        if isinstance(c, dict) and str(c.get("id")) in files]
+            else:  # the note of one file, as earlier versions wrote it
+                claim_id = note.stem
+                original = info.get("original") if isinstance(info, dict) else None
+                claimed_at = _claimed_at(info, self.clock)
+                live = [(claim_id, str(original or files[claim_id].name))] \
+                    if claim_id in files else []
+            if not live:
                 note.unlink(missing_ok=True)
                 continue
-            claimed_at = dt.datetime.fromisoformat(info.get("claimed_at") or
-                                                   self.clock.now().isoformat())
-            found.append(Claim(claim_id, str(info["original"]), files[0], note, claimed_at))
-        noted = {c.path for c in found}
-        for path in sorted(self.dept.claimed.iterdir()):
-            if path.is_file() and path not in noted and path.suffix not in (".json", ".tmp"):
-                # a claimed file whose note was lost: still handled, under its own name
-                found.append(Claim(path.stem.split(".")[0], path.name, path,
-                                   path.with_suffix(".json"), self.clock.now()))
+            for claim_id, original in live:
+                found.append(Claim(claim_id, original, files.pop(claim_id), note, claimed_at))
+            self._journals[note] = {claim_id for claim_id, _ in live}
+        for path in files.values():
+            # a claimed file whose note was lost: still handled, under its own name
+            found.append(Claim(path.stem.split(".")[0], path.name, path,
+                               path.with_suffix(".json"), self.clock.now()))
         # the order they were claimed in, which is the inbox's order (the rename keeps
         # the modification time): a newer version must not be committed before an older
         found.sort(key=lambda c: (_mtime(c.path), c.original))
         return found
+
+    def _ensure_dir(self, folder: Path) -> None:
+        """Make a folder once per run (a check on every file costs a system call)."""
+        if folder not in self._made:
+            folder.mkdir(parents=True, exist_ok=True)
+            self._made.add(folder)
 
     # -- handling ------------------------------------------------------------------
 
@@ -374,9 +437,20 @@ class Intake:
             self._deferred.append((claim, stored))
             return
         dest = self.dept.root / stored
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        if claim.path.exists():
+        self._ensure_dir(dest.parent)
+        try:
             os.replace(claim.path, dest)
+        except FileNotFoundError:
+            if claim.path.exists():  # its folder was removed meanwhile
+                dest.parent.mkdir(parents=True, exist_ok=True)
+                os.replace(claim.path, dest)
+            # else moved already, by a run that was then interrupted
+        waiting = self._journals.get(claim.note)
+        if waiting is not None:
+            waiting.discard(claim.id)
+            if waiting:
+                return
+            del self._journals[claim.note]
         claim.note.unlink(missing_ok=True)
 
     # -- cross-form references -----------------------------------------------------

@@ -131,8 +131,8 @@ def intake_files(
     window = 64
     while pending or queue:
         while queue and len(pending) < window and not (should_stop and should_stop()):
-            claim = intake.claim(queue.popleft())
-            if claim is not None:
+            wanted = [queue.popleft() for _ in range(min(len(queue), window - len(pending)))]
+            for claim in intake.claim_all(wanted):
                 future = executor.submit(analyse_in_worker, str(claim.path)) if executor \
                     else None
                 pending.append((claim, future))

@@ -14,9 +14,11 @@ from click.testing import CliRunner
 
 from automation.cli import main
 from automation.department import Department
-from automation.intake import safe_name
+from automation.intake import JOURNAL_SUFFIX, Intake, safe_name
 from automation.ledger import Ledger
 from automation.pipeline import run_batch
+from automation.reference import load_references
+from automation.workers import validation_context
 from tests.department_factory import clock, drop, maintenance_rows, make_department, school_names
 
 
@@ -269,3 +271,54 @@ def test_cli_process_json_equals_library(tmp_path: Path) -> None:
     assert {p["outcome"] for p in printed} == {"accepted", "rejected"}
     problem = next(p for p in printed if p["outcome"] == "rejected")["problems"][0]
     assert set(problem) == {"code", "severity", "sheet", "cell", "field", "message"}
+
+
+def _intake(dept: Department, ledger: Ledger) -> Intake:
+    refs = load_references(dept)
+    return Intake(dept, ledger, validation_context(refs), clock=clock())
+
+
+def test_claims_share_one_journal_kept_until_the_last_is_filed(dept: Department) -> None:
+    """Files claimed together are noted in one journal (creating a file costs more than
+    renaming one); a run killed half way leaves it, and the next run finishes the rest
+    under their original names, then removes it."""
+    names = [f"طلب صيانة {i}.xlsx" for i in range(3)]
+    for i, name in enumerate(names):
+        drop(dept, name, "QF75-11", qf75_11_header(school_names(dept)[0], f"ت ت/70/{i}"),
+             maintenance_rows(2))
+    with Ledger(dept.ledger_path) as ledger:
+        intake = _intake(dept, ledger)
+        claims = intake.claim_all(sorted(dept.inbox.glob("*.xlsx")) + [dept.inbox / "gone.xlsx"])
+        assert [c.original for c in claims] == sorted(names)  # the vanished one left out
+        journals = list(dept.claimed.glob("*.claims.json"))
+        assert len(journals) == 1 and {c.note for c in claims} == {journals[0]}
+        assert intake.handle(claims[0]).outcome == "accepted"  # then the run is killed
+        assert journals[0].exists()
+    with Ledger(dept.ledger_path) as ledger:
+        intake = _intake(dept, ledger)
+        left = intake.leftovers()
+        assert [c.original for c in left] == sorted(names)[1:]
+        intake.handle(left[0])
+        assert journals[0].exists()
+        intake.handle(left[1])
+    assert not any(dept.claimed.iterdir())
+    stored = [p.name for p in (dept.inbox / "processed").rglob("*.xlsx")]
+    assert sorted(name.split("_", 2)[2] for name in stored) == sorted(names)
+
+
+def test_leftovers_of_spent_cut_short_and_older_notes(dept: Department) -> None:
+    dept.claimed.mkdir(parents=True, exist_ok=True)
+    spent = dept.claimed / f"20260301090000-aaaaaaaaaa{JOURNAL_SUFFIX}"
+    spent.write_text(json.dumps({"claims": [{"id": "20260301090000-aaaaaaaaaa",
+                                             "original": "x.xlsx"}]}), encoding="utf-8")
+    cut = dept.claimed / f"20260301090000-bbbbbbbbbb{JOURNAL_SUFFIX}"
+    cut.write_text('{"claimed_at": "2026-03-01T09:00:00", "claims": [{"id": "2026', "utf-8")
+    (dept.claimed / "20260301090000-cccccccccc.xlsx").write_bytes(b"a note of its own")
+    (dept.claimed / "20260301090000-cccccccccc.json").write_text(
+        json.dumps({"original": "قديم.xlsx", "claimed_at": "2026-03-01T09:00:00"},
+                   ensure_ascii=False), encoding="utf-8")
+    (dept.claimed / "20260301090000-dddddddddd.xlsx").write_bytes(b"no note at all")
+    with Ledger(dept.ledger_path) as ledger:
+        left = _intake(dept, ledger).leftovers()
+    assert sorted(c.original for c in left) == ["20260301090000-dddddddddd.xlsx", "قديم.xlsx"]
+    assert not spent.exists() and not cut.exists()
