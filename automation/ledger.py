@@ -497,36 +497,55 @@ class Ledger:
     def archived_rows(self, form: str) -> list[LedgerRow]:
         return self._rows("r.form = ? AND r.archived_at IS NOT NULL", (form,))
 
+    def current_row_chunks(self, form: str) -> Iterator[list[LedgerRow]]:
+        """:meth:`current_rows` a few thousand at a time, for a caller that writes them
+        out and lets them go (memory stays flat however many there are)."""
+        return self._row_chunks("r.form = ? AND r.current = 1 AND r.archived_at IS NULL",
+                                (form,), share=False)
+
+    def count_current_rows(self, form: str) -> int:
+        return int(self.conn.execute(
+            "SELECT COUNT(*) FROM rows WHERE form = ? AND current = 1 AND archived_at IS NULL",
+            (form,),
+        ).fetchone()[0])
+
     def _rows(self, where: str, params: tuple[object, ...]) -> list[LedgerRow]:
+        out: list[LedgerRow] = []
+        for chunk in self._row_chunks(where, params, share=True):
+            out += chunk
+        return out
+
+    def _row_chunks(
+        self, where: str, params: tuple[object, ...], *, share: bool
+    ) -> Iterator[list[LedgerRow]]:
+        """Rows in chunks; with ``share``, each repeated text is one object across all
+        of them (registers of 100,000 rows hold the same schools, statuses and dates
+        over and over; never a bool: True == 1 would let one stand for the other)."""
         sql = (
             "SELECT r.id, r.submission_id, r.form, r.sheet, r.row_number, "
             "CAST(r.data AS BLOB), r.record_date, r.school, r.decision_id "
             f"FROM rows r WHERE {where} ORDER BY r.id"
         )
-        shared: dict[object, object] = {}  # one object per repeated text: registers of
-        # 100,000 rows hold the same schools, statuses and dates over and over (never a
-        # bool: True == 1 would let one stand for the other)
+        shared: dict[object, object] = {}
         one = shared.setdefault
-        out: list[LedgerRow] = []
+        files: dict[int, tuple[str, str]] = {}
         cursor = self.conn.execute(sql, params)
         with _no_cycle_collection():
-            chunks = []
             while chunk := cursor.fetchmany(_ROWS_PER_PARSE):
+                if not share:
+                    shared.clear()  # only within the chunk
                 # one parse per chunk: its rows share their keys (the parser's memo)
                 text = b"[" + b",".join([r[5] for r in chunk]) + b"]"
                 datas = _share_texts(_parse_rows(text), one, orjson_read=True)
                 if datas is None:  # an integer orjson could only read as a float
                     datas = _share_texts(json.loads(text), one, orjson_read=False)
-                chunks.append((chunk, datas))
-            files = self._files({r[1] for chunk, _ in chunks for r in chunk})
-            for chunk, datas in chunks:
-                out += [
+                files.update(self._files({r[1] for r in chunk} - files.keys()))
+                yield [
                     LedgerRow(r[0], r[1], one(r[2], r[2]), one(r[3], r[3]), r[4],  # type: ignore[arg-type]
                               data, one(r[6], r[6]), one(r[7] or "", r[7] or ""),  # type: ignore[arg-type]
                               *files[r[1]], r[8])
                     for r, data in zip(chunk, datas, strict=True)
                 ]
-        return out
 
     def _files(self, ids: set[int]) -> dict[int, tuple[str, str]]:
         """(original name, received time) of these submissions, by id."""

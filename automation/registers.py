@@ -16,12 +16,13 @@ from __future__ import annotations
 
 import datetime as dt
 import glob
+import itertools
 import logging
 import os
 import re
 import uuid
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import BrokenExecutor, Executor, Future
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -206,30 +207,38 @@ def _width(column: Column, rows: Sequence[LedgerRow]) -> float:
     return max(guess, min(30.0, len(column.label) * 0.9 + 4))
 
 
+_NO_MORE: tuple[Sequence[Any], ...] = ()
+
+
 def _write_table(
-    book: xs.XlsxStream, name: str, columns: list[Column], rows: Sequence[Any]
+    book: xs.XlsxStream, name: str, columns: list[Column], rows: Sequence[Any],
+    more: Iterable[Sequence[Any]] = _NO_MORE, total: int | None = None,
 ) -> None:
     """One sheet: a header row of the labels (frozen, filtered, printed on every page),
-    then a row per ledger row, each cell converted once per distinct value."""
+    then a row per ledger row, each cell converted once per distinct value. ``more``
+    gives further rows a chunk at a time after ``rows``, ``total`` of them in all
+    (None: counted as they come)."""
     sheet = book.add_sheet(
         name,
         [xs.Column(c.label, _width(c, rows), _WRITER_KIND.get(c.kind, "text"),
                    _converter(c.kind)) for c in columns],
-        rows=len(rows), landscape=True, header_height=32,
+        rows=len(rows) if more is _NO_MORE else total, landscape=True,
+        header_height=32,
     )
     keyed = next((i for i, c in enumerate(columns) if c.key is None), len(columns))
     keys = [c.key for c in columns[:keyed]]
     getters = [c.get for c in columns[keyed:]]
     write = sheet.write_row
-    if keys:  # ledger rows: the data keys first, then the other columns
-        for row in rows:
-            values = list(map(row.data.get, keys))
-            if getters:
-                values += [get(row) for get in getters]
-            write(values)
-    else:
-        for row in rows:
-            write([get(row) for get in getters])
+    for chunk in itertools.chain([rows], more):
+        if keys:  # ledger rows: the data keys first, then the other columns
+            for row in chunk:
+                values = list(map(row.data.get, keys))
+                if getters:
+                    values += [get(row) for get in getters]
+                write(values)
+        else:
+            for row in chunk:
+                write([get(row) for get in getters])
     sheet.close()
 
 
@@ -716,18 +725,44 @@ def build_register_tables(
     start_month: int,
 ) -> tuple[xs.Detached, int]:
     """The register of ``process`` without its summary sheet, whose place is kept (in a
-    worker process): the file, detached, and its number of form rows."""
+    worker process): the file, detached, and its number of form rows. The form sheets'
+    rows are read and written a chunk at a time."""
     with Ledger(dept.ledger_path) as ledger:
-        ctx = _context(RowSource(ledger), process, catalog, references, now, start_month)
+        src = RowSource(ledger)
         tmp = _temporary(dept, process, catalog)
         try:
             book = _book(tmp, process, catalog, now)
             book.reserve_sheet(SUMMARY)
-            count = _write_tables(book, process, ctx)
+            count = 0
+            for form in feeding_forms(process, catalog):
+                keep = ROW_FILTERS.get((process, form.code))
+                chunks = ledger.current_row_chunks(form.code)
+                if keep is not None:
+                    chunks = ([r for r in chunk if keep(r)] for chunk in chunks)
+                first = next(chunks, [])
+                total = ledger.count_current_rows(form.code) if keep is None else None
+                counted = _Counted(chunks)
+                _write_table(book, form.code, _columns(form, src), first, counted, total)
+                count += len(first) + counted.rows
+            for name, derive, spec in _DERIVED.get(process, []):
+                _write_table(book, name, _derived_columns(spec), derive(src))
             return book.detach(), count
         except BaseException:
             tmp.unlink(missing_ok=True)
             raise
+
+
+class _Counted:
+    """Chunks of rows passed on, counted on the way."""
+
+    def __init__(self, chunks: Iterable[Sequence[Any]]) -> None:
+        self._chunks = chunks
+        self.rows = 0
+
+    def __iter__(self) -> Iterator[Sequence[Any]]:
+        for chunk in self._chunks:
+            self.rows += len(chunk)
+            yield chunk
 
 
 def _context(

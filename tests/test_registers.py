@@ -493,12 +493,17 @@ def test_worker_processes_write_the_same_registers(tmp_path: Path) -> None:
         assert _cells(one.path) == _cells(two.path) == _cells(three.path)
         assert _order(one.path) == _order(two.path) == _order(three.path)
     assert not list(twin.registers.glob(".*"))  # no temporary files left
-    with Ledger(twin.ledger_path) as ledger:  # one register alone is shared out too
-        with ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("spawn")) as pool:
-            (single,) = write_registers(twin, ledger, ["P1"], references=references(),
-                                        clock=FakeClock(NOW), executor=pool)
-    assert _cells(single.path) == _cells(alone[0].path)
-    assert _order(single.path) == _order(alone[0].path)
+    for process in ("P1", "P4"):  # one register alone is shared out too (P4: filtered rows)
+        with Ledger(dept.ledger_path) as ledger:
+            (one,) = write_registers(dept, ledger, [process], references=references(),
+                                     clock=FakeClock(NOW))
+        with Ledger(twin.ledger_path) as ledger, ProcessPoolExecutor(
+            2, mp_context=multiprocessing.get_context("spawn")
+        ) as pool:
+            (two,) = write_registers(twin, ledger, [process], references=references(),
+                                     clock=FakeClock(NOW), executor=pool)
+        assert one.rows == two.rows > 0
+        assert _cells(one.path) == _cells(two.path) and _order(one.path) == _order(two.path)
 
 
 def _order(path: Path) -> tuple[list[str], list[tuple[str, object, str]]]:
