@@ -1,7 +1,8 @@
 """Intake: every file dropped in ``inbox/`` handled once, and never lost.
 
-A file is first *claimed*: a small note of its original name is written, then
-the file is renamed atomically into ``inbox/.claimed/``. It is read, checked and
+A file is first *claimed*: its original name is written in a journal (one for
+the files claimed together), then the file is renamed atomically into
+``inbox/.claimed/``. It is read, checked and
 either committed to the ledger (then moved to ``inbox/processed/<yyyy-mm>/``)
 or recorded as rejected (its error workbook written beside where it goes, then
 moved to ``inbox/rejected/``). The ledger knows the claim id, so a run killed at

@@ -19,7 +19,7 @@ one of the moments a kill can fall on, at the k-th file:
   kill);
 - ``committed``: the k-th file is about to leave ``.claimed/`` for
   ``processed/`` or ``rejected/`` (its record is committed);
-- ``moved``: it has just left, its claim note is still there;
+- ``moved``: it has just left, its claim journal is still there;
 - ``registers``: every file is handled, the registers are being regenerated.
 
 The claim and the filing away are caught at the renames themselves, not at the
@@ -130,7 +130,7 @@ def crash_at(point: str, trip: Trip, claimed: Path) -> Iterator[None]:
         if Path(src).resolve().parent != folder or not trip.due():
             replace(src, dst, *args, **kwargs)
             return
-        if point == "moved":  # filed away, its claim note not yet removed
+        if point == "moved":  # filed away, its claim journal not yet updated
             replace(src, dst, *args, **kwargs)
         raise Crash  # "committed": recorded in the ledger, still claimed
 
@@ -312,13 +312,16 @@ class IntakeModel(RuleBasedStateMachine):
         for path in self.dept.inbox.iterdir():
             if path.is_file():
                 found[path.name] += 1
-        notes = {p.stem: p for p in self.dept.claimed.glob("*.json")}
+        originals: dict[str, str] = {}  # claim id -> original name, from the journals
+        for note in self.dept.claimed.glob("*.json"):
+            for claim in json.loads(note.read_text(encoding="utf-8"))["claims"]:
+                originals[claim["id"]] = claim["original"]
         for path in self.dept.claimed.iterdir():
             if path.suffix == ".json":
                 continue
-            note = notes.get(path.name.split(".")[0])
-            assert note is not None, f"{path.name} is claimed without a note"
-            found[json.loads(note.read_text(encoding="utf-8"))["original"]] += 1
+            original = originals.get(path.name.split(".")[0])
+            assert original is not None, f"{path.name} is claimed without a journal"
+            found[original] += 1
         for folder in (self.dept.processed, self.dept.rejected):
             for path in folder.rglob("*"):
                 if path.is_file() and not path.name.endswith(".errors.xlsx"):
