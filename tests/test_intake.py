@@ -322,3 +322,23 @@ def test_leftovers_of_spent_cut_short_and_older_notes(dept: Department) -> None:
         left = _intake(dept, ledger).leftovers()
     assert sorted(c.original for c in left) == ["20260301090000-dddddddddd.xlsx", "قديم.xlsx"]
     assert not spent.exists() and not cut.exists()
+
+
+def test_workers_are_forked_only_by_a_process_without_other_threads() -> None:
+    """A fork could catch another thread holding a lock (the watch service runs several):
+    then, and off Linux, the workers are spawned."""
+    import sys
+    import threading
+
+    from automation.workers import start_method
+
+    alone = threading.active_count() == 1
+    assert start_method() == ("fork" if sys.platform.startswith("linux") and alone else "spawn")
+    release = threading.Event()
+    helper = threading.Thread(target=release.wait)
+    helper.start()
+    try:
+        assert start_method() == "spawn"
+    finally:
+        release.set()
+        helper.join()
