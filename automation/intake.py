@@ -212,11 +212,6 @@ class Intake:
 
     # -- claiming ------------------------------------------------------------------
 
-    def claim(self, path: Path) -> Claim | None:
-        """Move a waiting file into the work area; None when it is gone or held open."""
-        claims = self.claim_all([path])
-        return claims[0] if claims else None
-
     def claim_all(self, paths: list[Path]) -> list[Claim]:
         """Move waiting files into the work area, their original names first written
         in one journal beside them; those gone or held open are left out.
