@@ -160,6 +160,9 @@ class RowRecord:
         return self.encoded or to_json(self.data)
 
 
+_CURRENT = "r.form = ? AND r.current = 1 AND r.archived_at IS NULL"
+"""The rows of a form the registers show (``r`` standing for the rows table)."""
+
 _ROWS_PER_PARSE = 2000
 """Ledger rows whose JSON is parsed in one call when reading rows back."""
 
@@ -178,34 +181,41 @@ def _no_cycle_collection() -> Iterator[None]:
             gc.enable()
 
 
-def _parse_rows(text: bytes) -> list[dict[str, object]]:
-    """A JSON array of rows' data: orjson, or json for what orjson refuses (NaN)."""
-    try:
-        return orjson.loads(text)  # type: ignore[no-any-return]
-    except orjson.JSONDecodeError:
-        return json.loads(text)  # type: ignore[no-any-return]
-
-
 _FLOAT_OF_A_BIG_INTEGER = 2.0**63
 """orjson reads an integer past 64 bits (which :func:`to_json` writes with json) as a
 float at least this large; a row's data holds no float of its own that large."""
 
 
+def _parse_rows(text: bytes, one: Callable[[object, object], object]) -> list[dict[str, object]]:
+    """A JSON array of rows' data, each repeated text made one object by ``one``.
+
+    orjson reads it; json again when orjson refuses it (NaN) or may have read a big
+    integer as a float.
+    """
+    try:
+        datas = orjson.loads(text)
+    except orjson.JSONDecodeError:
+        datas = None
+    if datas is None or not _share_texts(datas, one, check_floats=True):
+        datas = json.loads(text)
+        _share_texts(datas, one, check_floats=False)
+    return datas  # type: ignore[no-any-return]
+
+
 def _share_texts(
     datas: list[dict[str, object]], one: Callable[[object, object], object], *,
-    orjson_read: bool,
-) -> list[dict[str, object]] | None:
-    """The rows' data with each repeated text one object; None when orjson read them
-    and a value is a float it may have made of a big integer (the chunk is then read
-    again with json)."""
+    check_floats: bool,
+) -> bool:
+    """Make each repeated text one object; False (and stop) on a float that may be a
+    big integer, when ``check_floats``."""
     for data in datas:
         for key, value in data.items():
             if type(value) is str:
                 data[key] = one(value, value)
-            elif (orjson_read and type(value) is float
+            elif (check_floats and type(value) is float
                   and not abs(value) < _FLOAT_OF_A_BIG_INTEGER):  # NaN too
-                return None
-    return datas
+                return False
+    return True
 
 
 class LedgerRow(NamedTuple):
@@ -489,7 +499,7 @@ class Ledger:
 
     def current_rows(self, form: str) -> list[LedgerRow]:
         """The live rows of a form, as the registers show them, oldest first."""
-        return self._rows("r.form = ? AND r.current = 1 AND r.archived_at IS NULL", (form,))
+        return self._rows(_CURRENT, (form,))
 
     def rows_of_submission(self, submission_id: int) -> list[LedgerRow]:
         return self._rows("r.submission_id = ?", (submission_id,))
@@ -500,13 +510,11 @@ class Ledger:
     def current_row_chunks(self, form: str) -> Iterator[list[LedgerRow]]:
         """:meth:`current_rows` a few thousand at a time, for a caller that writes them
         out and lets them go (memory stays flat however many there are)."""
-        return self._row_chunks("r.form = ? AND r.current = 1 AND r.archived_at IS NULL",
-                                (form,), share=False)
+        return self._row_chunks(_CURRENT, (form,), share=False)
 
     def count_current_rows(self, form: str) -> int:
         return int(self.conn.execute(
-            "SELECT COUNT(*) FROM rows WHERE form = ? AND current = 1 AND archived_at IS NULL",
-            (form,),
+            f"SELECT COUNT(*) FROM rows r WHERE {_CURRENT}", (form,)
         ).fetchone()[0])
 
     def _rows(self, where: str, params: tuple[object, ...]) -> list[LedgerRow]:
@@ -535,10 +543,7 @@ class Ledger:
                 if not share:
                     shared.clear()  # only within the chunk
                 # one parse per chunk: its rows share their keys (the parser's memo)
-                text = b"[" + b",".join([r[5] for r in chunk]) + b"]"
-                datas = _share_texts(_parse_rows(text), one, orjson_read=True)
-                if datas is None:  # an integer orjson could only read as a float
-                    datas = _share_texts(json.loads(text), one, orjson_read=False)
+                datas = _parse_rows(b"[" + b",".join([r[5] for r in chunk]) + b"]", one)
                 files.update(self._files({r[1] for r in chunk} - files.keys()))
                 yield [
                     LedgerRow(r[0], r[1], one(r[2], r[2]), one(r[3], r[3]), r[4],  # type: ignore[arg-type]

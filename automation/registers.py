@@ -22,7 +22,7 @@ import os
 import re
 import uuid
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import BrokenExecutor, Executor, Future
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -213,11 +213,11 @@ _NO_MORE: tuple[Sequence[Any], ...] = ()
 def _write_table(
     book: xs.XlsxStream, name: str, columns: list[Column], rows: Sequence[Any],
     more: Iterable[Sequence[Any]] = _NO_MORE, total: int | None = None,
-) -> None:
+) -> int:
     """One sheet: a header row of the labels (frozen, filtered, printed on every page),
     then a row per ledger row, each cell converted once per distinct value. ``more``
     gives further rows a chunk at a time after ``rows``, ``total`` of them in all
-    (None: counted as they come)."""
+    (None: counted as they come). Returns the number of rows written."""
     sheet = book.add_sheet(
         name,
         [xs.Column(c.label, _width(c, rows), _WRITER_KIND.get(c.kind, "text"),
@@ -229,7 +229,9 @@ def _write_table(
     keys = [c.key for c in columns[:keyed]]
     getters = [c.get for c in columns[keyed:]]
     write = sheet.write_row
+    written = 0
     for chunk in itertools.chain([rows], more):
+        written += len(chunk)
         if keys:  # ledger rows: the data keys first, then the other columns
             for row in chunk:
                 values = list(map(row.data.get, keys))
@@ -240,6 +242,7 @@ def _write_table(
             for row in chunk:
                 write([get(row) for get in getters])
     sheet.close()
+    return written
 
 
 # -- the summary sheet -------------------------------------------------------------------------
@@ -741,28 +744,14 @@ def build_register_tables(
                     chunks = ([r for r in chunk if keep(r)] for chunk in chunks)
                 first = next(chunks, [])
                 total = ledger.count_current_rows(form.code) if keep is None else None
-                counted = _Counted(chunks)
-                _write_table(book, form.code, _columns(form, src), first, counted, total)
-                count += len(first) + counted.rows
+                count += _write_table(book, form.code, _columns(form, src), first, chunks,
+                                      total)
             for name, derive, spec in _DERIVED.get(process, []):
                 _write_table(book, name, _derived_columns(spec), derive(src))
             return book.detach(), count
         except BaseException:
             tmp.unlink(missing_ok=True)
             raise
-
-
-class _Counted:
-    """Chunks of rows passed on, counted on the way."""
-
-    def __init__(self, chunks: Iterable[Sequence[Any]]) -> None:
-        self._chunks = chunks
-        self.rows = 0
-
-    def __iter__(self) -> Iterator[Sequence[Any]]:
-        for chunk in self._chunks:
-            self.rows += len(chunk)
-            yield chunk
 
 
 def _context(
@@ -852,11 +841,7 @@ def _finished(
 
 def _size(ledger: Ledger, process: str, catalog: Catalog) -> int:
     """Live rows a register shows (to hand the largest to a worker first)."""
-    codes = [f.code for f in feeding_forms(process, catalog)] or [""]
-    marks = ", ".join("?" * len(codes))
-    return int(ledger.conn.execute(
-        f"SELECT COUNT(*) FROM rows WHERE form IN ({marks}) AND current = 1", codes
-    ).fetchone()[0])
+    return sum(ledger.count_current_rows(form.code) for form in feeding_forms(process, catalog))
 
 
 def _keep(row: LedgerRow) -> bool:
