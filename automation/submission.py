@@ -28,9 +28,11 @@ class SubmittedRow:
 
     @property
     def values(self) -> dict[str, CellValue]:
-        suffix = str(self.number)
-        return {key: CellValue(value, self.letters[key] + suffix)
-                for key, value in self.raw.items()}
+        return {key: CellValue(value, self.cell(key)) for key, value in self.raw.items()}
+
+    def cell(self, key: str) -> str:
+        """The reference of the field's cell in this row (``C12``)."""
+        return f"{self.letters[key]}{self.number}"
 
 
 @dataclass

@@ -237,9 +237,8 @@ def validate(
             report.extend(_problems_from(exc, row.values, form, sub.sheet, row.number))
             continue
         values = {**header, **(typed or {})}
-        if form.rules:
-            report.extend(_rule_problems(form, values, lambda r=row: {**sub.header, **r.values},
-                                         sub.sheet, row.number, lookup))
+        report.extend(_rule_problems(form, values, lambda r=row: {**sub.header, **r.values},
+                                     sub.sheet, row.number, lookup))
         for key, first in seen.items():
             value = values.get(key)
             if value is None:
@@ -253,7 +252,7 @@ def validate(
                         f"(ورد أيضاً في الصف {first[norm]}).",
                         "error",
                         sub.sheet,
-                        row.letters[key] + str(row.number),
+                        row.cell(key),
                         form.field(key).label,
                         row.number,
                         f"{key} {value!r} repeated (first at row {first[norm]})",
