@@ -565,15 +565,15 @@ class Detached:
 class XlsxStream:
     """An .xlsx file written sheet after sheet; use as a context manager (or call
     :meth:`close`). Only one sheet is written at a time: :meth:`add_sheet` finishes
-    the previous one."""
+    the previous one. ``append`` opens a detached file again (use :meth:`resume`)."""
 
     def __init__(
         self, path: str | Path, *, title: str = "", subject: str = "", author: str = "",
-        created: dt.datetime | None = None, compresslevel: int = 1,
+        created: dt.datetime | None = None, compresslevel: int = 1, append: bool = False,
     ) -> None:
         self.path = Path(path)
         self._compresslevel = compresslevel
-        self._zf = zipfile.ZipFile(self.path, "w", zipfile.ZIP_DEFLATED,
+        self._zf = zipfile.ZipFile(self.path, "a" if append else "w", zipfile.ZIP_DEFLATED,
                                    compresslevel=compresslevel)
         self._title, self._subject, self._author = title, subject, author
         self._created = created or dt.datetime.now(dt.UTC)
@@ -664,17 +664,11 @@ class XlsxStream:
     @classmethod
     def resume(cls, detached: Detached) -> XlsxStream:
         """A detached workbook opened again to write its reserved sheets, then closed."""
-        book = cls.__new__(cls)
-        book.path = Path(detached.path)
-        book._compresslevel = detached.compresslevel
-        book._zf = zipfile.ZipFile(book.path, "a", zipfile.ZIP_DEFLATED,
-                                   compresslevel=detached.compresslevel)
-        book._title, book._subject = detached.title, detached.subject
-        book._author, book._created = detached.author, detached.created
+        book = cls(detached.path, title=detached.title, subject=detached.subject,
+                   author=detached.author, created=detached.created,
+                   compresslevel=detached.compresslevel, append=True)
         book._sheets = list(detached.sheets)
         book._names = {s.name.casefold() for s in detached.sheets}
-        book._current = None
-        book._closed = False
         return book
 
     def _sheet_closed(self, sheet: Sheet) -> None:

@@ -58,15 +58,20 @@ def write_sample(path: Path, *, rows_known: bool = True) -> Path:
                                header_height=30)
         for row in ROWS:
             sheet.write_row(row)
-        summary = book.add_sheet("ملخص", [Column(width=40), Column(width=12)], header=False,
-                                 landscape=False)
-        summary.write_cells([("العنوان", "title")])
-        summary.write_cells([("ملاحظة", "note")])
-        summary.skip_row()
-        summary.write_cells([("قسم", "subtitle")])
-        summary.write_cells([("البند", "header"), ("القيمة", "header")], height=32)
-        summary.write_cells([("المجموع", "total"), (Decimal("10.5"), "jod")])
+        write_summary(book)
     return path
+
+
+def write_summary(book: XlsxStream) -> None:
+    """The sample's second sheet, «ملخص»: cells of every summary kind."""
+    summary = book.add_sheet("ملخص", [Column(width=40), Column(width=12)], header=False,
+                             landscape=False)
+    summary.write_cells([("العنوان", "title")])
+    summary.write_cells([("ملاحظة", "note")])
+    summary.skip_row()
+    summary.write_cells([("قسم", "subtitle")])
+    summary.write_cells([("البند", "header"), ("القيمة", "header")], height=32)
+    summary.write_cells([("المجموع", "total"), (Decimal("10.5"), "jod")])
 
 
 @pytest.fixture(scope="module")
@@ -218,14 +223,7 @@ def test_a_reserved_sheet_written_after_a_detach_is_the_same(
 
 def _write_reserved_summary(detached: object) -> None:
     with XlsxStream.resume(detached) as book:  # type: ignore[arg-type]
-        summary = book.add_sheet("ملخص", [Column(width=40), Column(width=12)], header=False,
-                                 landscape=False)
-        summary.write_cells([("العنوان", "title")])
-        summary.write_cells([("ملاحظة", "note")])
-        summary.skip_row()
-        summary.write_cells([("قسم", "subtitle")])
-        summary.write_cells([("البند", "header"), ("القيمة", "header")], height=32)
-        summary.write_cells([("المجموع", "total"), (Decimal("10.5"), "jod")])
+        write_summary(book)
 
 
 def test_a_reserved_sheet_never_written_is_an_error(tmp_path: Path) -> None:
