@@ -21,6 +21,7 @@ import struct
 import time
 import zipfile
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -651,6 +652,39 @@ SMALL_BOX = (999, 26)
 """Rows and columns (A1:Z999) holding every cell whose reference is one letter and at
 most three digits: the forms' sheets, checked by one search."""
 _FORMULA = re.compile(rb"<f[\s>/]")
+_SPACE = rb"[\t\n\v\f\r ]"  # what Python's bytes patterns call \s, spelled out for RE2
+_NOT_SMALL_REF = (  # not followed by [A-Z][1-9][0-9]{0,2}" (RE2 has no lookahead)
+    rb'(?:[^A-Z]|\z|[A-Z](?:[^1-9]|\z|[1-9](?:[^0-9"]|\z|[0-9](?:[^0-9"]|\z'
+    rb'|[0-9](?:[^"]|\z)))))'
+)
+_SMALL_AND_PLAIN = (
+    rb"<f[\t\n\v\f\r />]"  # _FORMULA
+    rb"|\"e\"|'e'"  # perhaps an error value
+    rb"|<!"  # then what _PAST_SMALL_BOX finds, alternative by alternative
+    rb"|<[0-9A-Za-z_]+:(?:row|c|f|v|sheetData)[\t\n\v\f\r />]"
+    rb"|<(?:/row>|sheetData>|row" + _SPACE + rb"[^>]*/>)" + _SPACE + rb"*<c[\t\n\v\f\r />]"
+    rb"|<c[\t\n\v\f\r>/]"
+    rb'|<c (?:[^r]|\z|r(?:[^=]|\z|=(?:[^"]|\z|"' + _NOT_SMALL_REF + rb")))"
+)
+"""Everything that sends a sheet off the one-search path of :func:`_quick_scan`, for
+RE2 (linear time, one pass in C): no match means no formula, no error value and every
+cell within :data:`SMALL_BOX`. A match only means the Python patterns look closer."""
+
+
+def _compile_re2(pattern: bytes) -> Callable[[bytes], object] | None:
+    """``pattern``'s search function under RE2 (bytes as Latin-1), or None when the
+    google-re2 wheel is not installed: the Python patterns then do it alone."""
+    try:
+        import re2
+    except ImportError:
+        return None
+    options = re2.Options()
+    options.encoding = re2.Options.Encoding.LATIN1
+    options.never_capture = True
+    return re2.compile(pattern, options).search  # type: ignore[no-any-return]
+
+
+_SMALL_AND_PLAIN_SEARCH = _compile_re2(_SMALL_AND_PLAIN)
 _CELL_REF = re.compile(rb'<c r="([A-Z]{1,3})([1-9][0-9]{0,6})"')
 _MERGE = re.compile(rb'<mergeCell\s[^>]*?\bref="([A-Z0-9:]+)"')
 
@@ -673,12 +707,17 @@ def _quick_scan(archive: zipfile.ZipFile, part: str, limits: Limits) -> SheetSca
         data = archive.read(part)
     except (KeyError, OSError, zipfile.BadZipFile, EOFError, RuntimeError):
         return None
-    if len(data) > _QUICK_MAX_BYTES or _FORMULA.search(data):
+    if len(data) > _QUICK_MAX_BYTES:
         return None
-    if b'"e"' in data or b"'e'" in data:
-        return None  # perhaps an error value (t="e"): the streaming pass records them
+    small = _SMALL_AND_PLAIN_SEARCH is not None and _SMALL_AND_PLAIN_SEARCH(data) is None
+    if not small:  # the closer look, a pattern at a time
+        if _FORMULA.search(data):
+            return None
+        if b'"e"' in data or b"'e'" in data:
+            return None  # perhaps an error value (t="e"): the streaming pass records them
+        small = _PAST_SMALL_BOX.search(data) is None
     scan = SheetScan()
-    if _PAST_SMALL_BOX.search(data) is None:
+    if small:
         if b'<c r="' in data:
             scan.min_row = scan.min_col = 1
             scan.max_row, scan.max_col = SMALL_BOX

@@ -8,6 +8,7 @@ import time
 import tracemalloc
 import zipfile
 from pathlib import Path
+from unittest import mock
 
 import openpyxl.xml
 import pytest
@@ -370,11 +371,19 @@ _CELLS = st.tuples(st.one_of(*[_PLAIN_CELLS] * 6, _ODD_CELLS),
     far=st.sampled_from(
         [None, None, None, "XFD1", "A1048576", "AAAA1", "A12345678", "B1000", "AA5"]
     ),
+    re2=st.booleans(),
 )
-def test_fast_and_streaming_scans_agree(rows: list, merge: bool, far: str | None) -> None:
+def test_fast_and_streaming_scans_agree(
+    rows: list, merge: bool, far: str | None, re2: bool
+) -> None:
+    """With RE2's one search, and with the Python patterns alone (no google-re2 wheel)."""
     import io
 
+    from automation import safety
     from automation.safety import _quick_scan
+
+    if safety._SMALL_AND_PLAIN_SEARCH is None:
+        pytest.skip("google-re2 is not installed")
 
     parts = []
     for row_form, number, cells in rows:
@@ -395,7 +404,9 @@ def test_fast_and_streaming_scans_agree(rows: list, merge: bool, far: str | None
     with zipfile.ZipFile(buffer, "w") as z:
         z.writestr(SHEET1, xml)
     limits = Limits(max_rows=100_000, max_columns=1000)
-    with zipfile.ZipFile(buffer) as archive:
+    engine = safety._SMALL_AND_PLAIN_SEARCH if re2 else None
+    with zipfile.ZipFile(buffer) as archive, \
+            mock.patch.object(safety, "_SMALL_AND_PLAIN_SEARCH", engine):
         quick = _quick_scan(archive, SHEET1, limits)
         if quick is None:
             event("fast path declined")
@@ -407,3 +418,30 @@ def test_fast_and_streaming_scans_agree(rows: list, merge: bool, far: str | None
     if full.max_row:
         assert quick.min_row <= full.min_row and full.max_row <= quick.max_row
         assert quick.min_col <= full.min_col and full.max_col <= quick.max_col
+
+
+# RE2's one search stands for three Python searches on the fast path: where it finds
+# nothing, none of them may find anything (it may find more: the Python ones then look).
+_PIECES = st.sampled_from([
+    '<c r="A1">', '<c r="Z999">', '<c r="A1000">', '<c r="AA1">', '<c r="A0">', '<c r="A01">',
+    '<c r="B', '<c r="', "<c r=", "<c r", "<c ", "<c", "<c>", "<c/>", "<c\tr=", "<c\x0br=",
+    '<c  r="A1">', "<c s=", '"', "'", "e", '"e"', "t='e'", "<f>", "<f/>", "<f ", "<f\x0c",
+    "<fill>", "<!--", "<![CDATA[", "<x:c ", "<x:row>", "<x_1:v/>", "<x:col>", "</row>",
+    "</sheetData>", "<sheetData>", '<row r="1"/>', '<row\nr="1" s="2"/>', "<row>", "  ",
+    "\n", "\x0b", "<v>1</v>", "</c>", "<cols>", "A", "9", "0", ">", "/", "<", ":",
+    "\u0646", "\xff",
+])
+
+
+@settings(max_examples=3000, deadline=None)
+@given(pieces=st.lists(_PIECES, max_size=12))
+def test_re2_search_covers_the_python_patterns(pieces: list[str]) -> None:
+    from automation import safety
+
+    if safety._SMALL_AND_PLAIN_SEARCH is None:
+        pytest.skip("google-re2 is not installed")
+    data = "".join(pieces).encode("utf-8", "surrogateescape")
+    python_finds = bool(safety._FORMULA.search(data) or b'"e"' in data or b"'e'" in data
+                        or safety._PAST_SMALL_BOX.search(data))
+    if python_finds:
+        assert safety._SMALL_AND_PLAIN_SEARCH(data) is not None
