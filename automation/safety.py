@@ -21,12 +21,12 @@ import struct
 import time
 import zipfile
 import zlib
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from lxml import etree
 
+from automation.byte_patterns import re2_search
 from automation.errors import UnreadableWorkbook
 from automation.normalize import clean_text
 
@@ -669,22 +669,7 @@ _SMALL_AND_PLAIN = (
 """Everything that sends a sheet off the one-search path of :func:`_quick_scan`, for
 RE2 (linear time, one pass in C): no match means no formula, no error value and every
 cell within :data:`SMALL_BOX`. A match only means the Python patterns look closer."""
-
-
-def _compile_re2(pattern: bytes) -> Callable[[bytes], object] | None:
-    """``pattern``'s search function under RE2 (bytes as Latin-1), or None when the
-    google-re2 wheel is not installed: the Python patterns then do it alone."""
-    try:
-        import re2
-    except ImportError:
-        return None
-    options = re2.Options()
-    options.encoding = re2.Options.Encoding.LATIN1
-    options.never_capture = True
-    return re2.compile(pattern, options).search  # type: ignore[no-any-return]
-
-
-_SMALL_AND_PLAIN_SEARCH = _compile_re2(_SMALL_AND_PLAIN)
+_SMALL_AND_PLAIN_SEARCH = re2_search(_SMALL_AND_PLAIN)
 _CELL_REF = re.compile(rb'<c r="([A-Z]{1,3})([1-9][0-9]{0,6})"')
 _MERGE = re.compile(rb'<mergeCell\s[^>]*?\bref="([A-Z0-9:]+)"')
 

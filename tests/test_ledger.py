@@ -7,6 +7,7 @@ import json
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
 from ledger_factory import add_submission
 
 from automation.ledger import _ROWS_PER_PARSE, Ledger, LedgerRow, to_json
@@ -49,13 +50,18 @@ def test_rows_read_back_across_parse_chunks(tmp_path: Path) -> None:
     assert back[0].school is back[-1].school
 
 
-def test_rows_read_back_with_an_integer_past_64_bits(tmp_path: Path) -> None:
+@pytest.mark.parametrize("big", [10**30, 2**64 + 1, -(2**63) - 1])
+def test_rows_read_back_with_an_integer_past_64_bits(tmp_path: Path, big: int) -> None:
+    rows = [{"fault": "عطل", "count": big}, {"fault": "عطل آخر", "count": 2},
+            {"fault": "12345678901234567890123", "count": 2**63 - 1}]
     with Ledger(tmp_path / "ledger.sqlite") as ledger:
-        add_submission(ledger, "QF75-11", {"school": "مدرسة الأمل"},
-                       [{"fault": "عطل", "count": 10**30}, {"fault": "عطل آخر", "count": 2}],
+        add_submission(ledger, "QF75-11", {"school": "مدرسة الأمل"}, rows,
                        received_at=dt.datetime(2026, 2, 10, 9, 0))
         back = ledger.current_rows("QF75-11")
-    assert [r.data["count"] for r in back] == [10**30, 2]
+        chunked = [r for chunk in ledger.current_row_chunks("QF75-11") for r in chunk]
+    for read in (back, chunked):
+        assert [{"fault": r.data["fault"], "count": r.data["count"]} for r in read] == rows
+    assert all(type(r.data["count"]) is int for r in back + chunked)
     assert back[0].original_name == back[1].original_name != ""
     assert back[0].received_at.startswith("2026-02-10")
 
