@@ -16,7 +16,15 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo, create_model
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    TypeAdapter,
+    ValidationInfo,
+    create_model,
+)
 
 from automation import normalize as nz
 from automation.catalog import FieldSpec, FormSpec
@@ -194,3 +202,9 @@ def header_model(form: FormSpec) -> type[BaseModel]:
 def row_model(form: FormSpec) -> type[BaseModel]:
     """The model of one table row of a form."""
     return _model(f"{form.code.replace('-', '_')}_Row", form.rows)
+
+
+@functools.cache
+def rows_adapter(form: FormSpec) -> TypeAdapter[list[BaseModel]]:
+    """All the table rows of a form at once (:func:`row_model` each), in one call."""
+    return TypeAdapter(list[row_model(form)])  # type: ignore[valid-type]

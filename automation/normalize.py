@@ -24,6 +24,7 @@ __all__ = [
     "ValueProblem",
     "clean_text",
     "format_date",
+    "is_blank",
     "normalize_name",
     "parse_date",
     "parse_decimal",
@@ -154,8 +155,13 @@ def _shown(value: object) -> str:
     return text if len(text) <= 40 else text[:40] + "…"
 
 
-def _is_empty(value: object) -> bool:
-    return value is None or (isinstance(value, str) and clean_text(value) == "")
+def is_blank(value: object) -> bool:
+    """Whether a cell's value is empty once cleaned (:func:`clean_text`)."""
+    if value is None:
+        return True
+    if type(value) is str and value.isprintable():  # no control, no mark, no space but " "
+        return not value.strip()
+    return isinstance(value, str) and not clean_text(value)
 
 
 def _empty() -> ValueProblem:
@@ -185,7 +191,7 @@ def _bad_number(value: object, kind: str) -> ValueProblem:
 
 def _to_decimal(value: object, kind: str) -> Decimal:
     """Read a finite Decimal from a number or number text (any digit set)."""
-    if _is_empty(value):
+    if is_blank(value):
         raise _empty()
     if isinstance(value, bool):
         raise _bad_number(value, kind)
@@ -292,7 +298,7 @@ def parse_pct(value: object) -> Decimal:
 
     ``0.85`` means 0.85 percent (no guessing). Returned as typed, not rounded.
     """
-    if _is_empty(value):
+    if is_blank(value):
         raise _empty()
     text = value
     if isinstance(value, str):
@@ -420,7 +426,7 @@ def parse_date(value: object) -> datetime.date:
     Two-digit years, unreadable values and years outside 1900..2100 give
     ``bad-date``; days that do not exist (31/2/2026) give ``impossible-date``.
     """
-    if _is_empty(value):
+    if is_blank(value):
         raise _empty()
     if isinstance(value, datetime.datetime):
         return _checked(value.date(), value)
@@ -523,7 +529,7 @@ def parse_month(value: object) -> datetime.date:
     ``bad-month`` problem: the year is needed. Unreadable values are
     ``bad-month``; a full date that does not exist is ``impossible-date``.
     """
-    if _is_empty(value):
+    if is_blank(value):
         raise _empty()
     if isinstance(value, bool):
         raise _bad_month(value)
@@ -619,7 +625,7 @@ def parse_year(value: object) -> str:
     ``"2025-2026"`` and ``"2025/26"`` give ``"2025/2026"`` (the second year
     must follow the first). Years must lie in 1990..2100 (``bad-year``).
     """
-    if _is_empty(value):
+    if is_blank(value):
         raise _empty()
     if isinstance(value, bool):
         raise _bad_year(value)
@@ -695,7 +701,7 @@ def parse_yesno(value: object) -> bool:
     Yes: نعم, ن, ✓, ✔, صح, yes, y, true, 1. No: لا, ✗, ✘, x, خطأ, no, n,
     false, 0. Booleans pass through. Anything else is ``bad-yesno``.
     """
-    if _is_empty(value):
+    if is_blank(value):
         raise _empty()
     if isinstance(value, bool):
         return value

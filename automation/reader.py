@@ -26,7 +26,7 @@ from python_calamine import CalamineWorkbook
 from automation.catalog import Catalog, FieldSpec, FormSpec
 from automation.errors import UnreadableWorkbook
 from automation.forms import CATALOG
-from automation.normalize import clean_text, normalize_name
+from automation.normalize import clean_text, is_blank, normalize_name
 from automation.problems import Problem
 from automation.safety import (
     DEFAULT_LIMITS,
@@ -168,10 +168,6 @@ def _raw(value: object) -> object:
             value = _ILLEGAL_XML_RE.sub("", value)
         return value or None
     return value
-
-
-def _is_empty(value: object) -> bool:
-    return value is None or (isinstance(value, str) and not clean_text(value))
 
 
 def _workbook_sheets(archive: zipfile.ZipFile, limits: Limits) -> list[_Sheet]:
@@ -425,10 +421,13 @@ class _Extraction:
         self.keys = keys
         self.problems: list[Problem] = []
         self.positions: dict[str, list[tuple[int, int]]] = {}
+        known = _LABEL_KEYS.get  # every text of the top rows, table included: kept short
         for row, cells in enumerate(grid.rows[:SEARCH_ROWS], start=1):
             for col, value in enumerate(cells, start=1):
-                if isinstance(value, str) and value:
-                    key = label_key(value)
+                if type(value) is str and value:
+                    key = known(value)
+                    if key is None:
+                        key = label_key(value)
                     if key in keys:
                         self.positions.setdefault(key, []).append((row, col))
 
@@ -474,7 +473,7 @@ class _Extraction:
                 key = label_key(value)
                 if key in table and self.keys[key].key not in columns:
                     columns[self.keys[key].key] = col
-                elif not _is_empty(value):
+                elif not is_blank(value):
                     text = clean_text(value)
                     self._problem(
                         "extra-column",
@@ -573,7 +572,7 @@ class _Extraction:
             else:
                 picked = [cells[i] if i < len(cells) else None for i in indexes]
             values = [_raw(v) if type(v) is str else v for v in picked]
-            if number not in flagged_rows and all(_is_empty(v) for v in values):
+            if number not in flagged_rows and all(is_blank(v) for v in values):
                 continue
             if number in flagged_rows:
                 for key, col in columns.items():

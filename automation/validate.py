@@ -15,7 +15,13 @@ from decimal import Decimal
 from pydantic import ValidationError
 
 from automation.catalog import FormSpec, Rule
-from automation.models import ValidationContext, header_model, parse_field, row_model
+from automation.models import (
+    ValidationContext,
+    header_model,
+    parse_field,
+    row_model,
+    rows_adapter,
+)
 from automation.normalize import ValueProblem, clean_text, format_date, normalize_name, year_span
 from automation.problems import Problem, Report
 from automation.submission import CellValue, Submission
@@ -81,6 +87,18 @@ def _typed(
     except ValidationError as exc:
         return None, exc
     return dict(obj.__dict__), None  # the fields' values, as model_dump gives them
+
+
+def _typed_rows(
+    form: FormSpec, raws: list[dict[str, object]], ctx: ValidationContext
+) -> list[dict[str, object]] | None:
+    """Every row's typed values in one call (most files have no bad value), or None
+    when one is bad: the rows are then validated one by one, to report each."""
+    try:
+        objs = rows_adapter(form).validate_python(raws, context={"ctx": ctx}, by_name=True)
+    except ValidationError:
+        return None
+    return [dict(obj.__dict__) for obj in objs]
 
 
 def _compare_key(value: object) -> object:
@@ -230,9 +248,10 @@ def validate(
     rows: list[ValidRow] = []
     seen: dict[str, dict[str, int]] = {s.key: {} for s in form.rows if s.unique}
     model = row_model(form) if form.rows else None
-    for row in sub.rows:
+    batch = _typed_rows(form, [row.raw for row in sub.rows], ctx) if sub.rows else None
+    for index, row in enumerate(sub.rows):
         assert model is not None
-        typed, exc = _typed(model, row.raw, ctx)
+        typed, exc = (batch[index], None) if batch else _typed(model, row.raw, ctx)
         if exc is not None:
             report.extend(_problems_from(exc, row.values, form, sub.sheet, row.number))
             continue

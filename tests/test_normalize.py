@@ -7,12 +7,15 @@ import re
 from decimal import Decimal
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from automation.normalize import (
     ARABIC_MONTHS,
     ValueProblem,
     clean_text,
     format_date,
+    is_blank,
     normalize_name,
     parse_date,
     parse_decimal,
@@ -633,3 +636,18 @@ def test_messages_are_arabic_sentences(func: object, value: object, code: str) -
     exc = problem(func, value, code, **kwargs)
     assert exc.message_ar.rstrip().endswith(".")
     assert len(exc.message_ar) > 15
+
+
+_ODD_SPACES = "".join(chr(c) for c in (*range(0, 33), 0x85, 0xA0, 0x200B, 0x200E, 0x200F,
+                                        0x2028, 0x202F, 0x2060, 0x3000, 0xFEFF, 0x061C))
+
+
+@settings(max_examples=2000)
+@given(st.text(alphabet=st.sampled_from(_ODD_SPACES + "aب ")) | st.text())
+def test_a_blank_value_is_one_that_cleans_to_nothing(text: str) -> None:
+    assert is_blank(text) == (clean_text(text) == "")
+
+
+def test_blank_values() -> None:
+    assert is_blank(None) and is_blank("") and is_blank(" \u00a0\u200f\t")
+    assert not is_blank(0) and not is_blank("٠") and not is_blank(" x ")
