@@ -134,6 +134,8 @@ class Claim:
     path: Path
     note: Path
     claimed_at: dt.datetime
+    fresh: bool = False
+    """Claimed by this run: the ledger cannot have recorded it yet."""
 
 
 def jsonable(value: object) -> object:
@@ -244,7 +246,7 @@ class Intake:
             except OSError as exc:  # vanished, or locked by Excel on Windows: try later
                 log.info("not claimed yet: %s (%s)", path.name, exc)
                 continue
-            claims.append(Claim(claim_id, path.name, target, journal, now))
+            claims.append(Claim(claim_id, path.name, target, journal, now, fresh=True))
         if claims:
             self._journals[journal] = {c.id for c in claims}
         else:
@@ -307,7 +309,7 @@ class Intake:
         forms that refer to other forms' rows are checked again here, against
         the ledger as it is now.
         """
-        done = self.ledger.by_claim(claim.id)
+        done = None if claim.fresh else self.ledger.by_claim(claim.id)
         if done is not None:
             return self._finish_recorded(claim, done)
         if analysis is None or analysis.needs_ledger:
@@ -423,7 +425,7 @@ class Intake:
 
     def _processed_path(self, claim: Claim) -> str:
         month = f"{claim.claimed_at:%Y-%m}"
-        return (Path("inbox") / "processed" / month / self._stored_name(claim)).as_posix()
+        return f"inbox/processed/{month}/{self._stored_name(claim)}"
 
     def _rejected_path(self, claim: Claim) -> str:
         return (Path("inbox") / "rejected" / self._stored_name(claim)).as_posix()

@@ -356,11 +356,13 @@ class Ledger:
         ).fetchone()
         return int(row[0]) if row else None
 
-    def insert_submission(self, conn: sqlite3.Connection, rec: SubmissionRecord) -> int:
+    def insert_submission(
+        self, conn: sqlite3.Connection, rec: SubmissionRecord, row_count: int = 0
+    ) -> int:
         cur = conn.execute(
             "INSERT INTO submissions (original_name, stored_path, sha256, size, received_at, "
             "form, workbook_id, school, period, identity, outcome, duplicate_of, claim_id, "
-            "header_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "header_json, row_count) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 rec.original_name,
                 rec.stored_path,
@@ -376,11 +378,14 @@ class Ledger:
                 rec.duplicate_of,
                 rec.claim_id or None,
                 to_json(rec.header),
+                row_count,
             ),
         )
         return int(cur.lastrowid or 0)
 
     def insert_problems(self, conn: sqlite3.Connection, submission_id: int, problems: list) -> None:
+        if not problems:
+            return
         conn.executemany(
             "INSERT INTO problems (submission_id, severity, code, sheet, cell, field, "
             "row_number, message, message_en) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -431,7 +436,7 @@ class Ledger:
                         (rec.form, rec.identity),
                     )
                 ]
-            sub_id = self.insert_submission(conn, rec)
+            sub_id = self.insert_submission(conn, rec, row_count=len(rows))
             for old in superseded:
                 conn.execute(
                     "UPDATE submissions SET outcome = 'superseded', superseded_by = ? WHERE id = ?",
@@ -465,7 +470,6 @@ class Ledger:
                     "AND record_key = ? AND current = 1 AND id != ?",
                     (cur.lastrowid, rec.form, row.record_key, cur.lastrowid),
                 ).rowcount
-            conn.execute("UPDATE submissions SET row_count = ? WHERE id = ?", (len(rows), sub_id))
             self.insert_problems(conn, sub_id, problems or [])
             self.mark_dirty(conn, dirty)
         return CommitResult(sub_id, tuple(superseded), replaced)
