@@ -373,7 +373,7 @@ def prolog_is_safe(head: bytes) -> bool:
     if not head.strip():
         return True  # an empty part is the parser's problem (corrupt), not hostile
     text = _decode_head(head)
-    if "<!DOCTYPE" in text.upper() or "<!ENTITY" in text.upper():
+    if "<!" in text and ("<!DOCTYPE" in (upper := text.upper()) or "<!ENTITY" in upper):
         return False
     pos = 0
     while True:
@@ -725,8 +725,8 @@ def _quick_scan(archive: zipfile.ZipFile, part: str, limits: Limits) -> SheetSca
     if (scan.max_row > limits.max_rows or scan.max_col > limits.max_columns
             or scan.area > limits.max_cells):
         return None  # perhaps only empty cells out there: the streaming pass decides
-    if b"<mergeCell" in data:
-        for ref in _MERGE.findall(data):
+    if (merges := data.find(b"<mergeCell")) >= 0:
+        for ref in _MERGE.findall(data, merges):
             _add_merge(scan, ref.decode())
     return scan
 
