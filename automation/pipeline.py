@@ -27,7 +27,12 @@ from automation.problems import Problem
 from automation.reference import load_references
 from automation.safety import Limits
 from automation.settings import Settings, load_settings
-from automation.workers import analyse_in_worker, validation_context, worker_pool
+from automation.workers import (
+    FILES_PER_TASK,
+    analyse_in_worker,
+    validation_context,
+    worker_pool,
+)
 
 log = logging.getLogger(__name__)
 
@@ -77,16 +82,29 @@ GROUP = 32
 """Files committed in one ledger transaction: one disk sync for all of them."""
 
 
+@dataclass(frozen=True)
+class _Part:
+    """One file's place in a worker's answer for several."""
+
+    future: Future[list[Analysis | None]]
+    index: int
+
+    def result(self) -> Analysis | None:
+        return self.future.result()[self.index]
+
+
+Pending = deque[tuple[Claim, _Part | None]]
+
+
 def _analysis(
-    future: Future[Analysis] | None,
-    executor: Executor | None,
-    pending: deque[tuple[Claim, Future[Analysis] | None]],
-) -> tuple[Analysis | None, Executor | None, deque[tuple[Claim, Future[Analysis] | None]]]:
-    """A worker's analysis; when a worker died, the rest are read in this process."""
-    if future is None:
+    part: _Part | None, executor: Executor | None, pending: Pending
+) -> tuple[Analysis | None, Executor | None, Pending]:
+    """A worker's analysis (None: read it in this process); when a worker died, the
+    rest are read in this process."""
+    if part is None:
         return None, executor, pending
     try:
-        return future.result(), executor, pending
+        return part.result(), executor, pending
     except BrokenProcessPool:
         log.error("a worker process died; reading the rest of the batch here")
         if executor is not None:
@@ -124,26 +142,27 @@ def intake_files(
     leftovers = intake.leftovers()
     waiting = paths if paths is not None else waiting_files(dept)
     executor = pool() if pool and len(leftovers) + len(waiting) >= PARALLEL_FROM else None
-    pending: deque[tuple[Claim, Future[Analysis] | None]] = deque(
-        (claim, None) for claim in leftovers
-    )
+    pending: Pending = deque((claim, None) for claim in leftovers)
     queue = deque(waiting)
     window = 64
     while pending or queue:
         while queue and len(pending) < window and not (should_stop and should_stop()):
             wanted = [queue.popleft() for _ in range(min(len(queue), window - len(pending)))]
-            for claim in intake.claim_all(wanted):
-                future = executor.submit(analyse_in_worker, str(claim.path)) if executor \
-                    else None
-                pending.append((claim, future))
+            claims = intake.claim_all(wanted)
+            for start in range(0, len(claims), FILES_PER_TASK):
+                task = claims[start : start + FILES_PER_TASK]
+                future = executor.submit(analyse_in_worker, [str(c.path) for c in task]) \
+                    if executor else None
+                pending.extend((c, _Part(future, i) if future else None)
+                               for i, c in enumerate(task))
         if not pending:
             break
         done: list[FileResult] = []
         try:
             with intake.group():
                 for _ in range(min(GROUP, len(pending))):
-                    claim, future = pending.popleft()
-                    analysis, executor, pending = _analysis(future, executor, pending)
+                    claim, part = pending.popleft()
+                    analysis, executor, pending = _analysis(part, executor, pending)
                     done.append(_handle(intake, claim, analysis))
                     if should_stop and should_stop():
                         break

@@ -342,3 +342,49 @@ def test_workers_are_forked_only_by_a_process_without_other_threads() -> None:
     finally:
         release.set()
         helper.join()
+
+
+def test_a_worker_failing_on_one_file_costs_no_other(
+    dept: Department, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Workers read several files a task: a file whose reading fails there is read again
+    by the batch process (here failing again: rejected as an internal error), and the
+    files that shared its task are committed as usual."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from automation import intake as intake_module
+    from automation import pipeline, workers
+    from automation.forms import CATALOG
+    from automation.safety import Limits
+
+    school = school_names(dept)[0]
+    for i in range(12):
+        drop(dept, f"طلب {i:02d}.xlsx", "QF75-11", qf75_11_header(school, f"ت ت/70/{i}"),
+             maintenance_rows(2), workbook_id=f"wb-{i}")
+    real = intake_module.analyse
+    calls: list[Path] = []
+
+    def analyse(path: Path, *args: object) -> object:
+        calls.append(path)
+        if len(calls) > 5 and path == calls[5]:  # the sixth claimed, in the first task
+            raise ValueError("a bug")
+        return real(path, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(pipeline, "PARALLEL_FROM", 10)
+    monkeypatch.setattr(workers, "analyse", analyse)
+    monkeypatch.setattr(intake_module, "analyse", analyse)
+    refs = load_references(dept)
+    monkeypatch.setattr(workers, "_WORKER", {
+        "context": validation_context(refs), "catalog": CATALOG, "limits": Limits()})
+    with Ledger(dept.ledger_path) as ledger:
+        intake = Intake(dept, ledger, validation_context(refs), clock=clock("2026-03-10 09:00"))
+        with ThreadPoolExecutor(1) as pool:
+            results, stopped = pipeline.intake_files(dept, intake, None, None,
+                                                     pool=lambda: pool)
+    assert stopped == ""
+    assert len(calls) == 13  # twelve in the worker, the failed one again here
+    outcomes = [(r.outcome, [p.code for p in r.problems]) for r in results]
+    assert outcomes[5] == ("rejected", ["internal"])
+    assert outcomes[:5] + outcomes[6:] == [("accepted", [])] * 11
+    assert len(list(dept.rejected.glob("*.xlsx"))) == 2  # the file and its errors workbook
+    assert not list(dept.inbox.glob("*.xlsx")) and not list(dept.claimed.iterdir())
