@@ -8,6 +8,7 @@ one is killed.
 
 from __future__ import annotations
 
+import gc
 import logging
 import multiprocessing
 import os
@@ -87,6 +88,8 @@ def _start_worker(
         os._exit(0)  # the batch died while this worker was starting
     _WORKER.update(context=validation_context(refs), catalog=catalog,
                    limits=limits or Limits())
+    gc.freeze()  # what it started with is never garbage: the collector skips it (and, forked,
+    # leaves the parent's pages shared instead of writing to every object)
     threading.Thread(target=_exit_with_parent, args=(parent,), daemon=True).start()
 
 
