@@ -34,6 +34,7 @@ from automation.safety import (
     CheckedWorkbook,
     Deadline,
     Limits,
+    PartMemo,
     SheetScan,
     check_workbook,
     col_letter,
@@ -194,6 +195,8 @@ def _workbook_sheets(archive: zipfile.ZipFile, limits: Limits) -> list[_Sheet]:
 
 
 _LISTED: dict[tuple[bytes, bytes], list[tuple[str, str | None, bool]]] = {}
+_METAS = PartMemo()
+"""What ``_meta`` sheets said: copies of one blank workbook share it byte for byte."""
 
 
 def _listed_sheets(book_xml: bytes, rels_xml: bytes) -> list[tuple[str, str | None, bool]]:
@@ -326,6 +329,19 @@ class _Reader:
         sheet = next((s for s in sheets if s.name == META_SHEET), None)
         if sheet is None:
             return None
+        key = _METAS.key(self.checked.data, self.checked.archive.getinfo(sheet.part))
+        if key is not None and key in _METAS:
+            found = dict(_METAS.get(key))  # type: ignore[call-overload]
+        else:
+            found = self._read_meta(sheet)
+            if key is not None:
+                _METAS.add(key, dict(found))
+        if found["form_code"] not in self.catalog.codes:
+            log.info("_meta names unknown form %r; identifying by labels", found["form_code"])
+            return None
+        return found
+
+    def _read_meta(self, sheet: _Sheet) -> dict[str, str]:
         grid = self._grid(sheet, 20)
         found: dict[str, str] = {}
         for row in range(1, len(grid.rows) + 1):
@@ -334,9 +350,6 @@ class _Reader:
                 found[key] = clean_text(grid.value(row, 2))
         for row, key in enumerate(META_KEYS, start=1):
             found.setdefault(key, clean_text(grid.value(row, 2)))
-        if found["form_code"] not in self.catalog.codes:
-            log.info("_meta names unknown form %r; identifying by labels", found["form_code"])
-            return None
         return found
 
     def _sheet_keys(self, grid: _Grid) -> set[str]:

@@ -37,12 +37,14 @@ __all__ = [
     "CheckedWorkbook",
     "Deadline",
     "Limits",
+    "PartMemo",
     "SheetScan",
     "check_workbook",
     "col_letter",
     "inspect_file",
     "parse_ref",
     "prolog_is_safe",
+    "raw_entry",
     "read_small_xml",
     "scan_sheet",
     "unreadable",
@@ -295,12 +297,17 @@ def _check_package(
         raise unreadable("not-xlsx", "zip without xl/workbook.xml")
     for lower, name in names.items():
         if lower.endswith((".xml", ".rels", ".vml")):
-            head = (_inflate_head(data, archive.getinfo(name), limits.head_bytes)
-                    if data is not None else None)
+            info = archive.getinfo(name)
+            seen = _SAFE_PARTS.key(data, info) if data is not None else None
+            if seen is not None and seen in _SAFE_PARTS:
+                continue
+            head = _inflate_head(data, info, limits.head_bytes) if data is not None else None
             if head is None:
                 head = _read_head(archive, name, limits.head_bytes)
             if not prolog_is_safe(head):
                 raise unreadable("hostile-xml", f"{name} declares a DTD or has an odd prolog")
+            if seen is not None:
+                _SAFE_PARTS.add(seen, True)
     kind = default_kind
     types = names.get("[content_types].xml")
     if types is not None:
@@ -309,6 +316,37 @@ def _check_package(
             raise unreadable("xlsb", "content types declare a binary workbook")
         kind = "xlsm" if b"macroEnabled.main" in content else "xlsx"
     return kind
+
+
+class PartMemo:
+    """What was found in a small part, remembered by its exact stored bytes: copies of
+    one blank form share their styles, theme and ``_meta`` byte for byte."""
+
+    def __init__(self, max_stored: int = 16_384, max_entries: int = 2_000) -> None:
+        self._found: dict[tuple[int, bytes], object] = {}
+        self._max_stored = max_stored
+        self._max_entries = max_entries
+
+    def key(self, data: bytes, info: zipfile.ZipInfo) -> tuple[int, bytes] | None:
+        """The part's key (its compression and stored bytes), None when too large to keep."""
+        if info.compress_size > self._max_stored:
+            return None
+        raw = raw_entry(data, info)
+        return None if raw is None else (info.compress_type, bytes(raw))
+
+    def __contains__(self, key: tuple[int, bytes]) -> bool:
+        return key in self._found
+
+    def get(self, key: tuple[int, bytes]) -> object:
+        return self._found[key]
+
+    def add(self, key: tuple[int, bytes], found: object) -> None:
+        if len(self._found) < self._max_entries:
+            self._found[key] = found
+
+
+_SAFE_PARTS = PartMemo()
+"""Parts whose prolog was found safe."""
 
 
 def _read_head(archive: zipfile.ZipFile, name: str, size: int) -> bytes:
@@ -321,16 +359,24 @@ def _read_head(archive: zipfile.ZipFile, name: str, size: int) -> bytes:
         raise unreadable("corrupt", f"cannot inflate {name}: {exc!r}") from exc
 
 
-def _inflate_head(data: bytes, info: zipfile.ZipInfo, size: int) -> bytes | None:
-    """The first ``size`` bytes of an entry, inflated from the archive's bytes without
-    the zipfile machinery; None when the entry is not a plain stored or deflated one
-    (zipfile then reads it, and reports what is wrong)."""
+def raw_entry(data: bytes, info: zipfile.ZipInfo) -> memoryview | None:
+    """An entry's bytes as stored in the archive (compressed), or None when its local
+    header is not where the central directory says."""
     offset = info.header_offset
     if data[offset : offset + 4] != b"PK\x03\x04" or offset + 30 > len(data):
         return None
     name_length, extra_length = struct.unpack_from("<HH", data, offset + 26)
     start = offset + 30 + name_length + extra_length
-    raw = memoryview(data)[start : start + info.compress_size]
+    return memoryview(data)[start : start + info.compress_size]
+
+
+def _inflate_head(data: bytes, info: zipfile.ZipInfo, size: int) -> bytes | None:
+    """The first ``size`` bytes of an entry, inflated from the archive's bytes without
+    the zipfile machinery; None when the entry is not a plain stored or deflated one
+    (zipfile then reads it, and reports what is wrong)."""
+    raw = raw_entry(data, info)
+    if raw is None:
+        return None
     if info.compress_type == zipfile.ZIP_STORED:
         return bytes(raw[:size])
     if info.compress_type != zipfile.ZIP_DEFLATED:

@@ -445,3 +445,19 @@ def test_re2_search_covers_the_python_patterns(pieces: list[str]) -> None:
                         or safety._PAST_SMALL_BOX.search(data))
     if python_finds:
         assert safety._SMALL_AND_PLAIN_SEARCH(data) is not None
+
+
+def test_a_part_found_safe_vouches_only_for_its_own_bytes(tmp_path: Path) -> None:
+    """Safe parts are remembered by their stored bytes: a copy whose styles differ by a
+    DTD is checked again, and refused, after a clean copy was let through."""
+    from automation.safety import check_workbook
+
+    styles = f'<?xml version="1.0"?><styleSheet xmlns="{NS_MAIN}"/>'
+    clean = raw_xlsx(tmp_path / "clean.xlsx", sheet_xml(""), extra={"xl/styles.xml": styles})
+    check_workbook(clean).close()
+    check_workbook(clean).close()  # the second time from the memo
+    hostile = raw_xlsx(tmp_path / "dtd.xlsx", sheet_xml(""), extra={
+        "xl/styles.xml": styles.replace("?>", '?><!DOCTYPE s [<!ENTITY a "b">]>', 1)})
+    with pytest.raises(UnreadableWorkbook) as caught:
+        check_workbook(hostile)
+    assert caught.value.code == "hostile-xml"
