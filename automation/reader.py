@@ -14,9 +14,11 @@ from __future__ import annotations
 import hashlib
 import io
 import logging
+import operator
 import posixpath
 import re
 import zipfile
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -578,13 +580,16 @@ class _Extraction:
         indexes = [col - 1 for col in columns.values()]
         letters = {key: col_letter(col) for key, col in columns.items()}
         need = max(indexes, default=-1) + 1
+        pick = operator.itemgetter(*indexes) if len(indexes) > 1 else None
         for number in range(header_row + 1, last + 1):
             cells = grid[number - 1] if number <= len(grid) else []
-            if len(cells) >= need:
-                picked = [cells[i] for i in indexes]
+            if pick is not None and len(cells) >= need:
+                picked: Sequence[object] = pick(cells)
             else:
                 picked = [cells[i] if i < len(cells) else None for i in indexes]
-            values = [_raw(v) if type(v) is str else v for v in picked]
+            # most cells: a number, or printable text kept as it is (see _raw)
+            values = [v if type(v) is not str or (v and v.isprintable()) else _raw(v)
+                      for v in picked]
             if number not in flagged_rows and all(is_blank(v) for v in values):
                 continue
             if number in flagged_rows:
