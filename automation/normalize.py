@@ -136,6 +136,21 @@ def normalize_name(value: object) -> str:
     made uniform (``a , b`` → ``a, b``; ``a - b`` → ``a-b``); Latin letters
     are casefolded; digits become ASCII; spaces collapse.
     """
+    if type(value) is not str:
+        return _normalize(value)
+    try:
+        return _NORMALIZED[value]  # schools, choices and dates come again file after file
+    except KeyError:
+        folded = _normalize(value)
+        if len(_NORMALIZED) < 50_000 and len(value) <= 200:
+            _NORMALIZED[value] = folded
+        return folded
+
+
+_NORMALIZED: dict[str, str] = {}
+
+
+def _normalize(value: object) -> str:
     text = to_ascii_digits(clean_text(value))
     text = _MARKS_RE.sub("", text.translate(_LETTERS)).casefold()
     text = _SPACES_RE.sub(" ", text)
