@@ -428,7 +428,7 @@ class Intake:
         return f"inbox/processed/{month}/{self._stored_name(claim)}"
 
     def _rejected_path(self, claim: Claim) -> str:
-        return (Path("inbox") / "rejected" / self._stored_name(claim)).as_posix()
+        return f"inbox/rejected/{self._stored_name(claim)}"
 
     def _move(self, claim: Claim, stored: str) -> None:
         if self._deferred is not None:

@@ -142,7 +142,7 @@ def normalize_name(value: object) -> str:
         return _NORMALIZED[value]  # schools, choices and dates come again file after file
     except KeyError:
         folded = _normalize(value)
-        if len(_NORMALIZED) < 50_000 and len(value) <= 200:
+        if len(_NORMALIZED) < 20_000 and len(value) <= 200:
             _NORMALIZED[value] = folded
         return folded
 

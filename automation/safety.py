@@ -320,9 +320,11 @@ def _check_package(
 
 class PartMemo:
     """What was found in a small part, remembered by its exact stored bytes: copies of
-    one blank form share their styles, theme and ``_meta`` byte for byte."""
+    one blank form share their styles, theme and ``_meta`` byte for byte. Bounded: when
+    full it starts again (parts seen once, such as a file's own properties, would
+    otherwise keep out the blank forms of later months)."""
 
-    def __init__(self, max_stored: int = 16_384, max_entries: int = 2_000) -> None:
+    def __init__(self, max_stored: int = 4_096, max_entries: int = 2_000) -> None:
         self._found: dict[tuple[int, bytes], object] = {}
         self._max_stored = max_stored
         self._max_entries = max_entries
@@ -341,8 +343,9 @@ class PartMemo:
         return self._found[key]
 
     def add(self, key: tuple[int, bytes], found: object) -> None:
-        if len(self._found) < self._max_entries:
-            self._found[key] = found
+        if len(self._found) >= self._max_entries:
+            self._found.clear()
+        self._found[key] = found
 
 
 _SAFE_PARTS = PartMemo()

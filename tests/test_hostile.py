@@ -461,3 +461,19 @@ def test_a_part_found_safe_vouches_only_for_its_own_bytes(tmp_path: Path) -> Non
     with pytest.raises(UnreadableWorkbook) as caught:
         check_workbook(hostile)
     assert caught.value.code == "hostile-xml"
+
+
+def test_a_full_part_memo_starts_again(tmp_path: Path) -> None:
+    from automation.safety import PartMemo
+
+    path = raw_xlsx(tmp_path / "book.xlsx", sheet_xml(""))
+    data = path.read_bytes()
+    with zipfile.ZipFile(path) as archive:
+        keys = [PartMemo().key(data, info) for info in archive.infolist()]
+    memo = PartMemo(max_entries=2)
+    for key in keys:
+        assert key is not None
+        memo.add(key, key[1][:4])
+        assert key in memo and memo.get(key) == key[1][:4]
+    assert keys[0] not in memo and keys[-1] in memo
+    assert PartMemo(max_stored=1).key(data, archive.infolist()[0]) is None
