@@ -199,37 +199,20 @@ def _parse_rows(
     """A JSON array of rows' data; with ``one``, each repeated text made one object by it.
 
     orjson reads it; json again when orjson refuses it (NaN) or may have read a big
-    integer as a float (without ``one``, only where the text holds 19 digits in a row).
+    integer as a float (only where the text holds 19 digits in a row).
     """
     try:
         datas = orjson.loads(text)
     except orjson.JSONDecodeError:
         datas = None
-    if datas is not None and one is None:
-        exact = not (_LONG_DIGITS(text) and _has_big_float(datas))
-    else:
-        exact = datas is not None and _share_texts(datas, one, check_floats=True)
-    if not exact:
+    if datas is None or (_LONG_DIGITS(text) and _has_big_float(datas)):
         datas = json.loads(text)
-        if one is not None:
-            _share_texts(datas, one, check_floats=False)
+    if one is not None:
+        for data in datas:
+            for key, value in data.items():
+                if type(value) is str:
+                    data[key] = one(value, value)
     return datas  # type: ignore[no-any-return]
-
-
-def _share_texts(
-    datas: list[dict[str, object]], one: Callable[[object, object], object], *,
-    check_floats: bool,
-) -> bool:
-    """Make each repeated text one object; False (and stop) on a float that may be a
-    big integer, when ``check_floats``."""
-    for data in datas:
-        for key, value in data.items():
-            if type(value) is str:
-                data[key] = one(value, value)
-            elif (check_floats and type(value) is float
-                  and not abs(value) < _FLOAT_OF_A_BIG_INTEGER):  # NaN too
-                return False
-    return True
 
 
 def _has_big_float(datas: list[dict[str, object]]) -> bool:
