@@ -44,7 +44,6 @@ __all__ = [
     "inspect_file",
     "parse_ref",
     "prolog_is_safe",
-    "raw_entry",
     "read_small_xml",
     "scan_sheet",
     "unreadable",
@@ -282,10 +281,10 @@ def _check_entries(infos: list[zipfile.ZipInfo], limits: Limits) -> None:
 
 
 def _check_package(
-    archive: zipfile.ZipFile, limits: Limits, default_kind: str, data: bytes | None = None
+    archive: zipfile.ZipFile, limits: Limits, default_kind: str, data: bytes
 ) -> str:
-    """The zip holds a spreadsheet package whose XML parts declare no DTD. With the
-    archive's ``data``, the parts' first bytes are inflated straight from it."""
+    """The zip holds a spreadsheet package whose XML parts declare no DTD. The parts'
+    first bytes are inflated straight from the archive's ``data``."""
     names = {info.filename.lower(): info.filename for info in archive.infolist()}
     if "mimetype" in names:
         head = _read_head(archive, names["mimetype"], 256)
@@ -298,10 +297,10 @@ def _check_package(
     for lower, name in names.items():
         if lower.endswith((".xml", ".rels", ".vml")):
             info = archive.getinfo(name)
-            seen = _SAFE_PARTS.key(data, info) if data is not None else None
+            seen = _SAFE_PARTS.key(data, info)
             if seen is not None and seen in _SAFE_PARTS:
                 continue
-            head = _inflate_head(data, info, limits.head_bytes) if data is not None else None
+            head = _inflate_head(data, info, limits.head_bytes)
             if head is None:
                 head = _read_head(archive, name, limits.head_bytes)
             if not prolog_is_safe(head):
@@ -333,7 +332,7 @@ class PartMemo:
         """The part's key (its compression and stored bytes), None when too large to keep."""
         if info.compress_size > self._max_stored:
             return None
-        raw = raw_entry(data, info)
+        raw = _raw_entry(data, info)
         return None if raw is None else (info.compress_type, bytes(raw))
 
     def __contains__(self, key: tuple[int, bytes]) -> bool:
@@ -362,7 +361,7 @@ def _read_head(archive: zipfile.ZipFile, name: str, size: int) -> bytes:
         raise unreadable("corrupt", f"cannot inflate {name}: {exc!r}") from exc
 
 
-def raw_entry(data: bytes, info: zipfile.ZipInfo) -> memoryview | None:
+def _raw_entry(data: bytes, info: zipfile.ZipInfo) -> memoryview | None:
     """An entry's bytes as stored in the archive (compressed), or None when its local
     header is not where the central directory says."""
     offset = info.header_offset
@@ -377,7 +376,7 @@ def _inflate_head(data: bytes, info: zipfile.ZipInfo, size: int) -> bytes | None
     """The first ``size`` bytes of an entry, inflated from the archive's bytes without
     the zipfile machinery; None when the entry is not a plain stored or deflated one
     (zipfile then reads it, and reports what is wrong)."""
-    raw = raw_entry(data, info)
+    raw = _raw_entry(data, info)
     if raw is None:
         return None
     if info.compress_type == zipfile.ZIP_STORED:
