@@ -610,9 +610,14 @@ def _write_tables(book: xs.XlsxStream, process: str, ctx: _Context) -> int:
     """The form sheets and the derived lists; returns the number of form rows."""
     for code, rows in ctx.fed.items():
         _write_table(book, code, _columns(ctx.catalog.form(code), ctx.src), rows)
-    for name, derive, spec in _DERIVED.get(process, []):
-        _write_table(book, name, _derived_columns(spec), derive(ctx.src))
+    _write_derived(book, process, ctx.src)
     return sum(len(rows) for rows in ctx.fed.values())
+
+
+def _write_derived(book: xs.XlsxStream, process: str, src: RowSource) -> None:
+    """The lists a register derives from its rows (after its form sheets)."""
+    for name, derive, spec in _DERIVED.get(process, []):
+        _write_table(book, name, _derived_columns(spec), derive(src))
 
 
 def _build(path: Path, process: str, ctx: _Context, now: dt.datetime) -> int:
@@ -746,8 +751,7 @@ def build_register_tables(
                 total = ledger.count_current_rows(form.code) if keep is None else None
                 count += _write_table(book, form.code, _columns(form, src), first, chunks,
                                       total)
-            for name, derive, spec in _DERIVED.get(process, []):
-                _write_table(book, name, _derived_columns(spec), derive(src))
+            _write_derived(book, process, src)
             return book.detach(), count
         except BaseException:
             tmp.unlink(missing_ok=True)
