@@ -181,11 +181,11 @@ def _workbook_sheets(archive: zipfile.ZipFile, limits: Limits) -> list[_Sheet]:
         raise unreadable("corrupt", "xl/_rels/workbook.xml.rels is missing")
     book = read_small_xml(archive, names["xl/workbook.xml"], limits)
     rels = read_small_xml(archive, rels_name, limits)
-    listed = _LISTED.get((book, rels))
-    if listed is None:
+    if (book, rels) in _LISTED:
+        listed: list[tuple[str, str | None, bool]] = _LISTED.get((book, rels))  # type: ignore[assignment]
+    else:
         listed = _listed_sheets(book, rels)
-        if len(_LISTED) < 1_000:  # copies of one blank form share both parts
-            _LISTED[(book, rels)] = listed
+        _LISTED.add((book, rels), listed)
     sheets: list[_Sheet] = []
     for name, part, visible in listed:
         if part is None:
@@ -196,7 +196,8 @@ def _workbook_sheets(archive: zipfile.ZipFile, limits: Limits) -> list[_Sheet]:
     return sheets
 
 
-_LISTED: dict[tuple[bytes, bytes], list[tuple[str, str | None, bool]]] = {}
+_LISTED = PartMemo()
+"""The sheets each (workbook, relationships) pair of parts lists."""
 _METAS = PartMemo()
 """What ``_meta`` sheets said: copies of one blank workbook share it byte for byte."""
 

@@ -21,6 +21,7 @@ import struct
 import time
 import zipfile
 import zlib
+from collections.abc import Hashable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -318,13 +319,14 @@ def _check_package(
 
 
 class PartMemo:
-    """What was found in a small part, remembered by its exact stored bytes: copies of
-    one blank form share their styles, theme and ``_meta`` byte for byte. Bounded: when
-    full it starts again (parts seen once, such as a file's own properties, would
-    otherwise keep out the blank forms of later months)."""
+    """What was found in a small part, remembered by its exact stored bytes (:meth:`key`,
+    or other exact bytes as the key): copies of one blank form share their styles, theme,
+    ``_meta`` and workbook parts byte for byte. Bounded: when full it starts again (parts
+    seen once, such as a file's own properties, would otherwise keep out the blank forms
+    of later months)."""
 
     def __init__(self, max_stored: int = 4_096, max_entries: int = 2_000) -> None:
-        self._found: dict[tuple[int, bytes], object] = {}
+        self._found: dict[Hashable, object] = {}
         self._max_stored = max_stored
         self._max_entries = max_entries
 
@@ -335,13 +337,13 @@ class PartMemo:
         raw = _raw_entry(data, info)
         return None if raw is None else (info.compress_type, bytes(raw))
 
-    def __contains__(self, key: tuple[int, bytes]) -> bool:
+    def __contains__(self, key: Hashable) -> bool:
         return key in self._found
 
-    def get(self, key: tuple[int, bytes]) -> object:
+    def get(self, key: Hashable) -> object:
         return self._found[key]
 
-    def add(self, key: tuple[int, bytes], found: object) -> None:
+    def add(self, key: Hashable, found: object) -> None:
         if len(self._found) >= self._max_entries:
             self._found.clear()
         self._found[key] = found
