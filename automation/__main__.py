@@ -1,6 +1,6 @@
 """``python -m automation`` is ``eti``."""
 
-from automation.cli import main
+from automation.cli.main import main
 
 if __name__ == "__main__":
     main()

@@ -20,7 +20,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from department_factory import filled_workbook, school_names  # noqa: E402
 
-from automation.department import Department  # noqa: E402
+from automation.core.department import Department  # noqa: E402
 
 MARK = "REF-000000"
 DEVICES = ("حاسوب مكتبي", "طابعة ليزرية", "حاسوب محمول", "جهاز عرض (بروجكتر)")

@@ -35,10 +35,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from corpus import make_templates, write_corpus  # noqa: E402
 from department_factory import make_department  # noqa: E402
 
-from automation.clock import FakeClock  # noqa: E402
-from automation.department import Department  # noqa: E402
-from automation.ledger import Ledger  # noqa: E402
-from automation.pipeline import run_batch  # noqa: E402
+from automation.core.clock import FakeClock  # noqa: E402
+from automation.core.department import Department  # noqa: E402
+from automation.intake.pipeline import run_batch  # noqa: E402
+from automation.ledger.store import Ledger  # noqa: E402
 
 CLOCK = FakeClock(dt.datetime(2026, 6, 1, 9, 0))
 

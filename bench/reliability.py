@@ -55,11 +55,12 @@ import openpyxl  # noqa: E402
 from department_factory import filled_workbook, make_department, school_names  # noqa: E402
 from hostile_cases import HostileCase, build_hostile_corpus  # noqa: E402
 
-from automation.department import Department  # noqa: E402
-from automation.errors_workbook import ERRORS_SHEET  # noqa: E402
-from automation.intake import errors_workbook_path, safe_name  # noqa: E402
-from automation.ledger import Ledger  # noqa: E402
-from automation.registers import processes_fed_by, register_path  # noqa: E402
+from automation.core.department import Department  # noqa: E402
+from automation.intake.errors_workbook import ERRORS_SHEET  # noqa: E402
+from automation.intake.inbox import errors_workbook_path, safe_name  # noqa: E402
+from automation.ledger.store import Ledger  # noqa: E402
+from automation.processes import processes_fed_by  # noqa: E402
+from automation.registers.builder import register_path  # noqa: E402
 
 ARABIC = re.compile("[\u0600-\u06ff]")
 MB = 1024 * 1024

@@ -1,4 +1,4 @@
-"""Rebuild the Word templates from automation/documents/template_builder.py.
+"""Rebuild the Word templates from automation/templates/builder.py.
 
     python scripts/build_templates.py
 
@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from automation.documents.template_builder import ASSET_TEMPLATES, build_templates
+from automation.templates.builder import ASSET_TEMPLATES, build_templates
 
 REPO = Path(__file__).resolve().parent.parent
 

@@ -11,13 +11,13 @@ from pathlib import Path
 
 import openpyxl
 
-from automation.blank import build_form_workbook, fill_form
-from automation.clock import FakeClock
-from automation.demo_data import write_demo_references
-from automation.department import Department
-from automation.forms import CATALOG
-from automation.init import init_department
-from automation.reference import load_references
+from automation.catalog.blank import build_form_workbook, fill_form
+from automation.catalog.department_init import init_department
+from automation.catalog.forms import CATALOG
+from automation.catalog.reference import load_references
+from automation.core.clock import FakeClock
+from automation.core.department import Department
+from automation.demo.references import write_demo_references
 
 _BLANKS: dict[tuple[str, tuple[str, ...], tuple[str, ...]], bytes] = {}
 _MADE: dict[int, Path] = {}

@@ -23,8 +23,8 @@ from typing import Any
 import openpyxl
 from openpyxl.utils import get_column_letter
 
-from automation.catalog import Catalog
-from automation.forms import CATALOG
+from automation.catalog.forms import CATALOG
+from automation.catalog.model import Catalog
 
 NS_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 NS_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"

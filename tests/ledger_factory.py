@@ -27,10 +27,10 @@ import itertools
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 
-from automation.catalog import Catalog, FieldSpec, FormSpec
-from automation.forms import CATALOG
-from automation.ledger import Ledger, RowRecord, SubmissionRecord, to_json
-from automation.normalize import (
+from automation.catalog.forms import CATALOG
+from automation.catalog.model import Catalog, FieldSpec, FormSpec
+from automation.ledger.store import Ledger, RowRecord, SubmissionRecord, to_json
+from automation.text.normalize import (
     parse_date,
     parse_month,
     parse_year,

@@ -48,12 +48,12 @@ from automation.documents.reports import (
     make_systems_report,
     make_webpages_report,
 )
-from automation.documents.template_builder import (
+from automation.documents.visits import VISIT_FORMS, make_visit_report
+from automation.templates.builder import (
     ASSET_TEMPLATES,
     TEMPLATE_NAMES,
     build_templates,
 )
-from automation.documents.visits import VISIT_FORMS, make_visit_report
 
 __all__ = [
     "ASSET_TEMPLATES",

@@ -9,12 +9,13 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from automation.catalog import FieldSpec
-from automation.department import Department
+from automation.catalog.model import FieldSpec
+from automation.catalog.reference import DIRECTORATE_DEFAULTS, References, load_references
+from automation.core.assets import ASSET_TEMPLATES
+from automation.core.department import Department
 from automation.documents.render import ImageRef
-from automation.documents.template_builder import ASSET_TEMPLATES
-from automation.normalize import format_date
-from automation.reference import DIRECTORATE_DEFAULTS, References, load_references
+from automation.processes.figures import Figure
+from automation.text.normalize import format_date
 
 log = logging.getLogger(__name__)
 
@@ -125,8 +126,9 @@ def show_field(spec: FieldSpec, value: object) -> str:
     return str(value)
 
 
-def figure_rows(pairs: list[tuple[str, str]]) -> list[dict[str, str]]:
-    return [{"label": label, "value": value} for label, value in pairs]
+def figure_rows(figures: list[Figure]) -> list[dict[str, str]]:
+    """A process's figures as the documents' tables print them (a mean over nothing: «—»)."""
+    return [{"label": f.label, "value": f.text} for f in figures]
 
 
 def weekday_ar(day: dt.date) -> str:

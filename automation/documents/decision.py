@@ -17,16 +17,17 @@ from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
-from automation.clock import Clock
-from automation.department import Department
+from automation.catalog.forms import BOOKS, DISPOSAL_CATEGORIES, UNREPAIRABLE
+from automation.catalog.reference import References
+from automation.core.clock import Clock
+from automation.core.department import Department
+from automation.core.errors import EtiError
 from automation.documents.context import common_context, official_number, references_of
 from automation.documents.outbox import decisions_folder, relative, render_into
 from automation.documents.render import DEFAULT_TIMEOUT
-from automation.errors import EtiError
-from automation.forms import BOOKS, DISPOSAL_CATEGORIES, UNREPAIRABLE
-from automation.ledger import Ledger, LedgerRow
-from automation.normalize import format_date, normalize_name
-from automation.reference import References
+from automation.ledger.store import Ledger, LedgerRow
+from automation.processes import p01_maintenance, p05_disposal, processes_fed_by
+from automation.text.normalize import format_date, normalize_name
 
 log = logging.getLogger(__name__)
 
@@ -72,7 +73,7 @@ def unrepairable_references(ledger: Ledger) -> set[str]:
     """Normalized references of current QF75-11 reports with a device found unrepairable."""
     return {
         normalize_name(r.data.get("reference"))
-        for r in ledger.current_rows("QF75-11")
+        for r in ledger.current_rows(p01_maintenance.REQUEST)
         if r.data.get("status") == UNREPAIRABLE and r.data.get("reference")
     }
 
@@ -88,7 +89,7 @@ def pending_items(
     proven = unrepairable_references(ledger)
     wanted = normalize_name(source) if source else None
     items = []
-    for row in ledger.current_rows("DISPOSAL"):
+    for row in ledger.current_rows(p05_disposal.ITEMS):
         if row.decision_id is not None:
             continue
         if wanted is not None and normalize_name(row.data.get("source")) != wanted:
@@ -245,7 +246,7 @@ def make_disposal_decision(
                     "some items were taken by another decision meanwhile; try again",
                     "أُدرجت بعض المواد في قرار آخر أثناء العمل؛ أعد المحاولة.",
                 )
-            ledger.mark_dirty(conn, ("P5",))
+            ledger.mark_dirty(conn, processes_fed_by(p05_disposal.ITEMS))
             context = decision_context(
                 dept, refs, number, day, items, date_from=date_from, date_to=date_to
             )

@@ -9,8 +9,11 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from automation.clock import Clock
-from automation.department import Department
+from automation.catalog.forms import CATALOG
+from automation.catalog.reference import References
+from automation.core.clock import Clock
+from automation.core.department import Department
+from automation.core.errors import EtiError
 from automation.documents.context import (
     UNKNOWN_SCHOOL,
     common_context,
@@ -27,12 +30,9 @@ from automation.documents.outbox import (
     render_into,
 )
 from automation.documents.render import DEFAULT_TIMEOUT
-from automation.errors import EtiError
-from automation.forms import CATALOG
-from automation.ledger import Ledger
-from automation.normalize import format_date
-from automation.reference import References
-from automation.registers import processes_fed_by
+from automation.ledger.store import Ledger
+from automation.processes import processes_fed_by
+from automation.text.normalize import format_date
 
 log = logging.getLogger(__name__)
 

@@ -25,11 +25,11 @@ import unicodedata
 from pathlib import Path
 from typing import Any
 
-from automation.clock import Clock
-from automation.department import Department, reserved_on_windows
+from automation.core.clock import Clock
+from automation.core.department import Department, reserved_on_windows
 from automation.documents.context import template_for
 from automation.documents.render import DEFAULT_TIMEOUT, render_document
-from automation.ledger import Ledger
+from automation.ledger.store import Ledger
 
 log = logging.getLogger(__name__)
 

@@ -11,14 +11,14 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from automation.clock import Clock
-from automation.department import Department
+from automation.catalog.reference import References, load_references
+from automation.core.clock import Clock
+from automation.core.department import Department
+from automation.core.errors import EtiError
 from automation.documents.letters import LETTER_KIND, make_rejection_letter
 from automation.documents.visits import DOCUMENT_KIND as VISIT_KIND
 from automation.documents.visits import VISIT_FORMS, make_visit_report
-from automation.errors import EtiError
-from automation.ledger import Ledger
-from automation.reference import References, load_references
+from automation.ledger.store import Ledger
 
 log = logging.getLogger(__name__)
 

@@ -2,8 +2,9 @@
 
 For each process P1–P10 its figures for the quarter, the QF12-1 plan lines of
 the quarter (target, achieved, %), charts, the field visits of the quarter and
-the forms returned to schools. Every number comes from
-:mod:`automation.indicators` or the ledger; this module only arranges them.
+the forms returned to schools. Every number comes from :mod:`automation.processes`
+(:func:`~automation.processes.compute_figures`) or the ledger; this module only
+arranges them.
 """
 
 from __future__ import annotations
@@ -12,8 +13,11 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from automation.clock import Clock
-from automation.department import Department
+from automation.catalog.forms import CATALOG
+from automation.catalog.reference import References
+from automation.core.clock import Clock
+from automation.core.department import Department
+from automation.core.periods import DEFAULT_CALENDAR, Calendar, Period
 from automation.documents.charts import bar_chart, target_chart
 from automation.documents.context import (
     UNKNOWN_SCHOOL,
@@ -24,47 +28,26 @@ from automation.documents.context import (
 )
 from automation.documents.outbox import period_folder, produce
 from automation.documents.render import DEFAULT_TIMEOUT, ImageRef
-from automation.documents.visits import VISIT_FORMS, VISITOR_FIELD
-from automation.forms import CATALOG
-from automation.ledger import Ledger
-from automation.periods import Period
-from automation.periods import quarter as quarter_period
-from automation.reference import References
+from automation.ledger.store import Ledger
+from automation.processes import compute_figures, p01_maintenance, p02_helpdesk, visit_reports
+from automation.processes.figures import RowSource, count_by, fmt_pct
 
 DOCUMENT_KIND = "quarterly-report"
 TEMPLATE = "quarterly_report.docx"
 CHART_WIDTH_MM = 150.0
 
 
-def achieved_text(indicator: str, value: Any) -> str:
-    """An indicator's value as printed: a mean as a percentage, a count as a number."""
-    from automation import indicators as ind
-
-    return ind.fmt_pct(value) if indicator in ind.MEAN_INDICATORS else ind.fmt_int(value)
-
-
-def visits_in(src: Any, period: Period) -> list[dict[str, str]]:
-    """Field visit reports dated in the period (one per submission), oldest first."""
-    from automation import indicators as ind
-
-    seen: dict[int, dict[str, str]] = {}
-    for code in VISIT_FORMS:
-        name = CATALOG.form(code).name_ar
-        for row in src.rows(code):
-            day = ind.field_date(row, "visit_date")
-            if row.submission_id in seen or not ind.within(period, day):
-                continue
-            seen[row.submission_id] = {
-                "sort": f"{day}-{row.submission_id:09d}",
-                "date": show_date(day),
-                "form": f"{code} {name}",
-                "school": ind.subject_of(row),
-                "visitor": str(row.data.get(VISITOR_FIELD[code]) or ""),
-            }
-    visits = sorted(seen.values(), key=lambda v: v["sort"])
-    for visit in visits:
-        del visit["sort"]
-    return visits
+def visits_in(src: RowSource, period: Period) -> list[dict[str, str]]:
+    """Field visit reports dated in the period (one per filled form), oldest first."""
+    return [
+        {
+            "date": show_date(v.day),
+            "form": f"{v.form} {CATALOG.form(v.form).name_ar}",
+            "school": v.school,
+            "visitor": v.visitor,
+        }
+        for v in visit_reports(src, period)
+    ]
 
 
 def rejections_by_school(ledger: Ledger, period: Period) -> list[dict[str, object]]:
@@ -91,56 +74,51 @@ def quarterly_context(
     charts_dir: Path,
     *,
     day: Any,
-    start_month: int = 1,
+    calendar: Calendar = DEFAULT_CALENDAR,
 ) -> dict[str, Any]:
     """The context of quarterly_report.docx; chart PNGs are written into ``charts_dir``."""
-    from automation import indicators as ind
-
-    period = quarter_period(year, number, start_month)
-    src = ind.RowSource(ledger)
+    period = calendar.quarter(year, number)
+    src = RowSource(ledger)
+    result = compute_figures(src, period, refs, calendar)
     processes = [
-        {
-            "code": p.code,
-            "title": p.title_ar,
-            "figures": figure_rows(ind.process_figures(src, p.code, period, refs)),
-        }
+        {"code": p.code, "title": p.title_ar, "figures": figure_rows(result.figures(p.code))}
         for p in CATALOG.processes
         if p.code != "PLAN"
     ]
-    lines = ind.plan_lines(src, year, number, start_month)
+    lines = result.plan
     plan = [
         {
             "process": line.process,
             "activity": line.activity,
             "indicator": line.indicator,
             "target": line.target,
-            "achieved": achieved_text(line.indicator, line.achieved),
-            "pct": ind.fmt_pct(line.pct),
+            "achieved": line.achieved_text,
+            "pct": fmt_pct(line.pct),
             "responsible": line.responsible,
         }
         for line in lines
     ]
     charts = []
-    executed = ind.rows_in(src, "HD-EXPORT", "closed", period, status=ind.HD_DONE)
+    executed = p02_helpdesk.executed(src, period)
     if executed:
-        counts = ind.count_by(executed, "category")
+        counts = count_by(executed, "category")
         path = bar_chart(charts_dir / "helpdesk.png", list(counts), list(counts.values()),
                          ylabel="عدد الطلبات")
         charts.append({"title": "طلبات الدعم الفني المنفذة حسب التصنيف",
                        "image": ImageRef(str(path), CHART_WIDTH_MM)})
-    maintenance = ind.rows_in(src, "QF75-11", "request_date", period)
+    maintenance = p01_maintenance.requested(src, period)
     if maintenance:
-        counts = ind.count_by(maintenance, "status")
+        counts = count_by(maintenance, "status")
         path = bar_chart(charts_dir / "maintenance.png", list(counts), list(counts.values()),
                          ylabel="عدد الأجهزة")
-        charts.append({"title": "الأجهزة في طلبات الصيانة QF75-11 حسب الحالة",
+        charts.append({"title": "الأجهزة في طلبات الصيانة حسب الحالة",
                        "image": ImageRef(str(path), CHART_WIDTH_MM)})
     if lines:
         path = target_chart(
             charts_dir / "plan.png",
             [line.indicator for line in lines],
             [float(line.target) for line in lines],
-            [float(line.achieved) for line in lines],
+            [float(line.achieved or 0) for line in lines],
         )
         charts.append({"title": "الخطة السنوية: المستهدف والمنجز في الربع",
                        "image": ImageRef(str(path), CHART_WIDTH_MM)})
@@ -170,16 +148,16 @@ def make_quarterly_report(
     *,
     clock: Clock,
     references: References | None = None,
-    start_month: int = 1,
+    calendar: Calendar = DEFAULT_CALENDAR,
     timeout: float = DEFAULT_TIMEOUT,
 ) -> Path:
     """``outbox/<year>-Q<n>/تقرير-ربعي-<year>-Q<n>.docx`` (``-2``… when made again)."""
     refs = references_of(dept, references)
-    slug = quarter_period(year, quarter, start_month).slug
+    slug = calendar.quarter(year, quarter).slug
     with tempfile.TemporaryDirectory(prefix="eti-charts-") as tmp:
         context = quarterly_context(
             dept, ledger, year, quarter, refs, Path(tmp),
-            day=clock.now().date(), start_month=start_month,
+            day=clock.now().date(), calendar=calendar,
         )
         return produce(
             dept,

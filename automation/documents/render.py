@@ -9,7 +9,7 @@ a template is treated as untrusted input:
   :class:`~jinja2.StrictUndefined` (a misspelt variable is an error, not a blank);
 - rendering happens in a child process (forkserver where available, else spawn)
   that is stopped after ``timeout`` seconds;
-- any failure becomes a :class:`~automation.errors.TemplateError` with Arabic
+- any failure becomes a :class:`~automation.core.errors.TemplateError` with Arabic
   and English messages naming the template and the tag.
 
 Images (charts, the logo) travel as :class:`ImageRef` file paths and become
@@ -33,8 +33,8 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
-from automation.errors import TemplateError
-from automation.normalize import format_date
+from automation.core.errors import TemplateError
+from automation.text.normalize import format_date
 
 log = logging.getLogger(__name__)
 
@@ -425,7 +425,7 @@ def _tiny_png() -> bytes:
 def check_templates(folder: Path, *, timeout: float = 30.0) -> list[TemplateCheck]:
     """Render every ``.docx`` in ``folder`` with sample data; report broken tags, unknown
     variables and syntax errors per template (Arabic and English, naming the tag)."""
-    from automation.documents.samples import SAMPLES, sample_context
+    from automation.templates.samples import SAMPLES, sample_context
 
     checks: list[TemplateCheck] = []
     with tempfile.TemporaryDirectory(prefix="eti-check-") as tmp:

@@ -6,8 +6,9 @@
     make_initiatives_report  P8  active initiatives and the activation report
     make_webpages_report     P9  criteria met per page, score %
 
-Each goes to ``outbox/<period slug>/<title>-<period slug>.docx``. The figures
-come from :mod:`automation.indicators`; this module groups rows for tables.
+Each goes to ``outbox/<period slug>/<title>-<period slug>.docx``. The figures and
+the rows come from the process modules (:mod:`automation.processes`); this module
+only groups them for the tables.
 """
 
 from __future__ import annotations
@@ -15,12 +16,13 @@ from __future__ import annotations
 import tempfile
 from collections import defaultdict
 from collections.abc import Callable
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from automation.clock import Clock
-from automation.department import Department
+from automation.catalog.reference import References
+from automation.core.clock import Clock
+from automation.core.department import Department
+from automation.core.periods import Period
 from automation.documents.charts import bar_chart
 from automation.documents.context import (
     common_context,
@@ -30,21 +32,20 @@ from automation.documents.context import (
 )
 from automation.documents.outbox import period_folder, produce
 from automation.documents.render import DEFAULT_TIMEOUT, ImageRef
-from automation.documents.template_reports import EMIS_STATUSES, HD_CATEGORIES
-from automation.forms import SYSTEMS
-from automation.ledger import Ledger
-from automation.periods import Period
-from automation.reference import References
+from automation.ledger.store import Ledger
+from automation.processes import (
+    figures_of,
+    p02_helpdesk,
+    p06_systems,
+    p07_activation,
+    p08_initiatives,
+    p09_webpages,
+)
+from automation.processes.figures import RowSource, fmt_pct, ratio_pct, subject_of
 
 CHART_WIDTH_MM = 150.0
 
-Builder = Callable[[Any, Period, Path], dict[str, Any]]
-
-
-def _ind() -> Any:
-    from automation import indicators
-
-    return indicators
+Builder = Callable[[RowSource, Period, Path], dict[str, Any]]
 
 
 def _chart(path: Path, labels: list[str], values: list[float], ylabel: str) -> ImageRef | str:
@@ -56,29 +57,29 @@ def _chart(path: Path, labels: list[str], values: list[float], ylabel: str) -> I
 # -- P2 -----------------------------------------------------------------------------------
 
 
-def helpdesk_context(src: Any, period: Period, charts: Path) -> dict[str, Any]:
-    ind = _ind()
-    executed = ind.rows_in(src, "HD-EXPORT", "closed", period, status=ind.HD_DONE)
+def helpdesk_context(src: RowSource, period: Period, charts: Path) -> dict[str, Any]:
+    categories = p02_helpdesk.CATEGORIES
+    executed = p02_helpdesk.executed(src, period)
     total = len(executed)
-    per_category = [sum(1 for r in executed if r.data.get("category") == c) for c in HD_CATEGORIES]
+    per_category = [sum(1 for r in executed if r.data.get("category") == c) for c in categories]
     other = total - sum(per_category)
     if other:  # a category outside the list counts as «أخرى»
-        per_category[HD_CATEGORIES.index("أخرى")] += other
-    schools: dict[str, list[int]] = defaultdict(lambda: [0] * len(HD_CATEGORIES))
+        per_category[categories.index("أخرى")] += other
+    schools: dict[str, list[int]] = defaultdict(lambda: [0] * len(categories))
     for r in executed:
         category = r.data.get("category")
-        index = HD_CATEGORIES.index(category if category in HD_CATEGORIES else "أخرى")
-        schools[ind.subject_of(r)][index] += 1
+        index = categories.index(category if category in categories else "أخرى")
+        schools[subject_of(r)][index] += 1
     by_school = sorted(
         ({"school": s, "counts": c, "total": sum(c)} for s, c in schools.items()),
         key=lambda e: (-e["total"], e["school"]),
     )
-    shown = [(c, n) for c, n in zip(HD_CATEGORIES, per_category, strict=True) if n]
+    shown = [(c, n) for c, n in zip(categories, per_category, strict=True) if n]
     return {
         "total": total,
         "by_category": [
-            {"category": c, "count": n, "pct": ind.fmt_pct(ind.ratio_pct(n, total))}
-            for c, n in zip(HD_CATEGORIES, per_category, strict=True)
+            {"category": c, "count": n, "pct": fmt_pct(ratio_pct(n, total))}
+            for c, n in zip(categories, per_category, strict=True)
         ],
         "by_school": by_school,
         "category_totals": per_category,
@@ -91,43 +92,32 @@ def helpdesk_context(src: Any, period: Period, charts: Path) -> dict[str, Any]:
 # -- P6 -----------------------------------------------------------------------------------
 
 
-def systems_context(src: Any, period: Period, charts: Path) -> dict[str, Any]:
-    ind = _ind()
-    issues = ind.rows_in(src, "EMIS-ISSUES", "date", period)
+def systems_context(src: RowSource, period: Period, charts: Path) -> dict[str, Any]:
+    statuses = p06_systems.STATUSES
+    issues = p06_systems.logged(src, period)
     systems: dict[str, list[int]] = {}
     for r in issues:
         system = str(r.data.get("system") or "أخرى")
-        counts = systems.setdefault(system, [0] * len(EMIS_STATUSES))
+        counts = systems.setdefault(system, [0] * len(statuses))
         status = r.data.get("status")
-        if status in EMIS_STATUSES:
-            counts[EMIS_STATUSES.index(status)] += 1
-    order = {s: i for i, s in enumerate(SYSTEMS)}
+        if status in statuses:
+            counts[statuses.index(status)] += 1
+    order = {s: i for i, s in enumerate(p06_systems.SYSTEMS)}
     by_system = [
         {"system": s, "total": sum(c), "counts": c}
         for s, c in sorted(systems.items(), key=lambda kv: (order.get(kv[0], 99), kv[0]))
     ]
-    open_issues = sorted(
-        (
-            r
-            for r in src.rows("EMIS-ISSUES")
-            if r.data.get("status") != ind.ISSUE_SOLVED
-            and ind.up_to(period, ind.field_date(r, "date"))
-        ),
-        key=lambda r: (str(r.data.get("date") or ""), r.id),
-    )
-    updates = sorted(
-        ind.rows_in(src, "EMIS-UPDATES", "date", period),
-        key=lambda r: (str(r.data.get("date") or ""), r.id),
-    )
+    open_issues = p06_systems.open_at_end(src, period)
+    updates = p06_systems.updates(src, period)
     return {
         "by_system": by_system,
         "status_totals": [sum(e["counts"][i] for e in by_system)
-                          for i in range(len(EMIS_STATUSES))],
+                          for i in range(len(statuses))],
         "issues_total": len(issues),
         "open_issues": [
             {
                 "date": show_date(r.data.get("date")),
-                "school": ind.subject_of(r),
+                "school": subject_of(r),
                 "system": str(r.data.get("system") or ""),
                 "problem": str(r.data.get("problem") or ""),
                 "status": str(r.data.get("status") or ""),
@@ -150,67 +140,60 @@ def systems_context(src: Any, period: Period, charts: Path) -> dict[str, Any]:
 # -- P7 -----------------------------------------------------------------------------------
 
 
-def _completion(rows: list[Any]) -> Decimal | None:
-    ind = _ind()
-    values = [ind.as_decimal(r.data.get("completion")) for r in rows]
-    return ind.mean(v for v in values if v is not None)
-
-
-def activation_context(src: Any, period: Period, charts: Path) -> dict[str, Any]:
-    ind = _ind()
-    rows = ind.rows_in(src, "EMIS-ACTIVATION", "visit_date", period)
-    visits: dict[int, list[Any]] = defaultdict(list)
+def activation_context(src: RowSource, period: Period, charts: Path) -> dict[str, Any]:
+    latest = p07_activation.latest_visits(src, period)
     functions: dict[str, list[Any]] = defaultdict(list)
-    for r in rows:
-        visits[r.submission_id].append(r)
-        functions[str(r.data.get("function") or "")].append(r)
+    for visit in latest:
+        for r in visit:
+            functions[str(r.data.get("function") or "")].append(r)
     schools = []
-    for visit in sorted(visits.values(), key=lambda v: (str(v[0].data.get("visit_date")),
-                                                         v[0].submission_id)):
+    for visit in sorted(latest, key=lambda v: (str(v[0].data.get("visit_date")),
+                                               v[0].submission_id)):
         first = visit[0]
+        completion = p07_activation.completion(visit)
         schools.append(
             {
-                "school": ind.subject_of(first),
+                "school": subject_of(first),
                 "visit_date": show_date(first.data.get("visit_date")),
                 "visitor": str(first.data.get("visitor") or ""),
                 "functions": len(visit),
                 "activated": sum(1 for r in visit if r.data.get("activated") is True),
-                "avg_completion": ind.fmt_pct(_completion(visit)),
-                "value": float(_completion(visit) or 0),
+                "avg_completion": fmt_pct(completion),  # type: ignore[arg-type]
+                "value": float(completion or 0),  # type: ignore[arg-type]
             }
         )
     chart = _chart(charts / "activation.png", [s["school"] for s in schools],
                    [s.pop("value") for s in schools], "متوسط نسبة الإنجاز %")
+    overall = {f.label: f for f in figures_of(src, "P7", period)}[p07_activation.MEAN_COMPLETION]
     return {
-        "overall_pct": ind.fmt_pct(ind.mean_completion(src, period)),
+        "overall_pct": overall.text,
         "schools": schools,
         "functions": [
             {
                 "function": name,
-                "schools": len({ind.subject_of(r) for r in items}),
-                "activated": sum(1 for r in items if r.data.get("activated") is True),
-                "avg_completion": ind.fmt_pct(_completion(items)),
+                "schools": len({subject_of(r) for r in items}),
+                "activated": len({subject_of(r) for r in items if r.data.get("activated") is True}),
+                "avg_completion": fmt_pct(p07_activation.completion(items)),  # type: ignore[arg-type]
             }
             for name, items in sorted(functions.items())
         ],
         "chart": chart,
-        "chart_title": "متوسط نسبة الإنجاز حسب زيارة المدرسة",
+        "chart_title": "متوسط نسبة الإنجاز في آخر زيارة لكل مدرسة",
     }
 
 
 # -- P8 -----------------------------------------------------------------------------------
 
 
-def initiatives_context(src: Any, period: Period, charts: Path) -> dict[str, Any]:
-    ind = _ind()
-    counts = ind.initiatives_by_status(src, period)
+def initiatives_context(src: RowSource, period: Period, charts: Path) -> dict[str, Any]:
+    counts = p08_initiatives.by_status(src, period)
     total = sum(counts.values())
-    active_status = ind.INITIATIVE_STATUSES[0]
+    active_status = p08_initiatives.ACTIVE
 
     def item(r: Any) -> dict[str, Any]:
         return {
             "initiative": str(r.data.get("initiative") or ""),
-            "school": ind.subject_of(r),
+            "school": subject_of(r),
             "start_date": show_date(r.data.get("start_date")),
             "participants": r.data.get("participants") if r.data.get("participants") is not None
             else "",
@@ -218,23 +201,12 @@ def initiatives_context(src: Any, period: Period, charts: Path) -> dict[str, Any
             "status": str(r.data.get("status") or ""),
         }
 
-    def by_start(r: Any) -> tuple[str, int]:
-        return (str(r.data.get("start_date") or ""), r.id)
-
-    active = sorted(
-        (
-            r
-            for r in src.rows("INITIATIVES")
-            if r.data.get("status") == active_status
-            and ind.up_to(period, ind.field_date(r, "start_date"))
-        ),
-        key=by_start,
-    )
-    started = sorted(ind.rows_in(src, "INITIATIVES", "start_date", period), key=by_start)
+    active = p08_initiatives.active(src, period)
+    started = p08_initiatives.started(src, period)
     return {
         "active_count": counts.get(active_status, 0),
         "total_count": total,
-        "activation_pct": ind.fmt_pct(ind.ratio_pct(counts.get(active_status, 0), total)),
+        "activation_pct": fmt_pct(ratio_pct(counts.get(active_status, 0), total)),
         "by_status": [{"status": s, "count": n} for s, n in counts.items()],
         "active": [{k: v for k, v in item(r).items() if k != "status"} for r in active],
         "started": [
@@ -247,17 +219,13 @@ def initiatives_context(src: Any, period: Period, charts: Path) -> dict[str, Any
 # -- P9 -----------------------------------------------------------------------------------
 
 
-def webpages_context(src: Any, period: Period, charts: Path) -> dict[str, Any]:
-    ind = _ind()
-    reviews = ind.page_reviews(src, period)
-    unmet = [
-        r
-        for r in ind.rows_in(src, "WEB-REVIEW", "review_date", period)
-        if r.data.get("met") is not True
-    ]
+def webpages_context(src: RowSource, period: Period, charts: Path) -> dict[str, Any]:
+    reviews = p09_webpages.page_reviews(src, period)
+    unmet = p09_webpages.unmet(src, period)
     scored = [e for e in reviews if e.score is not None]
     return {
-        "average_score": ind.fmt_pct(ind.mean_page_score(src, period)),
+        "average_score": {f.label: f for f in figures_of(src, "P9", period)}[
+            p09_webpages.MEAN_SCORE].text,
         "pages": [
             {
                 "page": e.page,
@@ -265,7 +233,7 @@ def webpages_context(src: Any, period: Period, charts: Path) -> dict[str, Any]:
                 "last_news_date": show_date(e.last_news_date),
                 "met": e.met,
                 "total": e.criteria,
-                "score": ind.fmt_pct(e.score),
+                "score": fmt_pct(e.score),
             }
             for e in reviews
         ],
@@ -320,14 +288,13 @@ def report_context(
     day: Any,
 ) -> dict[str, Any]:
     """The context of one period report (see :data:`REPORTS`)."""
-    ind = _ind()
     _, _, process, _, build = REPORTS[report]
-    src = ind.RowSource(ledger)
+    src = RowSource(ledger)
     common = common_context(dept, refs, doc_code=f"QP-70-2 / {process}", title=TITLES[report],
                             day=day)
     return common | {
         "period": period.label_ar,
-        "figures": figure_rows(ind.process_figures(src, process, period, refs)),
+        "figures": figure_rows(figures_of(src, process, period, refs)),
     } | build(src, period, charts)
 
 

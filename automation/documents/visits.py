@@ -13,9 +13,12 @@ import re
 from pathlib import Path
 from typing import Any
 
-from automation.catalog import Catalog
-from automation.clock import Clock
-from automation.department import Department
+from automation.catalog.forms import CATALOG
+from automation.catalog.model import Catalog
+from automation.catalog.reference import References
+from automation.core.clock import Clock
+from automation.core.department import Department
+from automation.core.errors import EtiError
 from automation.documents.context import (
     common_context,
     references_of,
@@ -24,28 +27,15 @@ from automation.documents.context import (
 )
 from automation.documents.outbox import name_parts, produce, visits_folder
 from automation.documents.render import DEFAULT_TIMEOUT
-from automation.errors import EtiError
-from automation.forms import CATALOG
-from automation.ledger import Ledger
-from automation.reference import References
+from automation.ledger.store import Ledger
+from automation.processes import VISIT_REPORTS
 
-VISIT_FORMS: tuple[str, ...] = ("QF75-13", "QF70-2-9", "QF70-2-17", "QF70-2-40")
-"""Forms whose accepted submissions get a visit report."""
+VISIT_FORMS: tuple[str, ...] = tuple(VISIT_REPORTS)
+"""Forms whose accepted submissions get a visit report (the processes declare them)."""
 
 DOCUMENT_KIND = "visit-report"
 TEMPLATE = "visit_report.docx"
-VISITOR_FIELD = {
-    "QF75-13": "visitors",
-    "QF70-2-9": "officer",
-    "QF70-2-17": "visitor",
-    "QF70-2-40": "visitor",
-}
-SIGNER_ROLE = {
-    "QF75-13": "الزائر",
-    "QF70-2-9": "مسؤول المكتبات",
-    "QF70-2-17": "الزائر",
-    "QF70-2-40": "الزائر",
-}
+VISITOR = "الزائر"
 _NAMES_SPLIT = re.compile(r"\s*(?:[،,;؛\n]|\s-\s)\s*")
 
 
@@ -115,13 +105,14 @@ def visit_context(
                 recommendations.append(
                     f"{item}: {text}" + (f" ({extra})" if extra else "") if item else text
                 )
-    visitor_spec = form.field(VISITOR_FIELD[code])
+    visitor_spec = form.field(VISIT_REPORTS[code])
+    role = VISITOR if visitor_spec.key in ("visitor", "visitors") else visitor_spec.label
     visitors = str(header.get(visitor_spec.key) or "")
     signatures = [
-        {"role": SIGNER_ROLE[code], "name": name}
+        {"role": role, "name": name}
         for name in _NAMES_SPLIT.split(visitors)
         if name.strip()
-    ] or [{"role": SIGNER_ROLE[code], "name": ""}]
+    ] or [{"role": role, "name": ""}]
     common = common_context(dept, refs, doc_code=code, title=form.name_ar, day=day)
     signatures.append({"role": "رئيس القسم", "name": common["directorate"]["head"]})
     context = common | {

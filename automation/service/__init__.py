@@ -7,6 +7,6 @@
     install.py    start the watcher at logon (Task Scheduler / systemd user unit)
     logs.py       data/logs/eti.log
 
-Settings are :mod:`automation.settings`; the commands are
-:mod:`automation.commands.service`.
+Settings are :mod:`automation.core.settings`; the commands are
+:mod:`automation.cli.service`.
 """

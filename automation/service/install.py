@@ -19,8 +19,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from automation.department import Department
-from automation.errors import EtiError
+from automation.core.department import Department
+from automation.core.errors import EtiError
 
 TASK_NAME = "ETI automation watcher"
 TASK_FILE = "eti-watch-task.xml"
@@ -77,7 +77,7 @@ def eti_command(which: Callable[[str], str | None] = shutil.which) -> list[str]:
     found = which("eti")
     if found:
         return [found]
-    return [str(exe), "-c", "from automation.cli import main; main()"]
+    return [str(exe), "-c", "from automation.cli.main import main; main()"]
 
 
 def watch_arguments(dept: Department) -> list[str]:

@@ -31,12 +31,12 @@ from pathlib import Path
 
 import schedule
 
-from automation.clock import Clock
-from automation.department import Department
-from automation.errors import EtiError, LedgerError
-from automation.ledger import Ledger
-from automation.periods import previous_quarter, quarter, quarter_of
-from automation.settings import Settings
+from automation.core.clock import Clock
+from automation.core.department import Department
+from automation.core.errors import EtiError, LedgerError
+from automation.core.periods import previous_quarter, quarter, quarter_of
+from automation.core.settings import Settings
+from automation.ledger.store import Ledger
 
 log = logging.getLogger(__name__)
 
@@ -275,8 +275,8 @@ def run_retention(run: JobRun) -> object:
 
 def run_registers(run: JobRun) -> object:
     """Mark every register for regeneration and let the pipeline write them."""
-    from automation.forms import CATALOG
-    from automation.pipeline import run_batch
+    from automation.catalog.forms import CATALOG
+    from automation.intake.pipeline import run_batch
 
     with run.ledger.transaction() as conn:
         run.ledger.mark_dirty(conn, tuple(p.code for p in CATALOG.processes))
@@ -289,7 +289,7 @@ def run_quarterly_report(run: JobRun) -> object:
     year, number = reported_quarter(run.due, run.settings)
     make = _documents().make_quarterly_report  # type: ignore[attr-defined]
     return make(run.dept, run.ledger, year, number, clock=run.clock,
-                start_month=run.settings.department.quarter_start_month)
+                calendar=run.settings.department.calendar)
 
 
 def run_helpdesk_report(run: JobRun) -> object:

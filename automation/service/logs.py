@@ -13,8 +13,8 @@ from logging.handlers import RotatingFileHandler
 from pathlib import Path
 from typing import TextIO
 
-from automation.department import Department
-from automation.settings import Settings
+from automation.core.department import Department
+from automation.core.settings import Settings
 
 LOGGER = "automation"
 """The product's loggers all live under the package's name."""

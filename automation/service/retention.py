@@ -30,12 +30,12 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from automation.blank import save_atomic
-from automation.catalog import Catalog, FormSpec
-from automation.clock import Clock
-from automation.department import Department
-from automation.forms import CATALOG
-from automation.ledger import Ledger
+from automation.catalog.blank import save_atomic
+from automation.catalog.forms import CATALOG
+from automation.catalog.model import Catalog, FormSpec
+from automation.core.clock import Clock
+from automation.core.department import Department
+from automation.ledger.store import Ledger
 
 log = logging.getLogger(__name__)
 

@@ -15,14 +15,14 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from automation.clock import Clock
-from automation.department import Department
-from automation.errors import EtiError
-from automation.intake import waiting_files
-from automation.ledger import Ledger
-from automation.locks import exclusive
+from automation.core.clock import Clock
+from automation.core.department import Department
+from automation.core.errors import EtiError
+from automation.core.locks import exclusive
+from automation.core.settings import Settings, load_settings
+from automation.intake.inbox import waiting_files
+from automation.ledger.store import Ledger
 from automation.service.jobs import JobInfo, JobRunner, backups
-from automation.settings import Settings, load_settings
 
 STATE_FILE = "watch.json"
 """``data/watch.json``: the running watcher's heartbeat."""

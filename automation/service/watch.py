@@ -2,7 +2,7 @@
 
 File events (watchdog) and periodic rescans only *nominate* files; one loop
 decides when a file is complete and hands the ready ones, in batches, to
-``handle_batch`` (:func:`automation.pipeline.run_batch`). A file is complete when
+``handle_batch`` (:func:`automation.intake.pipeline.run_batch`). A file is complete when
 its size and modification time have not changed for ``intake.stability_seconds``
 and it can be opened for exclusive access (a workbook open in Excel waits; it is
 never rejected for that). Excel saves through a temporary file renamed into
@@ -33,12 +33,12 @@ from watchdog.observers import Observer
 from watchdog.observers.api import BaseObserver
 from watchdog.observers.polling import PollingObserver
 
-from automation.clock import Clock
-from automation.department import Department
-from automation.intake import is_candidate
+from automation.core.clock import Clock
+from automation.core.department import Department
+from automation.core.settings import Settings
+from automation.intake.inbox import is_candidate
 from automation.service.jobs import JobRunner
 from automation.service.status import HEARTBEAT_SECONDS, pending_registers, write_state
-from automation.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -331,7 +331,7 @@ class Watcher:
         wake_seconds: float = 0.2,
     ) -> None:
         if handle_batch is None:
-            from automation.pipeline import run_batch
+            from automation.intake.pipeline import run_batch
 
             handle_batch = run_batch
         self.dept = dept
@@ -567,7 +567,7 @@ class Watcher:
         if not pending_registers(self.dept):
             return
         try:
-            from automation.register_swap import retry_pending
+            from automation.registers.swap import retry_pending
 
             retry_pending(self.dept, excel=None)
         except Exception:

@@ -1,0 +1,161 @@
+"""The ``eti`` command: thin commands over the library.
+
+Each command parses its options, calls one library function, prints the
+result and maps the product's errors to a clean exit with both messages.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from pathlib import Path
+
+import click
+
+from automation.cli.options import ROOT, fail
+from automation.core.clock import SystemClock
+from automation.core.department import Department
+from automation.core.errors import EtiError
+
+
+def echo_utf8() -> None:
+    """Windows consoles default to a legacy code page: print Arabic as UTF-8."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            try:
+                reconfigure(encoding="utf-8", errors="replace")
+            except (ValueError, OSError):
+                pass
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="eti-automation")
+def main() -> None:
+    """ETI automation: QP-70-2 forms, intake, registers and documents."""
+    echo_utf8()
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+
+
+@main.command()
+@ROOT
+@click.option("--force-forms", is_flag=True, help="Regenerate every blank form.")
+def init(root: Path, force_forms: bool) -> None:
+    """Create a department folder: blank forms, reference lists, eti.toml, inbox/, outbox/."""
+    from automation.catalog.department_init import init_department
+
+    try:
+        result = init_department(root, force_forms=force_forms)
+    except EtiError as exc:
+        raise fail(exc) from exc
+    click.echo(
+        f"{result.root}: {len(result.created)} created, {len(result.regenerated)} regenerated, "
+        f"{len(result.kept)} kept"
+    )
+    click.echo(f"  blank forms:      {Department.at(root).forms}")
+    click.echo(f"  reference lists:  {Department.at(root).reference}")
+
+
+@main.group()
+def forms() -> None:
+    """Blank QF workbooks."""
+
+
+@forms.command("issue")
+@ROOT
+@click.option("--school", required=True, help="School name or national number.")
+@click.option("--form", "codes", multiple=True, help="Form code (repeatable); default: all.")
+def forms_issue(root: Path, school: str, codes: tuple[str, ...]) -> None:
+    """Write per-school copies into outbox/forms/<school>/ with the school filled in."""
+    from automation.catalog.issue_forms import issue_forms
+
+    try:
+        paths = issue_forms(Department.at(root), school, list(codes) or None)
+    except EtiError as exc:
+        raise fail(exc) from exc
+    except KeyError as exc:
+        raise click.ClickException(f"نموذج غير معروف / unknown form: {exc}") from exc
+    for path in paths:
+        click.echo(str(path))
+    click.echo(f"{len(paths)} workbooks written")
+
+
+OUTCOME_AR = {
+    "accepted": "مقبول",
+    "rejected": "مرفوض",
+    "duplicate": "مكرر",
+    "superseded": "مقبول (يحل محل نسخة سابقة)",
+}
+
+
+def _file_line(result: object) -> str:
+    r = result
+    first = f" — {r.problems[0].message}" if r.outcome == "rejected" and r.problems else ""  # type: ignore[attr-defined]
+    return (
+        f"{r.outcome:<10} {r.form or '?':<16} {r.rows:>4} rows  {r.file}{first}"  # type: ignore[attr-defined]
+    )
+
+
+@main.command()
+@ROOT
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object per file.")
+def process(root: Path, as_json: bool) -> None:
+    """Handle every workbook waiting in inbox/ once, then exit."""
+    from automation.intake.inbox import waiting_files
+    from automation.intake.pipeline import run_batch
+
+    dept = Department.at(root)
+    if not dept.inbox.is_dir():
+        raise click.ClickException(
+            f"لا يوجد مجلد inbox في {dept.root}؛ شغّل eti init أولاً.\n"
+            f"no inbox/ in {dept.root}: run `eti init` first"
+        )
+    total = len(waiting_files(dept))
+    bar = None
+    if not as_json and total > 20 and sys.stderr.isatty():
+        bar = click.progressbar(length=total, label="intake", file=sys.stderr)
+        bar.__enter__()
+
+    def progress(result: object) -> None:
+        if bar is not None:
+            bar.update(1)
+        elif not as_json:
+            click.echo(_file_line(result))
+
+    try:
+        batch = run_batch(dept, clock=SystemClock(), progress=progress)
+    except EtiError as exc:
+        raise fail(exc) from exc
+    finally:
+        if bar is not None:
+            bar.__exit__(None, None, None)
+    if as_json:
+        click.echo(json.dumps(batch.to_json(), ensure_ascii=False, indent=2))
+    else:
+        counts = batch.count()
+        click.echo(
+            f"{len(batch.files)} files: "
+            + ", ".join(f"{counts.get(k, 0)} {k}" for k in OUTCOME_AR)
+        )
+        for outcome in batch.registers:
+            click.echo(f"register {outcome.process}: {outcome.status}  {outcome.path}")
+        for path in batch.documents:
+            click.echo(f"document: {path}")
+    if batch.interrupted:
+        raise click.ClickException(
+            f"توقفت المعالجة بسبب مشكلة في الجهاز وستُستكمل في التشغيل التالي.\n"
+            f"batch interrupted, will resume on the next run: {batch.interrupted}"
+        )
+
+
+def _register_commands() -> None:
+    from automation.cli import demo, documents, figures, service
+
+    service.register(main)
+    figures.register(main)
+    documents.register(main)
+    demo.register(main)
+
+
+_register_commands()

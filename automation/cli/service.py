@@ -1,0 +1,243 @@
+"""``eti watch``, ``eti jobs``, ``eti retention``, ``eti config``, ``eti status``,
+``eti service install|uninstall``: thin commands over :mod:`automation.service`.
+
+Wire them into the ``eti`` group with :func:`register`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import threading
+from pathlib import Path
+
+import click
+
+from automation.cli.options import ROOT, fail
+from automation.core.clock import Clock, SystemClock
+from automation.core.department import Department
+from automation.core.errors import DepartmentError, EtiError
+from automation.core.settings import Settings, effective, load_settings
+
+JSON = click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+
+
+def _clock() -> Clock:
+    """The system clock, or the one a test put in ``ctx.obj["clock"]``."""
+    ctx = click.get_current_context(silent=True)
+    obj = ctx.find_root().obj if ctx is not None else None
+    return obj["clock"] if isinstance(obj, dict) and "clock" in obj else SystemClock()
+
+
+def _department(root: Path) -> Department:
+    dept = Department.at(root)
+    if not dept.inbox.is_dir():
+        raise DepartmentError(
+            f"no inbox/ in {dept.root}: run `eti init` first",
+            f"لا يوجد مجلد inbox في {dept.root}؛ شغّل eti init أولاً.",
+        )
+    return dept
+
+
+def _when(value: dt.datetime | None) -> str:
+    return f"{value:%Y-%m-%d %H:%M}" if value else "—"
+
+
+def _dump(data: object) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+
+
+@click.command("watch")
+@ROOT
+@click.option("--poll", is_flag=True, help="Poll inbox/ (for a network share).")
+def watch_command(root: Path, poll: bool) -> None:
+    """Watch inbox/ and run the scheduled jobs until stopped (Ctrl+C)."""
+    from automation.service.logs import setup_logging, teardown_logging
+    from automation.service.status import single_instance
+    from automation.service.watch import Watcher, install_stop_handlers
+
+    try:
+        dept = _department(root)
+        settings = load_settings(dept)
+        if poll:
+            settings.watch.poll = True
+        with single_instance(dept):
+            setup_logging(dept, settings, console=True)
+            stop = threading.Event()
+            watcher = Watcher(dept, settings, clock=_clock(), stop_event=stop)
+            restore = install_stop_handlers(stop, watcher.stopped)
+            click.echo(f"يراقب {dept.inbox} — للإيقاف اضغط Ctrl+C\n"
+                       f"watching {dept.inbox}; Ctrl+C stops after the current file")
+            try:
+                watcher.run()
+            finally:
+                restore()
+                teardown_logging()
+    except EtiError as exc:
+        raise fail(exc) from exc
+    click.echo("توقفت المراقبة. / watcher stopped.")
+
+
+@click.command("jobs")
+@ROOT
+@JSON
+def jobs_command(root: Path, as_json: bool) -> None:
+    """List the scheduled jobs with their last and next run."""
+    from automation.service.jobs import JobRunner
+
+    try:
+        dept = _department(root)
+        infos = JobRunner(dept, load_settings(dept), clock=_clock()).table()
+    except EtiError as exc:
+        raise fail(exc) from exc
+    if as_json:
+        _dump([info.to_json() for info in infos])
+        return
+    for info in infos:
+        state = "فشل / failed" if info.last_error else ("تم / ok" if info.last_ok else "—")
+        nxt = "الآن / due now" if info.due_now else _when(info.next_run)
+        click.echo(f"{info.name:<17} last {_when(info.last_run):<16} {state:<14} next {nxt}"
+                   f"   {info.title_ar}")
+        if info.last_error:
+            click.echo(f"{'':<17} error: {info.last_error}")
+
+
+@click.command("retention")
+@ROOT
+@click.option("--dry-run", is_flag=True, help="Report what would move; move nothing.")
+@JSON
+def retention_command(root: Path, dry_run: bool, as_json: bool) -> None:
+    """Move records past their retention period into the archive (nothing is deleted)."""
+    from automation.ledger.store import Ledger
+    from automation.service.retention import sweep
+
+    try:
+        dept = _department(root)
+        with Ledger(dept.ledger_path) as ledger:
+            result = sweep(dept, ledger, clock=_clock(), dry_run=dry_run)
+    except EtiError as exc:
+        raise fail(exc) from exc
+    if as_json:
+        _dump(result.to_json())
+        return
+    verb = "سيُنقل إلى الأرشيف / would move" if dry_run else "نُقل إلى الأرشيف / moved"
+    click.echo(f"{verb}: {result.total}")
+    for code, count in sorted(result.moved.items()):
+        click.echo(f"  {code:<16} {count}")
+    for old, new in result.files:
+        click.echo(f"  {old} -> {new}")
+    for path in result.waiting:
+        click.echo(f"  بانتظار إغلاق Excel / waiting for Excel: {path}")
+
+
+@click.command("config")
+@ROOT
+@JSON
+def config_command(root: Path, as_json: bool) -> None:
+    """Print the effective settings and where each value comes from."""
+    try:
+        dept = Department.at(root)
+        settings: Settings = load_settings(dept)
+    except EtiError as exc:
+        raise fail(exc) from exc
+    values = effective(settings)
+    if as_json:
+        _dump([{"key": v.key, "value": v.text, "source": v.source} for v in values])
+        return
+    click.echo(f"# {dept.config_path}")
+    for value in values:
+        click.echo(f"{value.key} = {value.text}    ({value.source})")
+
+
+@click.command("status")
+@ROOT
+@JSON
+def status_command(root: Path, as_json: bool) -> None:
+    """Show the watcher, waiting files, today's intake, registers, jobs and backups."""
+    from automation.ledger.store import Ledger
+    from automation.service.status import status
+
+    try:
+        dept = _department(root)
+        with Ledger(dept.ledger_path) as ledger:
+            report = status(dept, ledger, clock=_clock())
+    except EtiError as exc:
+        raise fail(exc) from exc
+    if as_json:
+        _dump(report.to_json())
+        return
+    running = "تعمل / running" if report.watcher_running else "متوقفة / not running"
+    click.echo(f"خدمة المراقبة / watcher: {running}")
+    click.echo(f"بانتظار المعالجة / waiting in inbox: {len(report.waiting)}"
+               f"   قيد المعالجة / claimed: {report.claimed}")
+    for name in report.locked:
+        click.echo(f"  مفتوح في برنامج آخر / open in another program: {name}")
+    today = report.today
+    click.echo(f"اليوم / today: {today.get('accepted', 0)} مقبول/accepted, "
+               f"{today.get('rejected', 0)} مرفوض/rejected, "
+               f"{today.get('duplicate', 0)} مكرر/duplicate")
+    click.echo(f"آخر استلام / last intake: {_when(report.last_intake)}")
+    if report.registers_up_to_date:
+        click.echo("السجلات محدثة / registers up to date")
+    for process in report.dirty_registers:
+        click.echo(f"  بانتظار التحديث / to regenerate: {process}")
+    for path in report.pending_registers:
+        click.echo(f"  بانتظار إغلاق Excel / waiting for Excel: {path}")
+    for info in report.next_jobs[:3]:
+        nxt = "الآن / due now" if info.due_now else _when(info.next_run)
+        click.echo(f"المهمة التالية / next job: {info.name} {nxt}")
+    click.echo(f"آخر نسخة احتياطية / last backup: {report.last_backup or '—'} "
+               f"{_when(report.last_backup_at)}")
+
+
+@click.group("service")
+def service_group() -> None:
+    """Start the watcher at logon (Task Scheduler / systemd user unit)."""
+
+
+@service_group.command("install")
+@ROOT
+def install_command(root: Path) -> None:
+    """Register `eti watch --root ROOT` to start when this user logs on."""
+    from automation.service.install import install
+
+    try:
+        result = install(_department(root))
+    except EtiError as exc:
+        raise fail(exc) from exc
+    _report_install(result, "ثُبّتت الخدمة / installed")
+
+
+@service_group.command("uninstall")
+@ROOT
+def uninstall_command(root: Path) -> None:
+    """Remove the logon start registered by `eti service install`."""
+    from automation.service.install import uninstall
+
+    try:
+        result = uninstall(Department.at(root))
+    except EtiError as exc:
+        raise fail(exc) from exc
+    _report_install(result, "أُزيلت الخدمة / uninstalled")
+
+
+def _report_install(result: object, done: str) -> None:
+    for path in getattr(result, "files", []):
+        click.echo(f"  {path}")
+    for message in getattr(result, "messages", []):
+        click.echo(f"  {message}")
+    if not getattr(result, "ok", False):
+        raise click.ClickException("لم تكتمل العملية / not completed (see above)")
+    click.echo(done)
+
+
+COMMANDS: tuple[click.Command, ...] = (
+    watch_command, jobs_command, retention_command, config_command, status_command,
+    service_group,
+)
+
+
+def register(group: click.Group) -> None:
+    """Add the service commands to the ``eti`` group."""
+    for command in COMMANDS:
+        group.add_command(command)

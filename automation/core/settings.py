@@ -1,0 +1,297 @@
+"""The department's settings: one model, read from ``eti.toml``.
+
+Every setting is declared once here, with its default and its meaning; ``eti
+config`` and :func:`default_toml` are derived from these declarations. A key
+missing from ``eti.toml`` takes its default; a wrong value stops the product
+with a :class:`~automation.core.errors.ConfigError` that names the key::
+
+    [department]
+    name = "قسم تكنولوجيا التعليم والمعلومات"
+    quarter_start_month = 1
+    school_year_start_month = 9
+
+    [intake]
+    stability_seconds = 5
+    max_batch = 200
+
+    [watch]
+    poll = false
+    rescan_minutes = 5
+
+    [schedule]
+    working_days = ["sun", "mon", "tue", "wed", "thu"]
+    digest_time = "13:00"
+    ...
+
+    [logging]
+    level = "INFO"
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import tomllib
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+
+from automation.core.department import Department
+from automation.core.errors import ConfigError
+from automation.core.periods import Calendar
+
+WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+"""Day names as ``eti.toml`` writes them; the index is Python's ``date.weekday()``."""
+
+Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR"]
+
+_TIME = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*$")
+
+
+def parse_hhmm(value: object) -> dt.time:
+    """``"13:00"`` (or a TOML local time) as a time of day."""
+    if isinstance(value, dt.time):
+        return value.replace(second=0, microsecond=0)
+    match = _TIME.match(str(value))
+    if not match or int(match[1]) > 23 or int(match[2]) > 59:
+        raise ValueError(f"expected a time of day as HH:MM, got {value!r}")
+    return dt.time(int(match[1]), int(match[2]))
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+
+class DepartmentSettings(_Section):
+    """[department]"""
+
+    name: str = Field(
+        "قسم تكنولوجيا التعليم والمعلومات",
+        description="Name of the department as documents print it.",
+    )
+    quarter_start_month: int = Field(
+        1, ge=1, le=12, description="Month the first quarter starts in (1 = January)."
+    )
+    school_year_start_month: int = Field(
+        9, ge=1, le=12,
+        description="Month a school year (2025/2026) starts in (9 = September).",
+    )
+
+    @property
+    def calendar(self) -> Calendar:
+        """The quarters and school years every command and job reports on."""
+        return Calendar(self.quarter_start_month, self.school_year_start_month)
+
+
+class IntakeSettings(_Section):
+    """[intake]"""
+
+    stability_seconds: float = Field(
+        5, gt=0, le=3600,
+        description="Seconds a dropped file must stay unchanged before it is picked up.",
+    )
+    max_batch: int = Field(
+        200, ge=1, le=10_000, description="Most files handed to one batch."
+    )
+
+
+class WatchSettings(_Section):
+    """[watch]"""
+
+    poll: bool = Field(
+        False,
+        description="Poll inbox/ instead of waiting for file events "
+        "(automatic on a network share).",
+    )
+    rescan_minutes: float = Field(
+        5, gt=0, le=1440, description="Minutes between full rescans of inbox/."
+    )
+
+
+class ScheduleSettings(_Section):
+    """[schedule]"""
+
+    working_days: list[Weekday] = Field(
+        default_factory=lambda: ["sun", "mon", "tue", "wed", "thu"],
+        description="Working days: the digest runs on them, quarterly reports on the first one "
+        "after a quarter ends.",
+    )
+    digest_time: dt.time = Field(
+        dt.time(13, 0), description="Time of the daily digest for the head of department."
+    )
+    quarterly_report_time: dt.time = Field(
+        dt.time(8, 0), description="Time of the quarterly reports on their day."
+    )
+    backup_time: dt.time = Field(dt.time(2, 0), description="Time of the nightly ledger backup.")
+    register_refresh_time: dt.time = Field(
+        dt.time(2, 30), description="Time of the nightly regeneration of every register."
+    )
+    retention_day: int = Field(
+        1, ge=1, le=28, description="Day of the month of the retention sweep."
+    )
+    backups_kept: int = Field(14, ge=1, le=1000, description="Ledger backups kept.")
+
+    @field_validator(
+        "digest_time", "quarterly_report_time", "backup_time", "register_refresh_time",
+        mode="before",
+    )
+    @classmethod
+    def _time(cls, value: object) -> dt.time:
+        return parse_hhmm(value)
+
+    @field_validator("working_days", mode="before")
+    @classmethod
+    def _days(cls, value: object) -> object:
+        if isinstance(value, list | tuple):
+            days = [str(v).strip().lower()[:3] for v in value]
+            if not days:
+                raise ValueError("at least one working day is needed")
+            return days
+        return value
+
+    @property
+    def weekday_numbers(self) -> frozenset[int]:
+        """Working days as ``date.weekday()`` numbers."""
+        return frozenset(WEEKDAYS.index(d) for d in self.working_days)
+
+
+class LoggingSettings(_Section):
+    """[logging]"""
+
+    level: LogLevel = Field("INFO", description="Level of data/logs/eti.log.")
+
+    @field_validator("level", mode="before")
+    @classmethod
+    def _upper(cls, value: object) -> object:
+        return value.upper() if isinstance(value, str) else value
+
+
+class Settings(BaseSettings):
+    """Every setting of a department, by section of ``eti.toml``."""
+
+    model_config = SettingsConfigDict(extra="forbid", validate_assignment=True)
+
+    department: DepartmentSettings = Field(default_factory=DepartmentSettings)
+    intake: IntakeSettings = Field(default_factory=IntakeSettings)
+    watch: WatchSettings = Field(default_factory=WatchSettings)
+    schedule: ScheduleSettings = Field(default_factory=ScheduleSettings)
+    logging: LoggingSettings = Field(default_factory=LoggingSettings)
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        # eti.toml is the only source: what `eti config` shows is all there is.
+        return (init_settings,)
+
+
+SECTIONS: tuple[str, ...] = tuple(Settings.model_fields)
+
+
+def settings_from(data: dict[str, Any]) -> Settings:
+    """Settings from the parsed contents of ``eti.toml``; a bad value names its key."""
+    try:
+        return Settings(**data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        key = ".".join(str(p) for p in first["loc"] if isinstance(p, str)) or "eti.toml"
+        if first["type"] == "extra_forbidden":
+            raise ConfigError(
+                f"unknown setting {key} in eti.toml",
+                f"إعداد غير معروف {key} في ملف eti.toml",
+            ) from exc
+        detail = str(first["msg"]).removeprefix("Value error, ")
+        given = first.get("input")
+        raise ConfigError(
+            f"bad value for the setting {key} in eti.toml: {given!r}: {detail}",
+            f"قيمة غير صحيحة للإعداد {key} في ملف eti.toml: {given!r} — {detail}",
+        ) from exc
+
+
+def read_toml(dept: Department) -> dict[str, Any]:
+    """The parsed ``eti.toml`` of a department ({} when there is none)."""
+    path = dept.config_path
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        return {}
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(
+            f"cannot read {path}: {exc}", f"تعذرت قراءة ملف الإعدادات eti.toml: {exc}"
+        ) from exc
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(
+            f"eti.toml is not valid TOML: {exc}", f"ملف الإعدادات eti.toml غير صالح: {exc}"
+        ) from exc
+
+
+def load_settings(dept: Department) -> Settings:
+    """The department's settings: ``eti.toml`` over the defaults."""
+    return settings_from(read_toml(dept))
+
+
+@dataclass(frozen=True)
+class SettingValue:
+    """One effective setting, for ``eti config``."""
+
+    key: str
+    value: object
+    source: Literal["default", "eti.toml"]
+    description: str
+
+    @property
+    def text(self) -> str:
+        return format_value(self.value)
+
+
+def format_value(value: object) -> str:
+    """A value as it would be written in ``eti.toml``."""
+    if isinstance(value, dt.time):
+        return json.dumps(value.strftime("%H:%M"))
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return json.dumps(value, ensure_ascii=False)
+
+
+def effective(settings: Settings) -> list[SettingValue]:
+    """Every setting with its value and where the value came from."""
+    values = []
+    for section in SECTIONS:
+        model: BaseModel = getattr(settings, section)
+        given = section in settings.model_fields_set
+        for name, info in type(model).model_fields.items():
+            source = "eti.toml" if given and name in model.model_fields_set else "default"
+            values.append(
+                SettingValue(f"{section}.{name}", getattr(model, name), source,
+                             info.description or "")
+            )
+    return values
+
+
+def default_toml() -> str:
+    """An ``eti.toml`` listing every setting commented out, with its meaning."""
+    lines = [
+        "# ETI automation settings for this department.",
+        '# Every line is commented out: the defaults shown apply. Remove the "#" to change one.',
+    ]
+    for section in SECTIONS:
+        lines += ["", f"# [{section}]"]
+        model_cls = Settings.model_fields[section].annotation
+        defaults = model_cls()  # type: ignore[misc]
+        for name, info in model_cls.model_fields.items():  # type: ignore[union-attr]
+            lines.append(f"# # {info.description}")
+            lines.append(f"# {name} = {format_value(getattr(defaults, name))}")
+    return "\n".join(lines) + "\n"

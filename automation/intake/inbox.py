@@ -1,0 +1,589 @@
+"""Intake: every file dropped in ``inbox/`` handled once, and never lost.
+
+A file is first *claimed*: its original name is written in a journal (one for
+the files claimed together), then the file is renamed atomically into
+``inbox/.claimed/``. It is read, checked and
+either committed to the ledger (then moved to ``inbox/processed/<yyyy-mm>/``)
+or recorded as rejected (its error workbook written beside where it goes, then
+moved to ``inbox/rejected/``). The ledger knows the claim id, so a run killed at
+any moment is finished by the next one: a committed file is only moved, an
+uncommitted one is handled again. Every file is always in exactly one of
+inbox / claimed / processed / rejected.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import logging
+import os
+import re
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+from automation.catalog.forms import CATALOG, UNREPAIRABLE
+from automation.catalog.model import Catalog, FormSpec
+from automation.catalog.row_models import ValidationContext
+from automation.catalog.schools import SchoolMatch
+from automation.core.clock import Clock
+from automation.core.department import Department, reserved_on_windows
+from automation.core.errors import UnreadableWorkbook
+from automation.core.problems import Problem
+from automation.intake.reader import read_workbook, sha256_of
+from automation.intake.safety import Limits, read_bounded
+from automation.intake.validate import Lookup, Validated, validate
+from automation.ledger.store import Ledger, RowRecord, SubmissionRecord, to_json
+from automation.processes import processes_fed_by
+from automation.text.normalize import clean_text, normalize_name, year_span
+
+log = logging.getLogger(__name__)
+
+IGNORED_SUFFIXES = (".tmp", ".crdownload", ".part", ".partial", ".errors.xlsx", ".download")
+UNSAFE = re.compile(r'[<>:"/\\|?*\x00-\x1f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]')
+
+
+def is_candidate(path: Path) -> bool:
+    """Whether a file in the inbox is one staff dropped (not Excel's or a browser's)."""
+    name = path.name
+    lower = name.lower()
+    return not (
+        name.startswith(("~$", ".", "~"))
+        or lower.endswith(IGNORED_SUFFIXES)
+        or lower in ("thumbs.db", "desktop.ini")
+    )
+
+
+def _mtime(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except OSError:
+        return 0.0
+
+
+def waiting_files(dept: Department) -> list[Path]:
+    """Files in the inbox waiting to be handled, oldest first."""
+    found: list[tuple[float, str, Path]] = []
+    try:
+        with os.scandir(dept.inbox) as entries:  # one system call per file, not three
+            for entry in entries:
+                path = Path(entry.path)
+                try:
+                    if entry.is_file() and is_candidate(path):
+                        found.append((entry.stat().st_mtime, entry.name, path))
+                except OSError:  # gone meanwhile
+                    continue
+    except FileNotFoundError:
+        return []
+    return [path for _, _, path in sorted(found)]
+
+
+def safe_name(original: str, limit: int = 80) -> str:
+    """A file name the product can always write, keeping Arabic and the extension."""
+    text = UNSAFE.sub("", clean_text(original)).strip(" .")
+    stem, dot, ext = text.rpartition(".")
+    if not dot or len(ext) > 6:
+        stem, ext = text, ""
+    stem = stem.strip(" .") or "ملف"
+    if reserved_on_windows(stem):
+        stem = "_" + stem
+    ext = re.sub(r"[^A-Za-z0-9]", "", ext).lower()
+    stem = stem[: limit - len(ext) - 1]
+    return f"{stem}.{ext}" if ext else stem
+
+
+@dataclass
+class FileResult:
+    """What happened to one file."""
+
+    file: str
+    outcome: str
+    form: str = ""
+    rows: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    submission_id: int | None = None
+    stored_path: str = ""
+    school: str = ""
+    superseded: tuple[int, ...] = ()
+    processes: tuple[str, ...] = ()
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "file": self.file,
+            "outcome": self.outcome,
+            "form": self.form,
+            "rows": self.rows,
+            "problems": [
+                {k: p.to_dict()[k] for k in ("code", "severity", "sheet", "cell", "field",
+                                            "message")}
+                for p in self.problems
+            ],
+            "submission_id": self.submission_id,
+            "stored_path": self.stored_path,
+        }
+
+
+@dataclass(frozen=True)
+class Claim:
+    id: str
+    original: str
+    path: Path
+    note: Path
+    claimed_at: dt.datetime
+    fresh: bool = False
+    """Claimed by this run: the ledger cannot have recorded it yet."""
+
+
+def jsonable(value: object) -> object:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    return value
+
+
+def record_date(form: FormSpec, values: dict[str, object]) -> str | None:
+    """The ISO date a record counts from (for a year: the year's last day)."""
+    value = values.get(form.record_date) if form.record_date else None
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, str) and value:
+        return year_span(value)[1].isoformat()
+    return None
+
+
+JOURNAL_SUFFIX = ".claims.json"
+"""The journal of a group of claimed files: their ids and original names."""
+
+
+def _claimed_at(info: object, clock: Clock) -> dt.datetime:
+    stamp = info.get("claimed_at") if isinstance(info, dict) else None
+    try:
+        return dt.datetime.fromisoformat(str(stamp)) if stamp else clock.now()
+    except ValueError:
+        return clock.now()
+
+
+def identity_of(form: FormSpec, header: dict[str, object], workbook_id: str) -> str:
+    """What makes two files "the same filled copy" of a form."""
+    if form.identity:
+        return "|".join(normalize_name(jsonable(header.get(k)) or "") for k in form.identity)
+    return f"wb:{workbook_id}" if workbook_id else ""
+
+
+class Intake:
+    """Handles claimed files against one ledger; side effects stay in this class."""
+
+    def __init__(
+        self,
+        dept: Department,
+        ledger: Ledger,
+        context: ValidationContext,
+        *,
+        clock: Clock,
+        catalog: Catalog = CATALOG,
+        limits: Limits | None = None,
+    ) -> None:
+        self.dept = dept
+        self.ledger = ledger
+        self.context = context
+        self.clock = clock
+        self.catalog = catalog
+        self.limits = limits or Limits()
+        self._lookups: dict[tuple[str, str], set[str]] = {}
+        self._deferred: list[tuple[Claim, str]] | None = None
+        self._journals: dict[Path, set[str]] = {}  # journal -> its claims not filed yet
+        self._made: set[Path] = set()
+
+    @contextmanager
+    def group(self) -> Iterator[None]:
+        """Commit several files in one ledger transaction (one disk sync), then file
+        them away. Killed inside, none of them is committed and all stay claimed."""
+        self._deferred = []
+        try:
+            with self.ledger.transaction():
+                yield
+        finally:
+            deferred, self._deferred = self._deferred, None
+        for claim, stored in deferred:
+            self._move(claim, stored)
+
+    # -- claiming ------------------------------------------------------------------
+
+    def claim_all(self, paths: list[Path]) -> list[Claim]:
+        """Move waiting files into the work area, their original names first written
+        in one journal beside them; those gone or held open are left out.
+
+        One journal for many files: creating a file costs far more than renaming one.
+        It is removed when the last of its files has been filed away.
+        """
+        if not paths:
+            return []
+        now = self.clock.now()
+        self._ensure_dir(self.dept.claimed)
+        planned = []
+        for path in paths:
+            claim_id = f"{now:%Y%m%d%H%M%S}-{uuid.uuid4().hex[:10]}"
+            suffix = re.sub(r"[^a-z0-9.]", "", path.suffix.lower())[:8]
+            planned.append((path, claim_id, self.dept.claimed / f"{claim_id}{suffix}"))
+        journal = self.dept.claimed / f"{planned[0][1]}{JOURNAL_SUFFIX}"
+        text = json.dumps({"claimed_at": now.isoformat(),
+                           "claims": [{"id": claim_id, "original": path.name}
+                                      for path, claim_id, _ in planned]}, ensure_ascii=False)
+        try:
+            journal.write_text(text, encoding="utf-8")
+        except FileNotFoundError:  # the work folder was removed during the run
+            self.dept.claimed.mkdir(parents=True, exist_ok=True)
+            journal.write_text(text, encoding="utf-8")
+        claims = []
+        for path, claim_id, target in planned:
+            try:
+                os.rename(path, target)
+            except OSError as exc:  # vanished, or locked by Excel on Windows: try later
+                log.info("not claimed yet: %s (%s)", path.name, exc)
+                continue
+            claims.append(Claim(claim_id, path.name, target, journal, now, fresh=True))
+        if claims:
+            self._journals[journal] = {c.id for c in claims}
+        else:
+            journal.unlink(missing_ok=True)
+        return claims
+
+    def leftovers(self) -> list[Claim]:
+        """Claims a previous run did not finish (oldest first); spent journals removed."""
+        found: list[Claim] = []
+        if not self.dept.claimed.exists():
+            return found
+        entries = sorted(self.dept.claimed.iterdir())
+        files: dict[str, Path] = {}  # claim id -> the claimed file
+        for path in entries:
+            if path.is_file() and path.suffix not in (".json", ".tmp"):
+                files.setdefault(path.name.split(".")[0], path)
+        for note in (p for p in entries if p.suffix == ".json"):
+            try:
+                info = json.loads(note.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                info = None  # cut short by a kill before its files were moved in
+            if note.name.endswith(JOURNAL_SUFFIX):
+                listed = info.get("claims", []) if isinstance(info, dict) else []
+                claimed_at = _claimed_at(info, self.clock)
+                live = [(str(c["id"]), str(c["original"])) for c in listed
+                        if isinstance(c, dict) and str(c.get("id")) in files]
+            else:  # the note of one file, as earlier versions wrote it
+                claim_id = note.stem
+                original = info.get("original") if isinstance(info, dict) else None
+                claimed_at = _claimed_at(info, self.clock)
+                live = [(claim_id, str(original or files[claim_id].name))] \
+                    if claim_id in files else []
+            if not live:
+                note.unlink(missing_ok=True)
+                continue
+            for claim_id, original in live:
+                found.append(Claim(claim_id, original, files.pop(claim_id), note, claimed_at))
+            self._journals[note] = {claim_id for claim_id, _ in live}
+        for path in files.values():
+            # a claimed file whose note was lost: still handled, under its own name
+            found.append(Claim(path.stem.split(".")[0], path.name, path,
+                               path.with_suffix(".json"), self.clock.now()))
+        # the order they were claimed in, which is the inbox's order (the rename keeps
+        # the modification time): a newer version must not be committed before an older
+        found.sort(key=lambda c: (_mtime(c.path), c.original))
+        return found
+
+    def _ensure_dir(self, folder: Path) -> None:
+        """Make a folder once per run (a check on every file costs a system call)."""
+        if folder not in self._made:
+            folder.mkdir(parents=True, exist_ok=True)
+            self._made.add(folder)
+
+    # -- handling ------------------------------------------------------------------
+
+    def handle(self, claim: Claim, analysis: Analysis | None = None) -> FileResult:
+        """File away one claimed file. Safe to call again after a crash.
+
+        ``analysis`` is the file read and checked elsewhere (a worker process);
+        forms that refer to other forms' rows are checked again here, against
+        the ledger as it is now.
+        """
+        done = None if claim.fresh else self.ledger.by_claim(claim.id)
+        if done is not None:
+            return self._finish_recorded(claim, done)
+        if analysis is None or analysis.needs_ledger:
+            analysis = analyse(claim.path, self.catalog, self.context, self.limits, self.lookup)
+        record = SubmissionRecord(
+            original_name=claim.original,
+            sha256=analysis.sha256,
+            size=analysis.size,
+            received_at=claim.claimed_at,
+            outcome="accepted",
+            claim_id=claim.id,
+        )
+        earlier = self.ledger.find_sha(analysis.sha256)
+        if earlier is not None:
+            record.outcome = "duplicate"
+            record.duplicate_of = earlier
+            previous = self.ledger.submission(earlier)
+            record.form = previous["form"] or "" if previous else ""
+            record.stored_path = self._processed_path(claim)
+            sub_id = self.ledger.record(record)
+            self._move(claim, record.stored_path)
+            log.info("duplicate: %s is the same file as submission %s", claim.original, earlier)
+            return FileResult(claim.original, "duplicate", record.form, 0, [], sub_id,
+                              record.stored_path)
+        if not analysis.form:
+            return self._reject(claim, record, analysis.problems, readable=False)
+        self.context.matched_schools.update(analysis.matched_schools)
+        record.form = analysis.form
+        record.workbook_id = analysis.workbook_id
+        record.school = analysis.school or analysis.meta_school
+        if analysis.rows is None or any(p.severity == "error" for p in analysis.problems):
+            return self._reject(claim, record, analysis.problems, readable=True)
+        return self._accept(claim, record, self.catalog.form(analysis.form), analysis.header,
+                            analysis.problems, analysis.rows)
+
+    def _accept(
+        self,
+        claim: Claim,
+        record: SubmissionRecord,
+        form: FormSpec,
+        header: dict[str, object],
+        problems: list[Problem],
+        rows: list[RowRecord],
+    ) -> FileResult:
+        record.header = {k: jsonable(v) for k, v in header.items()}
+        record.identity = identity_of(form, header, record.workbook_id)
+        record.period = record_date(form, header) or ""
+        record.stored_path = self._processed_path(claim)
+        processes = processes_fed_by(form.code)
+        result = self.ledger.accept(record, rows, problems, dirty=processes)
+        self._lookups = {k: v for k, v in self._lookups.items() if k[0] != form.code}
+        self._move(claim, record.stored_path)
+        outcome = "superseded" if result.superseded else "accepted"
+        log.info("%s: %s %s, %d rows%s", outcome, claim.original, form.code, len(rows),
+                 f", replaces submission {list(result.superseded)}" if result.superseded else "")
+        return FileResult(claim.original, outcome, form.code, len(rows), problems,
+                          result.submission_id, record.stored_path, record.school,
+                          result.superseded, processes)
+
+    def _reject(
+        self, claim: Claim, record: SubmissionRecord, problems: list[Problem], *, readable: bool
+    ) -> FileResult:
+        record.outcome = "rejected"
+        record.stored_path = self._rejected_path(claim)
+        dest = self.dept.root / record.stored_path
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        title = f"أخطاء الملف «{clean_text(claim.original)}»"
+        if record.form:
+            title += f" — النموذج {record.form} {self.catalog.form(record.form).name_ar}"
+        errors_path = errors_workbook_path(dest)
+        from automation.intake.errors_workbook import (
+            write_errors_workbook,  # openpyxl: not in workers
+        )
+
+        try:
+            write_errors_workbook(errors_path, problems,
+                                  original=claim.path if readable else None, title=title)
+        except Exception as exc:  # never lose the file for a failed annotation
+            log.error("could not write the errors workbook for %s: %s", claim.original, exc)
+            write_errors_workbook(errors_path, problems, original=None, title=title)
+        sub_id = self.ledger.record(record, problems)
+        self._move(claim, record.stored_path)
+        first = problems[0].message_en or problems[0].code if problems else ""
+        log.info("rejected: %s (%s) %s", claim.original, record.form or "unknown form", first)
+        return FileResult(claim.original, "rejected", record.form, 0, problems, sub_id,
+                          record.stored_path, record.school)
+
+    def reject_internal(self, claim: Claim, problem: Problem) -> FileResult:
+        """Reject a file the product failed on, keeping it safe with its message."""
+        sha, size = sha256_of(claim.path)
+        record = SubmissionRecord(claim.original, sha, size, claim.claimed_at, "rejected",
+                                  claim_id=claim.id)
+        return self._reject(claim, record, [problem], readable=False)
+
+    def _finish_recorded(self, claim: Claim, done: object) -> FileResult:
+        """The ledger already has this claim: only the move was left to do."""
+        row = done  # sqlite3.Row
+        stored = str(row["stored_path"])  # type: ignore[index]
+        outcome = str(row["outcome"])  # type: ignore[index]
+        self._move(claim, stored)
+        log.info("finished an interrupted %s file: %s", outcome, claim.original)
+        problems = [
+            Problem(p["code"], p["message"], p["severity"], p["sheet"], p["cell"], p["field"],
+                    p["row_number"], p["message_en"])
+            for p in self.ledger.problems_of(int(row["id"]))  # type: ignore[index]
+        ]
+        return FileResult(claim.original, outcome if outcome != "superseded" else "accepted",
+                          str(row["form"] or ""), int(row["row_count"]),  # type: ignore[index]
+                          problems, int(row["id"]), stored)  # type: ignore[index]
+
+    # -- files ---------------------------------------------------------------------
+
+    def _stored_name(self, claim: Claim) -> str:
+        return f"{claim.claimed_at:%Y-%m-%d}_{claim.id[-6:]}_{safe_name(claim.original)}"
+
+    def _processed_path(self, claim: Claim) -> str:
+        month = f"{claim.claimed_at:%Y-%m}"
+        return f"inbox/processed/{month}/{self._stored_name(claim)}"
+
+    def _rejected_path(self, claim: Claim) -> str:
+        return f"inbox/rejected/{self._stored_name(claim)}"
+
+    def _move(self, claim: Claim, stored: str) -> None:
+        if self._deferred is not None:
+            self._deferred.append((claim, stored))
+            return
+        dest = self.dept.root / stored
+        self._ensure_dir(dest.parent)
+        try:
+            os.replace(claim.path, dest)
+        except FileNotFoundError:
+            if claim.path.exists():  # its folder was removed meanwhile
+                dest.parent.mkdir(parents=True, exist_ok=True)
+                os.replace(claim.path, dest)
+            # else moved already, by a run that was then interrupted
+        waiting = self._journals.get(claim.note)
+        if waiting is not None:
+            waiting.discard(claim.id)
+            if waiting:
+                return
+            del self._journals[claim.note]
+        claim.note.unlink(missing_ok=True)
+
+    # -- cross-form references -----------------------------------------------------
+
+    def lookup(self, form: str, key: str) -> set[str]:
+        """Normalized live values of a field of another form (cached until it changes)."""
+        cached = self._lookups.get((form, key))
+        if cached is not None:
+            return cached
+        if key == "unrepairable":
+            values = {
+                normalize_name(row.data.get("reference"))
+                for row in self.ledger.current_rows(form)
+                if row.data.get("status") == UNREPAIRABLE and row.data.get("reference")
+            }
+        else:
+            values = {normalize_name(v) for v in self.ledger.live_values(form, key)}
+        self._lookups[(form, key)] = values
+        return values
+
+
+@dataclass
+class Analysis:
+    """A file read and checked: everything deciding its outcome but the ledger.
+
+    ``form`` is the identified form's code, ``""`` when the file could not be read
+    as a form; ``header`` holds its typed header values; ``rows`` are the rows to
+    commit, present when no problem is an error.
+    """
+
+    sha256: str
+    size: int
+    problems: list[Problem]
+    form: str = ""
+    header: dict[str, object] = field(default_factory=dict)
+    school: str = ""
+    sheet: str = ""
+    workbook_id: str = ""
+    meta_school: str = ""
+    needs_ledger: bool = False
+    matched_schools: dict[str, SchoolMatch] = field(default_factory=dict)
+    rows: list[RowRecord] | None = None
+
+    def compact(self) -> Analysis:
+        """The same analysis, lighter to send between processes: rows keep only the
+        JSON the ledger stores."""
+        if self.rows is not None:
+            self.rows = [RowRecord(r.sheet, r.row_number, {}, r.record_key, r.record_date,
+                                   r.school, r.json()) for r in self.rows]
+        return self
+
+
+LEDGER_RULES = ("exists_in", "cites_unrepairable")
+
+
+def analyse(
+    path: Path,
+    catalog: Catalog,
+    context: ValidationContext,
+    limits: Limits,
+    lookup: Lookup | None,
+) -> Analysis:
+    """Hash, read and validate one file; with no ``lookup``, rules that need the
+    ledger are left for the caller (``needs_ledger``)."""
+    try:
+        data: bytes | None = read_bounded(path, limits)
+    except UnreadableWorkbook:
+        data = None  # too large or unreadable: hashed in chunks, refused by the reader
+    if data is not None and len(data) <= limits.max_file_bytes:
+        sha, size = hashlib.sha256(data).hexdigest(), len(data)
+    else:
+        sha, size = sha256_of(path)
+    try:
+        submission, read_problems = read_workbook(path, catalog, limits, data)
+    except UnreadableWorkbook as exc:
+        problem = Problem(exc.code, exc.message_ar, "error", message_en=exc.message_en)
+        return Analysis(sha, size, [problem])
+    form = catalog.form(submission.form)
+    needs_ledger = lookup is None and any(r.kind in LEDGER_RULES for r in form.rules)
+    checked = validate(submission, form, context, lookup)
+    named = {checked.school} | {r.values.get("school") for r in checked.rows}
+    matched = {name: match for name, match in context.matched_schools.items() if name in named}
+    problems = read_problems + checked.report.problems
+    rows = None
+    if not any(p.severity == "error" for p in problems):
+        school = checked.school or submission.meta_school
+        rows = row_records(form, checked, school, matched, submission.sheet)
+    return Analysis(
+        sha,
+        size,
+        problems,
+        form.code,
+        checked.header,
+        checked.school,
+        submission.sheet,
+        submission.workbook_id,
+        submission.meta_school,
+        needs_ledger,
+        matched,
+        rows,
+    )
+
+
+def row_records(
+    form: FormSpec,
+    checked: Validated,
+    school: str,
+    matched: dict[str, SchoolMatch],
+    sheet: str,
+) -> list[RowRecord]:
+    """The rows to commit, as the ledger keeps them (JSON made here, off the writer)."""
+    rows = []
+    for row in checked.rows:
+        data = dict(row.values)  # dates and decimals become text in the JSON
+        row_school = str(data.get("school") or school or "")
+        match = matched.get(row_school)
+        if match and match.school_no:
+            data["school_no"] = match.school_no
+        key = data.get(form.unique_key) if form.unique_key else None
+        rows.append(
+            RowRecord(
+                sheet=sheet,
+                row_number=row.number,
+                data=data,
+                record_key=normalize_name(key) if key is not None else None,
+                record_date=record_date(form, row.values),
+                school=row_school,
+                encoded=to_json(data),
+            )
+        )
+    return rows
+
+
+def errors_workbook_path(stored: Path) -> Path:
+    """Where the error workbook of a rejected file goes: beside it."""
+    return stored.with_name(stored.stem + ".errors.xlsx")

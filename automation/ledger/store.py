@@ -1,0 +1,637 @@
+"""The ledger: SQLite, the one source of truth for every submission and row.
+
+Registers and documents are derived from it. Schema changes are named
+migrations, each applied in one transaction together with its record.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import gc
+import json
+import re
+import sqlite3
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import NamedTuple
+
+import orjson
+
+from automation.core.errors import LedgerError
+from automation.text.byte_patterns import re2_search
+
+MIGRATIONS: tuple[tuple[str, str], ...] = (
+    (
+        "001_initial",
+        """
+        CREATE TABLE submissions (
+            id INTEGER PRIMARY KEY,
+            original_name TEXT NOT NULL,
+            stored_path TEXT NOT NULL DEFAULT '',
+            sha256 TEXT NOT NULL,
+            size INTEGER NOT NULL,
+            received_at TEXT NOT NULL,
+            form TEXT,
+            workbook_id TEXT,
+            school TEXT,
+            period TEXT,
+            identity TEXT,
+            outcome TEXT NOT NULL
+                CHECK (outcome IN ('accepted', 'rejected', 'duplicate', 'superseded')),
+            superseded_by INTEGER REFERENCES submissions(id),
+            duplicate_of INTEGER REFERENCES submissions(id),
+            claim_id TEXT UNIQUE,
+            header_json TEXT NOT NULL DEFAULT '{}',
+            row_count INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE INDEX submissions_sha ON submissions(sha256);
+        CREATE INDEX submissions_identity ON submissions(form, identity)
+            WHERE outcome = 'accepted';
+        CREATE INDEX submissions_received ON submissions(received_at);
+        CREATE TABLE rows (
+            id INTEGER PRIMARY KEY,
+            submission_id INTEGER NOT NULL REFERENCES submissions(id),
+            form TEXT NOT NULL,
+            sheet TEXT NOT NULL,
+            row_number INTEGER NOT NULL,
+            record_key TEXT,
+            record_date TEXT,
+            school TEXT,
+            data TEXT NOT NULL,
+            current INTEGER NOT NULL DEFAULT 1,
+            replaced_by INTEGER REFERENCES rows(id),
+            archived_at TEXT,
+            decision_id INTEGER REFERENCES decisions(id)
+        );
+        CREATE INDEX rows_form_current ON rows(form, current);
+        CREATE INDEX rows_submission ON rows(submission_id);
+        CREATE INDEX rows_key ON rows(form, record_key) WHERE record_key IS NOT NULL;
+        CREATE TABLE problems (
+            id INTEGER PRIMARY KEY,
+            submission_id INTEGER NOT NULL REFERENCES submissions(id),
+            severity TEXT NOT NULL,
+            code TEXT NOT NULL,
+            sheet TEXT NOT NULL DEFAULT '',
+            cell TEXT NOT NULL DEFAULT '',
+            field TEXT NOT NULL DEFAULT '',
+            row_number INTEGER,
+            message TEXT NOT NULL,
+            message_en TEXT NOT NULL DEFAULT ''
+        );
+        CREATE INDEX problems_submission ON problems(submission_id);
+        CREATE TABLE decisions (
+            id INTEGER PRIMARY KEY,
+            kind TEXT NOT NULL,
+            number TEXT NOT NULL UNIQUE,
+            decided_on TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            document TEXT NOT NULL DEFAULT ''
+        );
+        CREATE TABLE sequences (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
+        CREATE TABLE job_runs (
+            job TEXT PRIMARY KEY,
+            last_run TEXT,
+            last_ok TEXT,
+            last_error TEXT NOT NULL DEFAULT ''
+        );
+        CREATE TABLE documents (
+            id INTEGER PRIMARY KEY,
+            kind TEXT NOT NULL,
+            path TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            submission_id INTEGER REFERENCES submissions(id)
+        );
+        CREATE TABLE dirty_registers (process TEXT PRIMARY KEY);
+        CREATE TABLE archive (
+            row_id INTEGER PRIMARY KEY REFERENCES rows(id),
+            form TEXT NOT NULL,
+            record_date TEXT,
+            archived_at TEXT NOT NULL,
+            workbook TEXT NOT NULL
+        );
+        """,
+    ),
+)
+
+
+def to_json(values: dict[str, object]) -> str:
+    """Typed row values as JSON, keys sorted: dates as ISO text, decimals as text."""
+    try:
+        return orjson.dumps(values, default=str, option=orjson.OPT_SORT_KEYS).decode()
+    except TypeError:  # orjson.JSONEncodeError: an integer past 64 bits, say
+        return json.dumps(values, ensure_ascii=False, default=str, sort_keys=True,
+                          separators=(",", ":"))
+
+
+@dataclass
+class SubmissionRecord:
+    """What the ledger keeps of one received file."""
+
+    original_name: str
+    sha256: str
+    size: int
+    received_at: dt.datetime
+    outcome: str
+    form: str = ""
+    workbook_id: str = ""
+    school: str = ""
+    period: str = ""
+    identity: str = ""
+    header: dict[str, object] = field(default_factory=dict)
+    stored_path: str = ""
+    duplicate_of: int | None = None
+    claim_id: str = ""
+
+
+@dataclass
+class RowRecord:
+    """One accepted row with its provenance."""
+
+    sheet: str
+    row_number: int
+    data: dict[str, object]
+    record_key: str | None = None
+    record_date: str | None = None
+    school: str = ""
+    encoded: str = ""
+
+    def json(self) -> str:
+        """The row's values as the ledger stores them (encoded once, where it was made)."""
+        return self.encoded or to_json(self.data)
+
+
+_CURRENT = "r.form = ? AND r.current = 1 AND r.archived_at IS NULL"
+"""The rows of a form the registers show (``r`` standing for the rows table)."""
+
+_ROWS_PER_PARSE = 2000
+"""Ledger rows whose JSON is parsed in one call when reading rows back."""
+
+
+@contextmanager
+def _no_cycle_collection() -> Iterator[None]:
+    """Python's cycle collector paused: reading 100,000 rows (dicts and tuples of text,
+    no cycles among them) would otherwise set it scanning the whole heap again and
+    again, half of the reading time."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+_FLOAT_OF_A_BIG_INTEGER = 2.0**63
+"""orjson reads an integer past 64 bits (which :func:`to_json` writes with json) as a
+float at least this large; a row's data holds no float of its own that large."""
+
+
+_LONG_DIGITS = re2_search(rb"[0-9]{19}") or re.compile(rb"[0-9]{19}").search
+"""Where an integer past 64 bits may be: 2**63 has 19 digits (RE2 searches a chunk of
+rows ten times faster than ``re``)."""
+
+
+def _parse_rows(
+    text: bytes, one: Callable[[object, object], object] | None
+) -> list[dict[str, object]]:
+    """A JSON array of rows' data; with ``one``, each repeated text made one object by it.
+
+    orjson reads it; json again when orjson refuses it (NaN) or may have read a big
+    integer as a float (only where the text holds 19 digits in a row).
+    """
+    try:
+        datas = orjson.loads(text)
+    except orjson.JSONDecodeError:
+        datas = None
+    if datas is None or (_LONG_DIGITS(text) and _has_big_float(datas)):
+        datas = json.loads(text)
+    if one is not None:
+        for data in datas:
+            for key, value in data.items():
+                if type(value) is str:
+                    data[key] = one(value, value)
+    return datas  # type: ignore[no-any-return]
+
+
+def _has_big_float(datas: list[dict[str, object]]) -> bool:
+    """Whether a value is a float at least :data:`_FLOAT_OF_A_BIG_INTEGER` (or NaN)."""
+    return any(type(value) is float and not abs(value) < _FLOAT_OF_A_BIG_INTEGER  # type: ignore[operator]
+               for data in datas for value in data.values())
+
+
+class LedgerRow(NamedTuple):
+    """A row read back from the ledger with where it came from (a named tuple: the
+    registers read a hundred thousand of them at once)."""
+
+    id: int
+    submission_id: int
+    form: str
+    sheet: str
+    row_number: int
+    data: dict[str, object]
+    record_date: str | None
+    school: str
+    original_name: str
+    received_at: str
+    decision_id: int | None
+
+
+@dataclass(frozen=True)
+class CommitResult:
+    submission_id: int
+    superseded: tuple[int, ...]
+    rows_replaced: int
+
+
+class Ledger:
+    """A connection to the ledger file; use as a context manager."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self.conn = sqlite3.connect(str(path), timeout=30, isolation_level=None)
+            self._savepoints = 0
+            self.conn.row_factory = sqlite3.Row
+            self.conn.execute("PRAGMA journal_mode=WAL")
+            self.conn.execute("PRAGMA synchronous=FULL")
+            self.conn.execute("PRAGMA foreign_keys=ON")
+            self.migrate()
+        except sqlite3.Error as exc:
+            raise LedgerError(
+                f"cannot open the ledger {path}: {exc}",
+                f"تعذر فتح قاعدة البيانات {path.name}: {exc}",
+            ) from exc
+
+    def __enter__(self) -> Ledger:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.conn.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction: all of it or nothing.
+
+        Inside another transaction (a group of files committed together) it is
+        a savepoint: its own failure undoes only itself.
+        """
+        if self.conn.in_transaction:
+            name = f"sp{self._savepoints}"
+            self._savepoints += 1
+            self.conn.execute(f"SAVEPOINT {name}")
+            try:
+                yield self.conn
+            except BaseException:
+                self.conn.execute(f"ROLLBACK TO {name}")
+                self.conn.execute(f"RELEASE {name}")
+                raise
+            self.conn.execute(f"RELEASE {name}")
+            return
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.conn
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        self.conn.execute("COMMIT")
+
+    # -- schema ------------------------------------------------------------------
+
+    def migrate(self) -> list[str]:
+        """Apply the migrations not yet recorded; returns their names."""
+        self.conn.execute(
+            "CREATE TABLE IF NOT EXISTS migrations "
+            "(name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)"
+        )
+        done = {r[0] for r in self.conn.execute("SELECT name FROM migrations")}
+        applied = []
+        for name, sql in MIGRATIONS:
+            if name in done:
+                continue
+            with self.transaction() as conn:
+                for statement in sql.split(";"):
+                    if statement.strip():
+                        conn.execute(statement)
+                conn.execute(
+                    "INSERT INTO migrations VALUES (?, ?)",
+                    (name, dt.datetime.now().isoformat(timespec="seconds")),
+                )
+            applied.append(name)
+        return applied
+
+    def migrations(self) -> list[str]:
+        return [r[0] for r in self.conn.execute("SELECT name FROM migrations ORDER BY name")]
+
+    # -- submissions -------------------------------------------------------------
+
+    def find_sha(self, sha256: str) -> int | None:
+        """The first accepted submission of these exact bytes (a rejected file may come again)."""
+        row = self.conn.execute(
+            "SELECT id FROM submissions WHERE sha256 = ? "
+            "AND outcome IN ('accepted', 'superseded') ORDER BY id LIMIT 1",
+            (sha256,),
+        ).fetchone()
+        return int(row[0]) if row else None
+
+    def insert_submission(
+        self, conn: sqlite3.Connection, rec: SubmissionRecord, row_count: int = 0
+    ) -> int:
+        cur = conn.execute(
+            "INSERT INTO submissions (original_name, stored_path, sha256, size, received_at, "
+            "form, workbook_id, school, period, identity, outcome, duplicate_of, claim_id, "
+            "header_json, row_count) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                rec.original_name,
+                rec.stored_path,
+                rec.sha256,
+                rec.size,
+                rec.received_at.isoformat(timespec="seconds"),
+                rec.form or None,
+                rec.workbook_id or None,
+                rec.school or None,
+                rec.period or None,
+                rec.identity or None,
+                rec.outcome,
+                rec.duplicate_of,
+                rec.claim_id or None,
+                to_json(rec.header),
+                row_count,
+            ),
+        )
+        return int(cur.lastrowid or 0)
+
+    def insert_problems(self, conn: sqlite3.Connection, submission_id: int, problems: list) -> None:
+        if not problems:
+            return
+        conn.executemany(
+            "INSERT INTO problems (submission_id, severity, code, sheet, cell, field, "
+            "row_number, message, message_en) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (
+                    submission_id,
+                    p.severity,
+                    p.code,
+                    p.sheet,
+                    p.cell,
+                    p.field,
+                    p.row,
+                    p.message,
+                    p.message_en,
+                )
+                for p in problems
+            ],
+        )
+
+    def record(self, rec: SubmissionRecord, problems: list | None = None) -> int:
+        """Record a submission that adds no rows (rejected or duplicate)."""
+        with self.transaction() as conn:
+            sub_id = self.insert_submission(conn, rec)
+            self.insert_problems(conn, sub_id, problems or [])
+        return sub_id
+
+    def accept(
+        self,
+        rec: SubmissionRecord,
+        rows: list[RowRecord],
+        problems: list | None = None,
+        dirty: tuple[str, ...] = (),
+    ) -> CommitResult:
+        """Commit an accepted submission and its rows in one transaction.
+
+        An earlier accepted submission with the same form and identity is
+        superseded: its rows leave the registers and stay in history. Rows
+        carrying a unique key replace the live row with the same key.
+        """
+        with self.transaction() as conn:
+            superseded: list[int] = []
+            if rec.identity:
+                superseded = [
+                    int(r[0])
+                    for r in conn.execute(
+                        "SELECT id FROM submissions WHERE form = ? AND identity = ? "
+                        "AND outcome = 'accepted'",
+                        (rec.form, rec.identity),
+                    )
+                ]
+            sub_id = self.insert_submission(conn, rec, row_count=len(rows))
+            for old in superseded:
+                conn.execute(
+                    "UPDATE submissions SET outcome = 'superseded', superseded_by = ? WHERE id = ?",
+                    (sub_id, old),
+                )
+                conn.execute(
+                    "UPDATE rows SET current = 0 WHERE submission_id = ? AND current = 1", (old,)
+                )
+            replaced = 0
+            conn.executemany(
+                "INSERT INTO rows (submission_id, form, sheet, row_number, record_key, "
+                "record_date, school, data) VALUES (?, ?, ?, ?, NULL, ?, ?, ?)",
+                [
+                    (sub_id, rec.form, r.sheet, r.row_number, r.record_date, r.school or None,
+                     r.json())
+                    for r in rows
+                    if r.record_key is None
+                ],
+            )
+            for row in rows:
+                if row.record_key is None:
+                    continue
+                cur = conn.execute(
+                    "INSERT INTO rows (submission_id, form, sheet, row_number, record_key, "
+                    "record_date, school, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    (sub_id, rec.form, row.sheet, row.row_number, row.record_key,
+                     row.record_date, row.school or None, row.json()),
+                )
+                replaced += conn.execute(
+                    "UPDATE rows SET current = 0, replaced_by = ? WHERE form = ? "
+                    "AND record_key = ? AND current = 1 AND id != ?",
+                    (cur.lastrowid, rec.form, row.record_key, cur.lastrowid),
+                ).rowcount
+            self.insert_problems(conn, sub_id, problems or [])
+            self.mark_dirty(conn, dirty)
+        return CommitResult(sub_id, tuple(superseded), replaced)
+
+    def mark_dirty(self, conn: sqlite3.Connection, processes: tuple[str, ...]) -> None:
+        """Note registers to regenerate; kept until they are written, across crashes."""
+        conn.executemany(
+            "INSERT OR IGNORE INTO dirty_registers VALUES (?)", [(p,) for p in processes]
+        )
+
+    def dirty_processes(self) -> list[str]:
+        return [r[0] for r in self.conn.execute("SELECT process FROM dirty_registers")]
+
+    def clear_dirty(self, processes: list[str]) -> None:
+        self.conn.executemany(
+            "DELETE FROM dirty_registers WHERE process = ?", [(p,) for p in processes]
+        )
+
+    def by_claim(self, claim_id: str) -> sqlite3.Row | None:
+        """The submission recorded for a claimed file, if its commit happened."""
+        return self.conn.execute(
+            "SELECT * FROM submissions WHERE claim_id = ?", (claim_id,)
+        ).fetchone()
+
+    def set_stored_path(self, submission_id: int, stored_path: str) -> None:
+        self.conn.execute(
+            "UPDATE submissions SET stored_path = ? WHERE id = ?", (stored_path, submission_id)
+        )
+
+    def submission(self, submission_id: int) -> sqlite3.Row | None:
+        return self.conn.execute(
+            "SELECT * FROM submissions WHERE id = ?", (submission_id,)
+        ).fetchone()
+
+    def submissions_between(self, start: dt.datetime, end: dt.datetime) -> list[sqlite3.Row]:
+        return list(
+            self.conn.execute(
+                "SELECT * FROM submissions WHERE received_at >= ? AND received_at < ? ORDER BY id",
+                (start.isoformat(timespec="seconds"), end.isoformat(timespec="seconds")),
+            )
+        )
+
+    def problems_of(self, submission_id: int) -> list[sqlite3.Row]:
+        return list(
+            self.conn.execute(
+                "SELECT * FROM problems WHERE submission_id = ? ORDER BY id", (submission_id,)
+            )
+        )
+
+    # -- rows --------------------------------------------------------------------
+
+    def current_rows(self, form: str) -> list[LedgerRow]:
+        """The live rows of a form, as the registers show them, oldest first."""
+        return self._rows(_CURRENT, (form,))
+
+    def rows_of_submission(self, submission_id: int) -> list[LedgerRow]:
+        return self._rows("r.submission_id = ?", (submission_id,))
+
+    def archived_rows(self, form: str) -> list[LedgerRow]:
+        return self._rows("r.form = ? AND r.archived_at IS NOT NULL", (form,))
+
+    def current_row_chunks(self, form: str) -> Iterator[list[LedgerRow]]:
+        """:meth:`current_rows` a few thousand at a time, for a caller that writes them
+        out and lets them go (memory stays flat however many there are)."""
+        return self._row_chunks(_CURRENT, (form,), share=False)
+
+    def count_current_rows(self, form: str) -> int:
+        return int(self.conn.execute(
+            f"SELECT COUNT(*) FROM rows r WHERE {_CURRENT}", (form,)
+        ).fetchone()[0])
+
+    def _rows(self, where: str, params: tuple[object, ...]) -> list[LedgerRow]:
+        out: list[LedgerRow] = []
+        for chunk in self._row_chunks(where, params, share=True):
+            out += chunk
+        return out
+
+    def _row_chunks(
+        self, where: str, params: tuple[object, ...], *, share: bool
+    ) -> Iterator[list[LedgerRow]]:
+        """Rows in chunks; with ``share``, each repeated text is one object across all
+        of them (registers of 100,000 rows hold the same schools, statuses and dates
+        over and over; never a bool: True == 1 would let one stand for the other).
+        Without, only a chunk's form, sheet, date and school texts are shared: its rows
+        are let go before the next chunk."""
+        sql = (
+            "SELECT r.id, r.submission_id, r.form, r.sheet, r.row_number, "
+            "CAST(r.data AS BLOB), r.record_date, r.school, r.decision_id "
+            f"FROM rows r WHERE {where} ORDER BY r.id"
+        )
+        shared: dict[object, object] = {}
+        one = shared.setdefault
+        files: dict[int, tuple[str, str]] = {}
+        cursor = self.conn.execute(sql, params)
+        with _no_cycle_collection():
+            while chunk := cursor.fetchmany(_ROWS_PER_PARSE):
+                if not share:
+                    shared.clear()  # only within the chunk
+                # one parse per chunk: its rows share their keys (the parser's memo)
+                datas = _parse_rows(b"[" + b",".join([r[5] for r in chunk]) + b"]",
+                                    one if share else None)
+                files.update(self._files({r[1] for r in chunk} - files.keys()))
+                yield [
+                    LedgerRow(r[0], r[1], one(r[2], r[2]), one(r[3], r[3]), r[4],  # type: ignore[arg-type]
+                              data, one(r[6], r[6]), one(r[7] or "", r[7] or ""),  # type: ignore[arg-type]
+                              *files[r[1]], r[8])
+                    for r, data in zip(chunk, datas, strict=True)
+                ]
+
+    def _files(self, ids: set[int]) -> dict[int, tuple[str, str]]:
+        """(original name, received time) of these submissions, by id."""
+        found: dict[int, tuple[str, str]] = {}
+        ordered = sorted(ids)
+        for start in range(0, len(ordered), 500):
+            part = ordered[start : start + 500]
+            found.update(
+                (row[0], (row[1], row[2])) for row in self.conn.execute(
+                    "SELECT id, original_name, received_at FROM submissions "
+                    f"WHERE id IN ({', '.join('?' * len(part))})", part
+                )
+            )
+        return found
+
+    def count_rows(self) -> int:
+        return int(self.conn.execute("SELECT COUNT(*) FROM rows").fetchone()[0])
+
+    def live_values(self, form: str, key: str) -> set[str]:
+        """Every live value of one field of a form (for cross-form references)."""
+        return {
+            str(v[0])
+            for v in self.conn.execute(
+                "SELECT json_extract(data, ?) FROM rows WHERE form = ? AND current = 1",
+                (f"$.{key}", form),
+            )
+            if v[0] is not None
+        }
+
+    # -- sequences, jobs, documents ---------------------------------------------
+
+    def next_sequence(self, conn: sqlite3.Connection, name: str) -> int:
+        conn.execute(
+            "INSERT INTO sequences VALUES (?, 1) ON CONFLICT(name) DO UPDATE SET value = value + 1",
+            (name,),
+        )
+        return int(
+            conn.execute("SELECT value FROM sequences WHERE name = ?", (name,)).fetchone()[0]
+        )
+
+    def job_run(self, job: str) -> sqlite3.Row | None:
+        return self.conn.execute("SELECT * FROM job_runs WHERE job = ?", (job,)).fetchone()
+
+    def record_job(self, job: str, when: dt.datetime, error: str = "") -> None:
+        stamp = when.isoformat(timespec="seconds")
+        self.conn.execute(
+            "INSERT INTO job_runs (job, last_run, last_ok, last_error) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT(job) DO UPDATE SET last_run = excluded.last_run, "
+            "last_ok = COALESCE(excluded.last_ok, job_runs.last_ok), "
+            "last_error = excluded.last_error",
+            (job, stamp, None if error else stamp, error),
+        )
+
+    def record_document(
+        self, kind: str, path: str, when: dt.datetime, submission_id: int | None = None
+    ) -> None:
+        self.conn.execute(
+            "INSERT INTO documents (kind, path, created_at, submission_id) VALUES (?, ?, ?, ?)",
+            (kind, path, when.isoformat(timespec="seconds"), submission_id),
+        )
+
+    def integrity(self) -> str:
+        """``ok`` when SQLite's own check and the product's invariants hold."""
+        result = self.conn.execute("PRAGMA integrity_check").fetchone()[0]
+        if result != "ok":
+            return str(result)
+        bad = self.conn.execute(
+            "SELECT COUNT(*) FROM rows r JOIN submissions s ON s.id = r.submission_id "
+            "WHERE r.current = 1 AND s.outcome != 'accepted'"
+        ).fetchone()[0]
+        if bad:
+            return f"{bad} live rows belong to submissions that are not accepted"
+        fk = self.conn.execute("PRAGMA foreign_key_check").fetchall()
+        return "ok" if not fk else f"{len(fk)} foreign key violations"

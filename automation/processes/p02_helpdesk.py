@@ -1,0 +1,112 @@
+"""P2 — technical supervision of the e-connectivity & protection project (QP-70-2 §5.2/2).
+
+Inputs: letters and e-mail from schools and the project's Help Desk system, whose
+export is pasted into HD-EXPORT. Output: a technical report every three months of
+the maintenance requests executed through the Help Desk.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+from decimal import Decimal
+
+from automation.catalog.forms import CATALOG
+from automation.core.periods import QUARTER_NAMES_AR, Period, quarter_of
+from automation.ledger.store import LedgerRow
+from automation.processes.definition import (
+    TOTAL,
+    Block,
+    Indicator,
+    ProcessDef,
+    SummaryContext,
+    with_total,
+)
+from automation.processes.figures import (
+    Figure,
+    RowSource,
+    count_by,
+    field_date,
+    mean,
+    rows_in,
+    subject_of,
+    up_to,
+)
+
+REQUESTS = "HD-EXPORT"
+STATUSES = CATALOG.form(REQUESTS).field("status").choices
+OPEN, DONE, CANCELLED = STATUSES
+CATEGORIES = CATALOG.form(REQUESTS).field("category").choices
+NO_DATE = "بدون تاريخ"
+
+EXECUTED = "الطلبات المنفذة"
+
+
+def executed(src: RowSource, period: Period | None) -> list[LedgerRow]:
+    """Requests executed (closed as منفذ) in the period."""
+    return rows_in(src, REQUESTS, "closed", period, status=DONE)
+
+
+def figures(src: RowSource, period: Period, references: object) -> list[Figure]:
+    opened = rows_in(src, REQUESTS, "opened", period)
+    done = executed(src, period)
+    days = [
+        Decimal((end - start).days) for r in done
+        if (start := field_date(r, "opened")) and (end := field_date(r, "closed"))
+    ]
+    still_open = [
+        r for r in src.rows(REQUESTS)
+        if up_to(period, field_date(r, "opened"))
+        and r.data.get("status") != CANCELLED
+        and not (r.data.get("status") == DONE and up_to(period, field_date(r, "closed")))
+    ]
+    out = [
+        Figure("الطلبات الواردة", "flow", len(opened)),
+        Figure(EXECUTED, "flow", len(done)),
+        Figure("الطلبات الملغاة", "flow", sum(1 for r in opened
+                                              if r.data.get("status") == CANCELLED)),
+        Figure("الطلبات المفتوحة حتى نهاية الفترة", "stock", len(still_open)),
+        Figure("متوسط مدة التنفيذ (يوم)", "days", mean(days)),
+    ]
+    by_category = count_by(done, "category")
+    return out + [Figure(f"المنفذة حسب التصنيف: {c}", "flow", by_category.get(c, 0))
+                  for c in CATEGORIES]
+
+
+def summary(ctx: SummaryContext) -> list[Block]:
+    rows = ctx.fed[REQUESTS]
+
+    def by(key: Callable[[LedgerRow], str], sort_key: bool) -> list[list[object]]:
+        table: dict[str, list[int]] = defaultdict(lambda: [0] * len(STATUSES))
+        for r in rows:
+            status = r.data.get("status")
+            if status in STATUSES:
+                table[key(r)][STATUSES.index(str(status))] += 1
+        items = sorted(table.items(), key=(lambda kv: kv[0]) if sort_key else
+                       (lambda kv: (-sum(kv[1]), kv[0])))
+        return with_total([[k, *v, sum(v)] for k, v in items])
+
+    def quarter_label(r: LedgerRow) -> str:
+        day = field_date(r, "opened")
+        if day is None:
+            return NO_DATE
+        year, number = quarter_of(day, ctx.calendar.quarter_start_month)
+        return f"{year} - الربع {QUARTER_NAMES_AR[number - 1]}"
+
+    headers = [*STATUSES, TOTAL]
+    return [
+        Block("الطلبات حسب الربع (تاريخ الفتح)", ["الربع", *headers], by(quarter_label, True),
+              total=True),
+        Block("الطلبات حسب التصنيف", ["التصنيف", *headers],
+              by(lambda r: str(r.data.get("category") or ""), False), total=True),
+        Block("الطلبات حسب المدرسة", ["المدرسة", *headers], by(subject_of, False), total=True),
+    ]
+
+
+PROCESS = ProcessDef(
+    code="P2",
+    forms=(REQUESTS,),
+    figures=figures,
+    indicators=(Indicator("عدد طلبات الدعم الفني المنفذة", EXECUTED, "flow", (REQUESTS,)),),
+    summary=summary,
+)
