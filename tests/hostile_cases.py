@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from xml.sax.saxutils import escape
 
 import openpyxl
 from openpyxl.utils import get_column_letter
@@ -81,6 +82,7 @@ def write_form(
     hidden_rows: Sequence[int] = (),
     start_row: int = 4,
     leading_sheet: bool = False,
+    template: bool = False,
 ) -> Written:
     """A filled form workbook; ``None`` in ``rows`` leaves an empty row.
 
@@ -142,6 +144,7 @@ def write_form(
             meta_ws.cell(i, 2, value)
         meta_ws.sheet_state = "hidden"
     path.parent.mkdir(parents=True, exist_ok=True)
+    wb.template = template
     wb.save(path)
     return Written(path, header_row if form.rows else 0, first if form.rows else 0)
 
@@ -307,13 +310,17 @@ CASE_NAMES = (
         "not-a-zip empty html-renamed csv-renamed random-bytes csv-extension unknown-extension "
         "too-big-file legacy-xls legacy-xls-renamed password-protected xlsb xlsb-renamed ods "
         "ods-renamed docx-renamed content-types-only truncated-zip missing-sheet-part "
-        "path-traversal lying-uncompressed-size cell-outside-its-row cell-outside-any-row "
-        "bad-row-number "
+        "png-photo jpeg-named-xlsx pdf-named-xls zip-of-forms "
+        "path-traversal lying-uncompressed-size lying-shared-strings cell-outside-its-row "
+        "cell-outside-any-row bad-row-number "
         "zip-bomb-total zip-bomb-ratio too-many-entries billion-laughs external-entity "
-        "doctype-workbook doctype-after-long-comment doctype-utf16 dimension-claim-3-cells "
+        "doctype-workbook doctype-after-long-comment doctype-utf16 deep-nesting "
+        "dimension-claim-3-cells "
         "form-dimension-claim million-rows cell-at-xfd1048576 rowless-numbering 16384-columns "
-        "dense-area nan-and-huge-date-serial control-characters formula-without-value "
-        "error-cell unknown-layout xlsm-with-macro"
+        "dense-area xls-far-cells ods-repeat-bomb "
+        "nan-and-huge-date-serial control-characters formula-without-value "
+        "error-cell unknown-layout xlsm-with-macro "
+        "xlsx-named-xls xlsx-named-csv xltx-template real-xls real-ods"
     ).split(),
     *FILE_NAMES,
 )
@@ -387,7 +394,7 @@ def build_hostile_corpus(folder: Path) -> list[HostileCase]:
     cases: list[HostileCase] = []
 
     def add(name: str, path: Path, code: str | None, problem: str | None = None) -> None:
-        cases.append(HostileCase(name, path, code, problem))
+        cases.append(HostileCase(name, path, code or None, problem))
 
     def file(name: str, code: str, content: str | bytes, suffix: str = ".xlsx") -> None:
         path = folder / f"{name}{suffix}"
@@ -406,22 +413,25 @@ def build_hostile_corpus(folder: Path) -> list[HostileCase]:
             patch_part(path, SHEET1, lambda x, ref=ref, xml=xml: replace_cell(x, ref, xml))
         add(name, path, None, problem)
 
-    # -- not a workbook at all
-    file("not-a-zip", "not-xlsx", "hello, this is not a workbook")
-    file("empty", "empty", b"")
-    file("html-renamed", "not-xlsx", "<html><body><table><tr><td>1</td></tr></table></body></html>")
-    file("csv-renamed", "not-xlsx", "المدرسة,التاريخ\nمدرسة,2024-01-01\n")
-    file("random-bytes", "not-xlsx", bytes((i * 7919 + 13) % 251 for i in range(4096)))
+    # -- not a workbook at all (decided from the bytes, whatever the name says)
+    file("not-a-zip", "csv", "hello, this is not a workbook")
+    file("empty", "empty-file", b"")
+    file("html-renamed", "web-page", "<html><body><table><tr><td>1</td></tr></table></body></html>")
+    file("csv-renamed", "csv", "المدرسة,التاريخ\nمدرسة,2024-01-01\n")
+    file("random-bytes", "not-a-workbook", bytes((i * 7919 + 13) % 251 for i in range(4096)))
     file("csv-extension", "csv", "a,b\n1,2\n", ".csv")
-    file("unknown-extension", "not-xlsx", "hello", ".txt")
+    file("unknown-extension", "csv", "hello", ".txt")
+    file("png-photo", "image", b"\x89PNG\r\n\x1a\n" + bytes(200), ".png")
+    file("jpeg-named-xlsx", "image", b"\xff\xd8\xff\xe0\x00\x10JFIF" + bytes(200))
+    file("pdf-named-xls", "pdf", b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n", ".xls")
     with (folder / "too-big-file.xlsx").open("wb") as handle:
         handle.truncate(51 * MB)  # sparse: rejected on its size, never read
     add("too-big-file", folder / "too-big-file.xlsx", "too-large")
 
     # -- other formats
-    xls = ole_file({"Workbook": b"\x09\x08\x10\x00" + b"\x00" * 100})
-    file("legacy-xls", "xls", xls, ".xls")
-    file("legacy-xls-renamed", "xls", xls)
+    xls = ole_file({"Workbook": b"\x09\x08\x10\x00" + b"\x00" * 4092})  # a BOF, no sheet
+    file("legacy-xls", "cannot-read", xls, ".xls")
+    file("legacy-xls-renamed", "cannot-read", xls)
     streams = {"EncryptionInfo": b"\x04\x00\x04\x00" + bytes(200), "EncryptedPackage": bytes(600)}
     file("password-protected", "encrypted", ole_file(streams))
     types = _content_types(False).replace("/xl/workbook.xml", "/xl/workbook.bin")
@@ -430,33 +440,39 @@ def build_hostile_corpus(folder: Path) -> list[HostileCase]:
     package("xlsb", "xlsb", xlsb, ".xlsb")
     package("xlsb-renamed", "xlsb", xlsb)
     ods = {"mimetype": ODS_MIMETYPE, "content.xml": "<office:document-content/>"}
-    package("ods", "ods", ods, ".ods")
-    package("ods-renamed", "ods", ods)
+    package("ods", "no-sheet", ods, ".ods")
+    package("ods-renamed", "no-sheet", ods)
     docx = {"[Content_Types].xml": "<Types/>", "word/document.xml": "<w:document/>"}
-    package("docx-renamed", "not-xlsx", docx)
-    package("content-types-only", "not-xlsx", {"[Content_Types].xml": _content_types(False)})
+    package("docx-renamed", "word", docx)
+    package("content-types-only", "not-a-workbook", {"[Content_Types].xml": _content_types(False)})
+    forms = {"a.xlsx": write_form(folder / "zipped.xlsx").path.read_bytes(), "b.xlsx": b"x"}
+    package("zip-of-forms", "zip-archive", forms, ".zip")
 
     # -- broken archives
     good = write_form(folder / "good-source.xlsx").path.read_bytes()
     file("truncated-zip", "corrupt", good[: len(good) // 2])
     raw("missing-sheet-part", "corrupt", skip=(SHEET1,))
     raw("path-traversal", "hostile-zip", extra={"../../evil.txt": "x"})
-    raw("lying-uncompressed-size", "corrupt", f"<row r='1'><c r='A1'><v>{'1' * MB}</v></c></row>")
+    raw("lying-uncompressed-size", "hostile-zip",
+        f"<row r='1'><c r='A1'><v>{'1' * MB}</v></c></row>")
     _lie_about_size(folder / "lying-uncompressed-size.xlsx", SHEET1, 1000)
+    add("lying-shared-strings", lying_shared_strings(folder / "lying-shared-strings.xlsx"),
+        "hostile-zip")
     # a cell whose reference names another row is read where it says, as calamine does
     raw("cell-outside-its-row", "unknown-form", '<row r="1"><c r="C7"><v>1</v></c></row>')
     raw("cell-outside-any-row", "corrupt",
-        '<row r="1"><c r="A1"><v>1</v></c></row><c r="XFD1048576"><v>1</v></c>')
+        '<row r="1"><c r="A1"><v>1</v></c></row><c r="B2"><v>1</v></c>')
     raw("bad-row-number", "corrupt", '<row r="1"><c r="A99999999"><v>1</v></c></row>')
 
     # -- zip bombs (declared sizes, checked before anything is inflated)
     with zipfile.ZipFile(folder / "zip-bomb-total.xlsx", "w", zipfile.ZIP_DEFLATED) as z:
         for i in range(210):  # each entry under the 1 MB ratio floor, 210 MB in all
             z.writestr(f"xl/media/pad{i}.bin", bytes(MB - 1024))
-    add("zip-bomb-total", folder / "zip-bomb-total.xlsx", "too-large")
+    add("zip-bomb-total", folder / "zip-bomb-total.xlsx", "content-too-large")
     bomb = raw_xlsx(folder / "zip-bomb-ratio.xlsx", (b" " * MB for _ in range(60)))
-    add("zip-bomb-ratio", bomb, "too-large")
-    raw("too-many-entries", "too-large", extra={f"xl/media/e{i}.txt": "x" for i in range(2100)})
+    add("zip-bomb-ratio", bomb, "zip-bomb")
+    raw("too-many-entries", "too-many-parts",
+        extra={f"xl/media/e{i}.txt": "x" for i in range(2100)})
 
     # -- XML entity tricks
     shared = '<row r="1"><c r="A1" t="s"><v>0</v></c></row>'
@@ -467,6 +483,10 @@ def build_hostile_corpus(folder: Path) -> list[HostileCase]:
     utf16 = sheet_xml("", prolog=XXE).replace('encoding="UTF-8"', 'encoding="UTF-16"')
     bom16 = raw_xlsx(folder / "doctype-utf16.xlsx", b"\xff\xfe" + utf16.encode("utf-16-le"))
     add("doctype-utf16", bom16, "hostile-xml")
+    # nesting matters to the streaming pass (the fast path builds nothing): a formula
+    # sends the sheet there
+    raw("deep-nesting", "too-deep", '<row r="1"><c r="A1"><f>1+1</f><v>2</v></c></row>'
+        + "<x>" * 5000 + "</x>" * 5000)
 
     # -- sheets claiming or holding too much
     three = "".join(
@@ -486,7 +506,14 @@ def build_hostile_corpus(folder: Path) -> list[HostileCase]:
     area = (
         '<row r="1"><c r="A1"><v>1</v></c></row><row r="100000"><c r="SF100000"><v>2</v></c></row>'
     )
-    raw("dense-area", "too-large", area)
+    raw("dense-area", "too-many-cells", area)
+    far = write_xls(folder / "xls-far-cells.xls", [(0, 0, "a"), (65535, 255, "z")])
+    add("xls-far-cells", far, "too-many-cells")  # 16.7 M cells for the fallback reader
+    bomb_row = ('<table:table-row table:number-rows-repeated="60000"><table:table-cell '
+                'table:number-columns-repeated="400" office:value-type="float" office:value="1"/>'
+                "</table:table-row>")
+    add("ods-repeat-bomb", ods_file(folder / "ods-repeat-bomb.ods", {"S": bomb_row}),
+        "too-many-cells")  # 24 M cells: calamine would abort the process asking for them
 
     # -- odd values in a real form (read fine; validation flags them); first data row is 9
     one = [{"device_type": "حاسوب", "quantity": 1, "fault": "عطل", "priority": "عادي"}]
@@ -508,6 +535,14 @@ def build_hostile_corpus(folder: Path) -> list[HostileCase]:
     macro = write_form(folder / "xlsm-with-macro.xlsm").path
     _add_macro(macro)
     add("xlsm-with-macro", macro, None)
+
+    # -- workbooks named otherwise, and the formats of the fallback reader: all read
+    good_form = write_form(folder / "renamed-source.xlsx").path.read_bytes()
+    file("xlsx-named-xls", "", good_form, ".xls")
+    file("xlsx-named-csv", "", good_form, ".csv")
+    add("xltx-template", write_form(folder / "template.xltx", template=True).path, None)
+    add("real-xls", write_form_xls(folder / "real.xls"), None)
+    add("real-ods", write_form_ods(folder / "real.ods"), None)
 
     # -- file names
     for label, name in FILE_NAMES.items():
@@ -568,3 +603,127 @@ def _add_macro(path: Path) -> None:
     )
     with zipfile.ZipFile(path, "a") as z:
         z.writestr("xl/vbaProject.bin", b"\xd0\xcf\x11\xe0" + b"\x00" * 64)
+
+
+# ------------------------------------------------- legacy formats and lying zips
+
+
+def form_grid(
+    code: str = SAMPLE_FORM, header: Mapping[str, object] | None = None,
+    rows: Sequence[Mapping[str, object] | None] | None = None, *, catalog: Catalog = CATALOG,
+) -> dict[tuple[int, int], object]:
+    """The cells :func:`write_form` writes (1-based row, column → value), no ``_meta``."""
+    form = catalog.form(code)
+    header = SAMPLE_HEADER if header is None and code == SAMPLE_FORM else (header or {})
+    rows = SAMPLE_ROWS if rows is None and code == SAMPLE_FORM else (rows or [])
+    cells: dict[tuple[int, int], object] = {(1, 1): f"{form.code} — {form.name_ar}"}
+    row = 4
+    for spec in form.header:
+        cells[(row, 1)] = spec.label
+        if header.get(spec.key) is not None:
+            cells[(row, 2)] = header[spec.key]
+        row += 1
+    header_row = row + 1
+    for col, spec in enumerate(form.rows, start=1):
+        cells[(header_row, col)] = spec.label
+    for offset, values in enumerate(rows, start=1):
+        for col, spec in enumerate(form.rows, start=1):
+            if values is not None and values.get(spec.key) is not None:
+                cells[(header_row + offset, col)] = values[spec.key]
+    return cells
+
+
+def write_xls(path: Path, cells: Iterable[tuple[int, int, object]], sheet: str = "Sheet1") -> Path:
+    """A real legacy .xls (BIFF8, by xlwt) holding ``cells`` (0-based row, column, value)."""
+    import xlwt  # the test extra: writes the BIFF8 files Excel 97-2003 wrote
+
+    book = xlwt.Workbook(encoding="utf-8")
+    ws = book.add_sheet(sheet)
+    dates = xlwt.easyxf(num_format_str="D/M/YYYY")
+    for row, col, value in cells:
+        if isinstance(value, datetime.date):
+            ws.write(row, col, value, dates)
+        else:
+            ws.write(row, col, value)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    book.save(str(path))
+    return path
+
+
+def write_form_xls(path: Path, code: str = SAMPLE_FORM, header: Mapping[str, object] | None = None,
+                   rows: Sequence[Mapping[str, object] | None] | None = None) -> Path:
+    """The form of :func:`write_form` saved as Excel 97-2003 would save it (.xls)."""
+    cells = form_grid(code, header, rows)
+    return write_xls(path, ((r - 1, c - 1, v) for (r, c), v in sorted(cells.items())), code)
+
+
+ODS_NS = (
+    'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+    'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+    'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"'
+)
+
+
+def ods_file(path: Path, tables: Mapping[str, str]) -> Path:
+    """An OpenDocument spreadsheet whose tables hold the given ``<table:table-row>`` XML."""
+    body = "".join(f'<table:table table:name="{escape(name)}">{rows}</table:table>'
+                   for name, rows in tables.items())
+    content = (f'<?xml version="1.0" encoding="UTF-8"?>\n<office:document-content {ODS_NS} '
+               f'office:version="1.2"><office:body><office:spreadsheet>{body}'
+               "</office:spreadsheet></office:body></office:document-content>")
+    manifest = (
+        '<?xml version="1.0" encoding="UTF-8"?>\n<manifest:manifest xmlns:manifest='
+        '"urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">'
+        f'<manifest:file-entry manifest:full-path="/" manifest:media-type="{ODS_MIMETYPE}"/>'
+        '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
+        "</manifest:manifest>"
+    )
+    return _zip_of(path, {"mimetype": ODS_MIMETYPE, "content.xml": content,
+                          "META-INF/manifest.xml": manifest})
+
+
+def _ods_cell(value: object) -> str:
+    if value is None:
+        return "<table:table-cell/>"
+    if isinstance(value, datetime.date):
+        return (f'<table:table-cell office:value-type="date" office:date-value='
+                f'"{value.isoformat()}"><text:p>{value:%d/%m/%Y}</text:p></table:table-cell>')
+    if isinstance(value, (int, float)):
+        return (f'<table:table-cell office:value-type="float" office:value="{value}">'
+                f"<text:p>{value}</text:p></table:table-cell>")
+    return (f'<table:table-cell office:value-type="string"><text:p>{escape(str(value))}'
+            "</text:p></table:table-cell>")
+
+
+def write_form_ods(path: Path, code: str = SAMPLE_FORM, header: Mapping[str, object] | None = None,
+                   rows: Sequence[Mapping[str, object] | None] | None = None) -> Path:
+    """The form of :func:`write_form` saved as LibreOffice would save it (.ods)."""
+    cells = form_grid(code, header, rows)
+    last_row = max(r for r, _ in cells)
+    last_col = max(c for _, c in cells)
+    xml = "".join(
+        "<table:table-row>" + "".join(_ods_cell(cells.get((r, c))) for c in range(1, last_col + 1))
+        + "</table:table-row>"
+        for r in range(1, last_row + 1)
+    )
+    return ods_file(path, {code: xml})
+
+
+def lying_shared_strings(path: Path, inflated_mb: int = 256, declared: int = 5000) -> Path:
+    """A workbook whose shared strings declare ``declared`` bytes but inflate to
+    ``inflated_mb`` MB (about 250 KB on disk): what a reader trusting zip headers
+    inflates whole."""
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", _content_types(True))
+        z.writestr("_rels/.rels", ROOT_RELS)
+        z.writestr("xl/workbook.xml", WORKBOOK)
+        z.writestr("xl/_rels/workbook.xml.rels", _workbook_rels(True))
+        z.writestr(SHEET1, sheet_xml('<row r="1"><c r="A1" t="s"><v>0</v></c></row>'))
+        with z.open("xl/sharedStrings.xml", "w") as out:
+            out.write(f'<?xml version="1.0"?>\n<sst xmlns="{NS_MAIN}">'.encode())
+            chunk = b"<si><t>" + b"x" * 1000 + b"</t></si>"
+            block = chunk * (MB // len(chunk))
+            for _ in range(inflated_mb):
+                out.write(block)
+            out.write(b"</sst>")
+    return _lie_about_size(path, "xl/sharedStrings.xml", declared)

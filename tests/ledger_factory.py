@@ -30,13 +30,8 @@ from decimal import Decimal
 from automation.catalog.forms import CATALOG
 from automation.catalog.model import Catalog, FieldSpec, FormSpec
 from automation.ledger.store import Ledger, RowRecord, SubmissionRecord, to_json
-from automation.text.normalize import (
-    parse_date,
-    parse_month,
-    parse_year,
-    parse_yesno,
-    year_span,
-)
+from automation.text.dates import parse_date, parse_month, parse_year, year_span
+from automation.text.numbers import parse_yesno
 
 __all__ = ["add_decision", "add_submission", "json_value", "merged_rows", "record_date_of"]
 

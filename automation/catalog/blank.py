@@ -3,7 +3,8 @@
 The layout is a contract that the reader and the demo share through :func:`layout`:
 
 - the first sheet, titled with the form code, is the one to fill;
-- row 1 is the title, row 2 an instruction line;
+- row 1 is the title, row 2 an instruction line, row 3 the records-table line (where
+  the record is kept and for how long, :attr:`FormSpec.records_ar`);
 - header fields from row 4 down, one per row: label in column A, value in column B;
 - after a blank row, the table header row (the Arabic labels of ``form.rows`` from
   column A) and :data:`INPUT_ROWS` formatted input rows under it;
@@ -15,11 +16,8 @@ The layout is a contract that the reader and the demo share through :func:`layou
 
 from __future__ import annotations
 
-import hashlib
-import json
 import logging
 import os
-import re
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -35,7 +33,15 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
+from automation.catalog.dropdowns import YES_NO, field_choices, list_name, lists_hash
 from automation.catalog.model import Catalog, FieldSpec, FormSpec
+from automation.text.characters import XML_ILLEGAL_RE
+
+__all__ = [
+    "INPUT_ROWS", "LISTS_SHEET", "META_SHEET", "YES_NO", "FormLayout", "build_form_workbook",
+    "field_choices", "fill_form", "layout", "list_name", "lists_hash", "read_meta",
+    "save_atomic", "write_form_workbook",
+]
 
 log = logging.getLogger(__name__)
 
@@ -48,7 +54,6 @@ META_SHEET = "_meta"
 META_KEYS = ("form_code", "catalog_version", "workbook_id", "school", "header_row", "lists_hash")
 """Keys of ``_meta`` column A, rows 1..6, in order."""
 
-YES_NO = ("نعم", "لا")
 DATE_FORMAT = "d/m/yyyy"
 MONTH_FORMAT = "mm/yyyy"
 JOD_FORMAT = "#,##0.000"
@@ -66,6 +71,7 @@ _THIN = Side(style="thin", color="808080")
 BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 FONT = Font(name=FONT_NAME, size=11)
 BOLD = Font(name=FONT_NAME, size=11, bold=True)
+SMALL_FONT = Font(name=FONT_NAME, size=9, italic=True, color="404040")
 TITLE_FONT = Font(name=FONT_NAME, size=14, bold=True, color="FFFFFF")
 LOCKED = Protection(locked=True)
 UNLOCKED = Protection(locked=False)
@@ -78,8 +84,6 @@ INSTRUCTION_AR = (
 )
 REQUIRED_AR = "مطلوب"
 OPTIONAL_AR = "اختياري"
-
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 @dataclass(frozen=True)
@@ -124,68 +128,31 @@ def layout(form: FormSpec) -> FormLayout:
     )
 
 
-def lists_hash(schools: Sequence[str], device_types: Sequence[str]) -> str:
-    """A short hash of the school and device-type names a workbook's dropdowns hold."""
-    payload = json.dumps([list(schools), list(device_types)], ensure_ascii=False)
-    return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:12]
-
-
-def list_name(form: FormSpec, spec: FieldSpec) -> str:
-    """The workbook defined name of a field's dropdown list, e.g. ``list_status_QF75_11``."""
-    code = re.sub(r"[^0-9A-Za-z]", "_", form.code)
-    return f"list_{spec.key}_{code}"
-
-
-def field_choices(
-    spec: FieldSpec, *, schools: Sequence[str], device_types: Sequence[str]
-) -> tuple[list[str], bool]:
-    """The dropdown values of a list field and whether the list is open (warning only)."""
-    if spec.type == "yesno":
-        return list(YES_NO), False
-    if spec.type == "school":
-        return _dedupe([*schools, *spec.extra_choices]), True
-    if spec.choices_from == "device_types":
-        return _dedupe([*device_types, *spec.extra_choices]), True
-    return list(spec.choices) + list(spec.extra_choices), False
-
-
-def _dedupe(values: Sequence[str]) -> list[str]:
-    seen: dict[str, None] = {}
-    for value in values:
-        text = str(value).strip()
-        if text:
-            seen.setdefault(text, None)
-    return list(seen)
-
-
 # -- input messages and validations --------------------------------------------
+
+
+_WHAT_TO_TYPE = {
+    "date": "اكتب التاريخ بالشكل يوم/شهر/سنة، مثل 4/1/2026",
+    "month": "اكتب الشهر مثل 3/2026",
+    "year": "اكتب العام مثل 2025/2026",
+    "jod": "اكتب المبلغ بالدينار (حتى ثلاث منازل عشرية للفلس)",
+    "pct": "اكتب نسبة مئوية من 0 إلى 100",
+    "yesno": "اختر نعم أو لا من القائمة",
+    "school": "اختر المدرسة من القائمة أو اكتب اسمها أو رقمها الوطني",
+    "choice": "اختر قيمة من القائمة المنسدلة",
+}
+"""The input message of a cell by its field's type (a whole number's names its range)."""
 
 
 def _what_to_type(spec: FieldSpec) -> str:
     if spec.hint:
         return spec.hint
-    if spec.type == "date":
-        return "اكتب التاريخ بالشكل يوم/شهر/سنة، مثل 4/1/2026"
-    if spec.type == "month":
-        return "اكتب الشهر مثل 3/2026"
-    if spec.type == "year":
-        return "اكتب العام مثل 2025/2026"
     if spec.type == "int":
         low = spec.minimum if spec.minimum is not None else 0
         if spec.maximum is not None:
             return f"اكتب عدداً صحيحاً من {low} إلى {spec.maximum}"
         return f"اكتب عدداً صحيحاً لا يقل عن {low}"
-    if spec.type == "jod":
-        return "اكتب المبلغ بالدينار (حتى ثلاث منازل عشرية للفلس)"
-    if spec.type == "pct":
-        return "اكتب نسبة مئوية من 0 إلى 100"
-    if spec.type == "yesno":
-        return "اختر نعم أو لا من القائمة"
-    if spec.type == "school":
-        return "اختر المدرسة من القائمة أو اكتب اسمها أو رقمها الوطني"
-    if spec.type == "choice":
-        return "اختر قيمة من القائمة المنسدلة"
-    return "اكتب النص"
+    return _WHAT_TO_TYPE.get(spec.type, "اكتب النص")
 
 
 def _validation(form: FormSpec, spec: FieldSpec, *, open_list: bool, sqref: str) -> DataValidation:
@@ -292,8 +259,10 @@ def build_form_workbook(
     device_types: list[str],
     workbook_id: str | None = None,
     school: str | None = None,
+    lists: Mapping[str, Sequence[str]] | None = None,
 ) -> openpyxl.Workbook:
-    """The blank workbook of ``form``; with ``school`` a per-school copy (school fixed)."""
+    """The blank workbook of ``form``; with ``school`` a per-school copy (school fixed).
+    ``lists`` gives the other reference lists' dropdown values (``device_specs``)."""
     wb = openpyxl.Workbook()
     ws = wb.active
     assert ws is not None
@@ -304,7 +273,7 @@ def build_form_workbook(
     meta_ws = wb.create_sheet(META_SHEET)
 
     choices = {
-        spec.key: field_choices(spec, schools=schools, device_types=device_types)
+        spec.key: field_choices(spec, schools=schools, device_types=device_types, lists=lists)
         for spec in form.fields
         if spec.is_list
     }
@@ -316,6 +285,7 @@ def build_form_workbook(
         title += f" — {school}"
     _merged_line(ws, 1, last_col, title, TITLE_FONT, TITLE_FILL, height=42)
     _merged_line(ws, 2, last_col, INSTRUCTION_AR, FONT, None, height=34)
+    _merged_line(ws, 3, last_col, form.records_ar, SMALL_FONT, None, height=18)
 
     widths: dict[str, float] = {}
     school_spec = form.school_field
@@ -382,7 +352,7 @@ def build_form_workbook(
         workbook_id=workbook_id or str(uuid.uuid4()),
         school=school or "",
         header_row=lay.table_header_row,
-        hash_=lists_hash(schools, device_types),
+        hash_=lists_hash(schools, device_types, lists),
     )
     return wb
 
@@ -396,11 +366,13 @@ def write_form_workbook(
     device_types: list[str],
     workbook_id: str | None = None,
     school: str | None = None,
+    lists: Mapping[str, Sequence[str]] | None = None,
 ) -> str:
     """Build the blank workbook of ``form`` and save it atomically at ``path``; returns its id."""
     wb_id = workbook_id or str(uuid.uuid4())
     wb = build_form_workbook(
-        form, catalog, schools=schools, device_types=device_types, workbook_id=wb_id, school=school
+        form, catalog, schools=schools, device_types=device_types, workbook_id=wb_id,
+        school=school, lists=lists,
     )
     save_atomic(wb, path)
     log.info("wrote blank form %s to %s (id %s)", form.code, path, wb_id)
@@ -476,7 +448,7 @@ def fill_form(
 def _put(cell: object, value: object) -> None:
     """Write a value; text is cleaned of control characters and never becomes a formula."""
     if isinstance(value, str):
-        value = _CONTROL.sub("", value)
+        value = XML_ILLEGAL_RE.sub("", value)
     cell.value = value  # type: ignore[attr-defined]
     if isinstance(value, str) and value.startswith("="):
         cell.data_type = "s"  # type: ignore[attr-defined]

@@ -2,8 +2,8 @@
 
 Running it again is safe: reference workbooks and ``eti.toml`` are never
 overwritten, Word templates are copied only where missing, and a blank form is
-regenerated only when the catalog version or the school / device-type lists its
-dropdowns were built from have changed (or when asked to).
+regenerated only when the catalog version or the school / device-type / device-spec
+lists its dropdowns were built from have changed (or when asked to).
 """
 
 from __future__ import annotations
@@ -74,6 +74,20 @@ def dropdown_lists(dept: Department, catalog: Catalog = CATALOG) -> tuple[list[s
     return [s for s in schools if s], [d for d in devices if d]
 
 
+def other_lists(dept: Department, catalog: Catalog = CATALOG) -> dict[str, list[str]]:
+    """The values of the other reference lists a form's dropdown offers, by list key: the
+    approved device specifications (PRJ's «المواصفات المعتمدة») and the staff names."""
+    found: dict[str, list[str]] = {}
+    for ref in catalog.references:
+        if ref.key == "device_specs":
+            rows = read_reference(dept.reference_file(ref.file), ref)
+            found[ref.key] = list(dict.fromkeys(r["spec"] for r in rows if r["spec"]))
+        elif ref.key == "staff":
+            rows = read_reference(dept.reference_file(ref.file), ref)
+            found[ref.key] = list(dict.fromkeys(r["name"] for r in rows if r["name"]))
+    return found
+
+
 def init_department(
     root: Path, catalog: Catalog = CATALOG, *, force_forms: bool = False
 ) -> InitResult:
@@ -91,11 +105,13 @@ def init_department(
             result.created.append(path)
 
     schools, devices = dropdown_lists(dept, catalog)
-    wanted_hash = lists_hash(schools, devices)
+    lists = other_lists(dept, catalog)
+    wanted_hash = lists_hash(schools, devices, lists)
     for form in catalog.forms:
         path = dept.forms / f"{form.code}.xlsx"
         if not path.exists():
-            write_form_workbook(path, form, catalog, schools=schools, device_types=devices)
+            write_form_workbook(path, form, catalog, schools=schools, device_types=devices,
+                                lists=lists)
             result.created.append(path)
             continue
         meta = read_meta(path)
@@ -106,7 +122,8 @@ def init_department(
             or meta.get("lists_hash") != wanted_hash
         )
         if stale:
-            write_form_workbook(path, form, catalog, schools=schools, device_types=devices)
+            write_form_workbook(path, form, catalog, schools=schools, device_types=devices,
+                                lists=lists)
             result.regenerated.append(path)
         else:
             result.kept.append(path)

@@ -11,17 +11,17 @@ import re
 from pathlib import Path
 
 from automation.catalog.blank import write_form_workbook
-from automation.catalog.department_init import dropdown_lists
+from automation.catalog.department_init import dropdown_lists, other_lists
 from automation.catalog.forms import CATALOG
 from automation.catalog.model import Catalog, FormSpec
 from automation.catalog.reference import read_reference
 from automation.core.department import Department
 from automation.core.errors import EtiError
+from automation.text.names import windows_name
 
 log = logging.getLogger(__name__)
 
 _SPACES = re.compile(r"\s+")
-_UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
 
 
 def _norm(text: str) -> str:
@@ -69,11 +69,13 @@ def issue_forms(
             )
         forms = tuple(catalog.form(c) for c in codes)
     schools, devices = dropdown_lists(dept, catalog)
-    folder = dept.outbox / "forms" / (_UNSAFE.sub("_", name).strip(" .") or "school")
+    lists = other_lists(dept, catalog)
+    folder = dept.outbox / "forms" / windows_name(name, replace="_", fallback="school")
     written: list[Path] = []
     for form in forms:
         path = folder / f"{form.code}.xlsx"
-        write_form_workbook(path, form, catalog, schools=schools, device_types=devices, school=name)
+        write_form_workbook(path, form, catalog, schools=schools, device_types=devices, school=name,
+                            lists=lists)
         written.append(path)
     log.info("issued %d forms for %s into %s", len(written), name, folder)
     return written

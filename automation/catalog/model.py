@@ -19,6 +19,9 @@ FieldType = Literal[
 
 KeptAt = Literal["department", "school"]
 
+KEPT_AT_AR: dict[str, str] = {"department": "القسم", "school": "المدرسة"}
+"""Where a record is kept, as QP-70-2's records table says it."""
+
 DATE_TYPES: frozenset[str] = frozenset({"date", "month", "year"})
 LIST_TYPES: frozenset[str] = frozenset({"choice", "yesno", "school"})
 
@@ -46,8 +49,11 @@ class FieldSpec:
 
     @property
     def is_list(self) -> bool:
-        """Whether the blank workbook offers a dropdown for this field."""
-        return self.type in LIST_TYPES
+        """Whether the blank workbook offers a dropdown for this field (a text field
+        naming a reference list, or with fixed ``choices``, offers it as an open list: any
+        text is accepted)."""
+        return (self.type in LIST_TYPES or self.choices_from is not None
+                or (self.type == "text" and bool(self.choices)))
 
 
 @dataclass(frozen=True)
@@ -121,6 +127,17 @@ class FormSpec:
             if spec.key == key:
                 return spec
         raise KeyError(f"{self.code} has no field {key!r}")
+
+    @property
+    def kept_at_ar(self) -> str:
+        """Where QP-70-2's records table keeps it: «القسم» or «المدرسة»."""
+        return KEPT_AT_AR[self.kept_at]
+
+    @property
+    def records_ar(self) -> str:
+        """The records-table line every blank form, register and visit document shows:
+        where the record is kept and for how long."""
+        return f"مكان الحفظ: {self.kept_at_ar} — مدة الحفظ: {self.retention_ar}"
 
     @property
     def school_field(self) -> FieldSpec | None:

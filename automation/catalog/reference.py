@@ -49,6 +49,25 @@ class DeviceType:
 
 
 @dataclass(frozen=True)
+class DeviceSpec:
+    """An approved technical specification of a device type (P4's tenders follow them)."""
+
+    device_type: str
+    spec: str
+    approved_on: str = ""
+
+
+@dataclass(frozen=True)
+class Employee:
+    """A member of the department's staff (``staff.xlsx``)."""
+
+    name: str
+    job_title: str = ""
+    phone: str = ""
+    email: str = ""
+
+
+@dataclass(frozen=True)
 class BudgetLine:
     year: str
     item: str
@@ -94,6 +113,12 @@ class References:
     budget: list[BudgetLine] = field(default_factory=list)
     committee: list[Member] = field(default_factory=list)
     directorate: Directorate = field(default_factory=Directorate)
+    device_specs: list[DeviceSpec] = field(default_factory=list)
+    staff: list[Employee] = field(default_factory=list)
+
+    @property
+    def staff_names(self) -> list[str]:
+        return [s.name for s in self.staff if s.name]
 
     @property
     def school_names(self) -> list[str]:
@@ -102,6 +127,11 @@ class References:
     @property
     def device_type_names(self) -> list[str]:
         return [d.name for d in self.device_types if d.name]
+
+    @property
+    def spec_texts(self) -> list[str]:
+        """The approved specifications, as PRJ's «المواصفات المعتمدة» names them."""
+        return [s.spec for s in self.device_specs if s.spec]
 
 
 # -- reading -----------------------------------------------------------------------
@@ -199,6 +229,7 @@ def load_references(dept: Department, catalog: Catalog = CATALOG) -> References:
             continue
         budget.append(BudgetLine(year=r["year"], item=r["item"], amount_jod=amount))
     committee = [Member(**r) for r in rows("committee") if r["name"]]
+    device_specs = [DeviceSpec(**r) for r in rows("device_specs") if r["spec"]]
     found = rows("directorate")
     values = dict(DIRECTORATE_DEFAULTS)
     if found:
@@ -209,4 +240,6 @@ def load_references(dept: Department, catalog: Catalog = CATALOG) -> References:
         budget=budget,
         committee=committee,
         directorate=Directorate(**values),
+        device_specs=device_specs,
+        staff=[Employee(**r) for r in rows("staff") if r["name"]],
     )

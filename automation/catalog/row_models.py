@@ -28,8 +28,10 @@ from pydantic import (
 
 from automation.catalog.model import FieldSpec, FormSpec
 from automation.catalog.schools import SchoolIndex, SchoolMatch
-from automation.text import normalize as nz
-from automation.text.normalize import ValueProblem
+from automation.text.arabic import clean_text, normalize_name
+from automation.text.dates import parse_date, parse_month, parse_year
+from automation.text.numbers import parse_decimal, parse_int, parse_pct, parse_yesno
+from automation.text.problem import ValueProblem
 
 PY_TYPES: dict[str, type] = {
     "text": str,
@@ -62,16 +64,16 @@ class ValidationContext:
 
 @functools.cache
 def _normalized_options(options: tuple[str, ...]) -> dict[str, str]:
-    return {nz.normalize_name(o): o for o in options}
+    return {normalize_name(o): o for o in options}
 
 
 def match_choice(value: object, options: tuple[str, ...]) -> str:
     """The option ``value`` names after normalization, else a ValueProblem with a suggestion."""
     normalized = _normalized_options(options)
-    key = nz.normalize_name(value)
+    key = normalize_name(value)
     if key in normalized:
         return normalized[key]
-    shown = nz.clean_text(value)
+    shown = clean_text(value)
     close = difflib.get_close_matches(key, list(normalized), n=1, cutoff=0.6)
     if close:
         hint = normalized[close[0]]
@@ -89,14 +91,14 @@ def match_choice(value: object, options: tuple[str, ...]) -> str:
 
 
 def _school(value: object, spec: FieldSpec, ctx: ValidationContext) -> str:
-    extra = _normalized_options(spec.extra_choices).get(nz.normalize_name(value))
+    extra = _normalized_options(spec.extra_choices).get(normalize_name(value))
     if extra is not None:
         return extra
     found = ctx.schools.find(value)
     if found is not None:
         ctx.matched_schools[found.name] = found
         return found.name
-    shown = nz.clean_text(value)
+    shown = clean_text(value)
     hint = ctx.schools.suggest(value)
     if hint:
         raise ValueProblem(
@@ -114,7 +116,7 @@ def _school(value: object, spec: FieldSpec, ctx: ValidationContext) -> str:
 
 def parse_field(value: object, spec: FieldSpec, ctx: ValidationContext) -> object:
     """One typed value, ``None`` for an empty cell; raises ValueProblem."""
-    if value is None or (isinstance(value, str) and not nz.clean_text(value)):
+    if value is None or (isinstance(value, str) and not clean_text(value)):
         if spec.required:
             raise ValueProblem(
                 "required",
@@ -124,22 +126,22 @@ def parse_field(value: object, spec: FieldSpec, ctx: ValidationContext) -> objec
         return None
     kind = spec.type
     if kind == "text":
-        return nz.clean_text(value)
+        return clean_text(value)
     if kind == "int":
-        return nz.parse_int(value, minimum=spec.minimum if spec.minimum is not None else 0,
-                            maximum=spec.maximum)
+        return parse_int(value, minimum=spec.minimum if spec.minimum is not None else 0,
+                         maximum=spec.maximum)
     if kind == "jod":
-        return nz.parse_decimal(value, places=3)
+        return parse_decimal(value, places=3)
     if kind == "pct":
-        return nz.parse_pct(value)
+        return parse_pct(value)
     if kind == "date":
-        return nz.parse_date(value)
+        return parse_date(value)
     if kind == "month":
-        return nz.parse_month(value)
+        return parse_month(value)
     if kind == "year":
-        return nz.parse_year(value)
+        return parse_year(value)
     if kind == "yesno":
-        return nz.parse_yesno(value)
+        return parse_yesno(value)
     if kind == "choice":
         return match_choice(value, ctx.choices(spec))
     return _school(value, spec, ctx)

@@ -6,7 +6,7 @@ import difflib
 from dataclasses import dataclass
 from typing import Protocol
 
-from automation.text.normalize import normalize_name, to_ascii_digits
+from automation.text.arabic import normalize_name, to_ascii_digits
 
 
 class SchoolLike(Protocol):

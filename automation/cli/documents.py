@@ -4,16 +4,23 @@ into ``outbox/``, thin over :mod:`automation.documents`."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from automation.cli.options import ROOT, fail
+from automation.cli.staff import staff_report
 from automation.core.clock import SystemClock
 from automation.core.department import Department
 from automation.core.errors import EtiError
 from automation.core.periods import Calendar, Period, date_range, previous_quarter
+
+if TYPE_CHECKING:
+    from automation.documents.decision import DecisionInfo
+    from automation.ledger.store import Ledger
 
 PDF = click.option("--pdf", is_flag=True, help="Also write a PDF (needs LibreOffice).")
 DATE = click.DateTime(formats=["%Y-%m-%d", "%d/%m/%Y"])
@@ -103,29 +110,152 @@ def decision() -> None:
     """Committee decisions."""
 
 
+def _after(dept: Department, ledger: object) -> None:
+    """The registers the command left dirty (P5, the plan) and the outgoing register,
+    written before the command ends, as ``eti process`` does."""
+    from automation.documents.correspondence import refresh_registers
+
+    refresh_registers(dept, ledger, clock=SystemClock())  # type: ignore[arg-type]
+
+
+def _ids(value: str | None) -> list[int] | None:
+    if value is None:
+        return None
+    try:
+        return [int(part) for part in value.replace("،", ",").split(",") if part.strip()]
+    except ValueError as exc:
+        raise click.BadParameter(
+            "أرقام المواد أرقام صحيحة مفصولة بفواصل\nitem ids are whole numbers separated by "
+            "commas", param_hint="--items") from exc
+
+
 @decision.command("disposal")
 @ROOT
 @click.option("--source", help="Only items from this school or store.")
 @click.option("--from", "start", type=DATE, help="Lists dated from (yyyy-mm-dd).")
 @click.option("--to", "end", type=DATE, help="Lists dated up to (yyyy-mm-dd).")
+@click.option("--items", "items", help="Only these pending items (ledger row ids, ID,ID).")
+@click.option("--json", "as_json", is_flag=True, help='Print {"id", "state", "document"}.')
 @PDF
 def decision_disposal(root: Path, source: str | None, start: dt.datetime | None,
-                      end: dt.datetime | None, pdf: bool) -> None:
-    """The disposal committee decision for the items not yet in a decision."""
-    from automation.documents import make_disposal_decision
+                      end: dt.datetime | None, items: str | None, as_json: bool,
+                      pdf: bool) -> None:
+    """A draft disposal decision («مسودة», no number) for the items not yet in one."""
+    from automation.documents.decision import draft_disposal_decision
+    from automation.documents.outbox import relative
     from automation.ledger.store import Ledger
 
     dept = Department.at(root)
     with Ledger(dept.ledger_path) as ledger:
         try:
-            result = make_disposal_decision(
+            result = draft_disposal_decision(
                 dept, ledger, clock=SystemClock(), source=source,
                 date_from=start.date() if start else None, date_to=end.date() if end else None,
+                item_ids=_ids(items),
             )
         except EtiError as exc:
             raise fail(exc) from exc
-        click.echo(f"decision {result.number}: {len(result.items)} items")
+        _after(dept, ledger)
+        if as_json:
+            click.echo(json.dumps({"id": result.decision_id, "state": result.state,
+                                   "document": relative(dept, result.path)},
+                                  ensure_ascii=False, indent=2))
+            return
+        click.echo(f"draft decision {result.decision_id}: {len(result.items)} items "
+                   f"(eti decision approve {result.decision_id})")
+        _done(dept, ledger, result.path, "decision-disposal-draft", pdf)
+
+
+@decision.command("approve")
+@ROOT
+@click.argument("decision_id", type=int)
+@click.option("--date", "day", type=DATE, help="Date of the decision (default: today).")
+@click.option("--json", "as_json", is_flag=True, help='Print {"id", "state", "number", '
+              '"date", "document"}.')
+@PDF
+def decision_approve(root: Path, decision_id: int, day: dt.datetime | None, as_json: bool,
+                     pdf: bool) -> None:
+    """Approve a draft: the next outgoing number, the final document, items disposed."""
+    from automation.documents.decision import approve_decision
+    from automation.documents.outbox import relative
+    from automation.ledger.store import Ledger
+
+    dept = Department.at(root)
+    with Ledger(dept.ledger_path) as ledger:
+        try:
+            result = approve_decision(dept, ledger, decision_id, clock=SystemClock(),
+                                      day=day.date() if day else None)
+        except EtiError as exc:
+            raise fail(exc) from exc
+        _after(dept, ledger)
+        if as_json:
+            info = next(d for d in _decisions(ledger) if d.id == decision_id)
+            click.echo(json.dumps({"id": decision_id, "state": result.state,
+                                   "number": result.number, "date": info.date,
+                                   "document": relative(dept, result.path)},
+                                  ensure_ascii=False, indent=2))
+            return
+        click.echo(f"decision {decision_id} approved: {result.number}, "
+                   f"{len(result.items)} items")
         _done(dept, ledger, result.path, "decision-disposal", pdf)
+
+
+@decision.command("void")
+@ROOT
+@click.argument("decision_id", type=int)
+@click.option("--reason", required=True, help="Why the decision is voided (recorded).")
+@click.option("--json", "as_json", is_flag=True, help="Print the decision as listed.")
+def decision_void(root: Path, decision_id: int, reason: str, as_json: bool) -> None:
+    """Void a decision: its items are released; an approved one's number stays, void."""
+    from automation.documents.decision import void_decision
+    from automation.ledger.store import Ledger
+
+    dept = Department.at(root)
+    with Ledger(dept.ledger_path) as ledger:
+        try:
+            info = void_decision(ledger, decision_id, reason=reason, clock=SystemClock())
+        except EtiError as exc:
+            raise fail(exc) from exc
+        _after(dept, ledger)
+        if as_json:
+            click.echo(json.dumps(_decision_json(info), ensure_ascii=False, indent=2))
+            return
+        click.echo(f"decision {decision_id} void ({info.items} items released)")
+
+
+def _decisions(ledger: Ledger) -> list[DecisionInfo]:
+    from automation.documents.decision import list_decisions
+
+    return list_decisions(ledger)
+
+
+def _decision_json(info: DecisionInfo) -> dict[str, object]:
+    return {"id": info.id, "state": info.state, "number": info.number, "date": info.date,
+            "items": info.items}
+
+
+@decision.command("list")
+@ROOT
+@click.option("--json", "as_json", is_flag=True,
+              help='Print [{"id", "state", "number", "date", "items"}].')
+def decision_list(root: Path, as_json: bool) -> None:
+    """Every committee decision: draft, approved or void."""
+    from automation.documents.decision import STATES_AR
+    from automation.ledger.store import Ledger
+
+    dept = Department.at(root)
+    with Ledger(dept.ledger_path) as ledger:
+        decisions = _decisions(ledger)
+    if as_json:
+        click.echo(json.dumps([_decision_json(d) for d in decisions], ensure_ascii=False,
+                              indent=2))
+        return
+    if not decisions:
+        click.echo("لا توجد قرارات\nno decisions")
+    for d in decisions:
+        state = f"{d.state} ({STATES_AR.get(d.state, d.state)})"
+        click.echo(f"{d.id:>4}  {state:<18} {d.number or '—':<16} {d.date or '—':<10} "
+                   f"{d.items} items" + (f"  — {d.void_reason}" if d.void_reason else ""))
 
 
 @click.group()
@@ -149,6 +279,31 @@ def report_visit(root: Path, submission_id: int, pdf: bool) -> None:
         except EtiError as exc:
             raise fail(exc) from exc
         _done(dept, ledger, path, "visit-report", pdf, submission_id)
+
+
+@report.command("technical")
+@ROOT
+@click.argument("request")
+@PDF
+def report_technical(root: Path, request: str, pdf: bool) -> None:
+    """The printable technical report of one accepted maintenance request (QF75-11):
+    REQUEST is its submission id, or the filled workbook itself."""
+    from automation.documents.technical import (
+        DOCUMENT_KIND,
+        make_technical_report,
+        submission_of_file,
+    )
+    from automation.ledger.store import Ledger
+
+    dept = Department.at(root)
+    with Ledger(dept.ledger_path) as ledger:
+        try:
+            sub_id = int(request) if request.isdigit() else submission_of_file(
+                ledger, Path(request))
+            path = make_technical_report(dept, ledger, sub_id, clock=SystemClock())
+        except EtiError as exc:
+            raise fail(exc) from exc
+        _done(dept, ledger, path, DOCUMENT_KIND, pdf, sub_id)
 
 
 @report.command("quarterly")
@@ -229,6 +384,9 @@ def digest(root: Path, day: dt.datetime | None, pdf: bool) -> None:
     with Ledger(dept.ledger_path) as ledger:
         path = make_digest(dept, ledger, when, clock=SystemClock())
         _done(dept, ledger, path, "daily-digest", pdf)
+
+
+report.add_command(staff_report)  # eti report staff (automation/cli/staff.py)
 
 
 def register(group: click.Group) -> None:

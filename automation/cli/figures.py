@@ -57,6 +57,8 @@ def figures(root: Path, text: str, as_json: bool) -> None:
         pct = "—" if line.pct is None else f"{line.pct}%"
         click.echo(f"  {line.process} {line.year} {line.quarter}: {line.activity} — "
                    f"{line.indicator}: {line.achieved_text} / {line.target} ({pct})")
+        if line.warning:
+            click.echo(f"    تنبيه: {line.warning}")
 
 
 def _title(code: str) -> str:

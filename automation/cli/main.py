@@ -6,9 +6,11 @@ result and maps the product's errors to a clean exit with both messages.
 
 from __future__ import annotations
 
+import importlib
 import json
 import logging
 import sys
+from collections.abc import MutableMapping
 from pathlib import Path
 
 import click
@@ -30,7 +32,86 @@ def echo_utf8() -> None:
                 pass
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+LAZY_COMMANDS: dict[str, str] = {
+    "watch": "service", "jobs": "service", "retention": "service", "config": "service",
+    "status": "service", "service": "service",
+    "figures": "figures",
+    "templates": "documents", "decision": "documents", "report": "documents",
+    "digest": "documents",
+    "ledger": "ledger",
+    "demo": "demo",
+    "outgoing": "correspondence", "letter": "correspondence",
+}
+"""Each command of the modules of :mod:`automation.cli` that add theirs with ``register``:
+a module is imported only when one of its commands runs (``eti report quarterly`` never
+loads the watch service's), or when help lists them all."""
+
+
+class LazyGroup(click.Group):
+    """A click group whose commands in ``lazy`` (name → module of :mod:`automation.cli`)
+    are added by their module's ``register`` the first time one of them is needed.
+
+    ``commands`` still holds every command for whoever reads it (tests, help)."""
+
+    def __init__(self, *args: object, lazy: dict[str, str] | None = None,
+                 **kwargs: object) -> None:
+        self._lazy = dict(lazy or {})
+        self._adding = 0
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+
+    @property  # type: ignore[override]
+    def commands(self) -> MutableMapping[str, click.Command]:
+        if not self._adding:
+            self._load(*self._lazy.values())
+        return self._commands
+
+    @commands.setter
+    def commands(self, value: MutableMapping[str, click.Command]) -> None:
+        self._commands = value
+
+    def add_command(self, cmd: click.Command, name: str | None = None) -> None:
+        self._adding += 1
+        try:
+            super().add_command(cmd, name)
+        finally:
+            self._adding -= 1
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*self._commands, *self._lazy})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in self._lazy:
+            self._load(self._lazy[cmd_name])
+        return self._commands.get(cmd_name)
+
+    def _load(self, *modules: str) -> None:
+        for module in sorted(set(modules)):
+            self._lazy = {n: m for n, m in self._lazy.items() if m != module}
+            importlib.import_module(f"automation.cli.{module}").register(self)
+
+    def invoke(self, ctx: click.Context) -> object:
+        """Whatever a command meets (the product's errors, a damaged ledger, a folder
+        that cannot be written) ends in a clean message, never a traceback."""
+        import sqlite3
+
+        try:
+            return super().invoke(ctx)
+        except EtiError as exc:
+            raise fail(exc) from exc
+        except sqlite3.Error as exc:
+            from automation.ledger.guard import unusable
+
+            raise fail(unusable(None, exc)) from exc
+        except OSError as exc:
+            if exc.filename is None:
+                raise
+            raise click.ClickException(
+                f"تعذر الوصول إلى {exc.filename}: {exc.strerror}\n"
+                f"cannot use {exc.filename}: {exc.strerror}") from exc
+
+
+@click.group(cls=LazyGroup, lazy=LAZY_COMMANDS,
+             context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="eti-automation")
 def main() -> None:
     """ETI automation: QP-70-2 forms, intake, registers and documents."""
@@ -91,7 +172,8 @@ OUTCOME_AR = {
 
 def _file_line(result: object) -> str:
     r = result
-    first = f" — {r.problems[0].message}" if r.outcome == "rejected" and r.problems else ""  # type: ignore[attr-defined]
+    shown = r.outcome in ("rejected", "not-a-file") and r.problems  # type: ignore[attr-defined]
+    first = f" — {r.problems[0].message}" if shown else ""  # type: ignore[attr-defined]
     return (
         f"{r.outcome:<10} {r.form or '?':<16} {r.rows:>4} rows  {r.file}{first}"  # type: ignore[attr-defined]
     )
@@ -147,15 +229,7 @@ def process(root: Path, as_json: bool) -> None:
             f"توقفت المعالجة بسبب مشكلة في الجهاز وستُستكمل في التشغيل التالي.\n"
             f"batch interrupted, will resume on the next run: {batch.interrupted}"
         )
+    if batch.held:  # the files were handled; what a folder's state held back waits
+        raise click.ClickException("\n".join(f"{h.message_ar}\n{h.message_en}"
+                                             for h in batch.held))
 
-
-def _register_commands() -> None:
-    from automation.cli import demo, documents, figures, service
-
-    service.register(main)
-    figures.register(main)
-    documents.register(main)
-    demo.register(main)
-
-
-_register_commands()

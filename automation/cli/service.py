@@ -167,11 +167,18 @@ def status_command(root: Path, as_json: bool) -> None:
         _dump(report.to_json())
         return
     running = "تعمل / running" if report.watcher_running else "متوقفة / not running"
+    if not report.watcher_running and report.watcher.get("running"):
+        pid = report.watcher.get("pid", "?")
+        running += f" — توقفت فجأة دون إيقاف / ended without stopping (process {pid})"
     click.echo(f"خدمة المراقبة / watcher: {running}")
     click.echo(f"بانتظار المعالجة / waiting in inbox: {len(report.waiting)}"
                f"   قيد المعالجة / claimed: {report.claimed}")
     for name in report.locked:
         click.echo(f"  مفتوح في برنامج آخر / open in another program: {name}")
+    if report.not_files:
+        click.echo(f"ليست ملفات (لم تُقرأ) / not files, never read: {len(report.not_files)}")
+    for item in report.not_files:
+        click.echo(f"  {item.message_ar}\n  {item.message_en}")
     today = report.today
     click.echo(f"اليوم / today: {today.get('accepted', 0)} مقبول/accepted, "
                f"{today.get('rejected', 0)} مرفوض/rejected, "

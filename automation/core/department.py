@@ -5,18 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-WINDOWS_RESERVED = frozenset(
-    {"CON", "PRN", "AUX", "NUL", "CLOCK$"}
-    | {f"COM{i}" for i in range(10)}
-    | {f"LPT{i}" for i in range(10)}
-)
-"""Names Windows will not give a file, whatever its extension (``CON.xlsx``)."""
-
-
-def reserved_on_windows(name: str) -> bool:
-    """Whether a file named ``name`` cannot be made on Windows."""
-    return name.split(".")[0].upper() in WINDOWS_RESERVED
-
 
 @dataclass(frozen=True)
 class Department:

@@ -44,6 +44,9 @@ class UnreadableWorkbook(EtiError):
     """A dropped file cannot be read as an Excel workbook (the file is rejected)."""
 
     code = "unreadable"
+    detail = ""
+    """What exactly was found (technical, for the log); the two messages are for the
+    sender, from the table of :mod:`automation.core.messages`."""
 
 
 class LedgerError(EtiError):

@@ -25,6 +25,8 @@ class Problem:
     field: str = ""
     row: int | None = None
     message_en: str = ""
+    detail: str = ""
+    """What exactly was found (technical, for the log); not shown to the sender."""
 
     def to_dict(self) -> dict[str, object]:
         return asdict(self)

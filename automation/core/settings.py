@@ -25,6 +25,9 @@ with a :class:`~automation.core.errors.ConfigError` that names the key::
 
     [logging]
     level = "INFO"
+
+    [correspondence]
+    number_format = "{prefix}/{year}/{sequence}"
 """
 
 from __future__ import annotations
@@ -170,6 +173,28 @@ class LoggingSettings(_Section):
         return value.upper() if isinstance(value, str) else value
 
 
+class CorrespondenceSettings(_Section):
+    """[correspondence]"""
+
+    number_format: str = Field(
+        "{prefix}/{year}/{sequence}",
+        description="Number of outgoing letters and decisions: {prefix} (the directorate's "
+        "letter prefix), {year}, {sequence} (one numbering per calendar year).",
+    )
+
+    @field_validator("number_format")
+    @classmethod
+    def _format(cls, value: str) -> str:
+        if "{sequence}" not in value:
+            raise ValueError("must contain {sequence}")
+        try:
+            value.format(prefix="P", year=2026, sequence=1)
+        except (KeyError, IndexError, ValueError) as exc:
+            raise ValueError(f"only {{prefix}}, {{year}} and {{sequence}} may be used ({exc})") \
+                from exc
+        return value
+
+
 class Settings(BaseSettings):
     """Every setting of a department, by section of ``eti.toml``."""
 
@@ -180,6 +205,7 @@ class Settings(BaseSettings):
     watch: WatchSettings = Field(default_factory=WatchSettings)
     schedule: ScheduleSettings = Field(default_factory=ScheduleSettings)
     logging: LoggingSettings = Field(default_factory=LoggingSettings)
+    correspondence: CorrespondenceSettings = Field(default_factory=CorrespondenceSettings)
 
     @classmethod
     def settings_customise_sources(

@@ -1,6 +1,6 @@
 """The forms of the demo year, one generator per process: what staff and schools send.
 
-:class:`YearPlanner` writes realistic values for every one of the 27 forms over a
+:class:`YearPlanner` writes realistic values for every one of the 33 forms over a
 calendar year (choices from the catalog, schools and device types from the
 reference lists) and keeps the figures the annual plan's targets are set from.
 :mod:`automation.demo.year` lays the mistakes on and orders the year.
@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from automation.catalog.forms import REPAIRED, UNREPAIRABLE
 from automation.catalog.reference import References
-from automation.text.normalize import ARABIC_MONTHS
+from automation.text.dates import ARABIC_MONTHS
 
 
 @dataclass
@@ -363,6 +363,7 @@ class DepartmentForms:
                     self.shortages.append((listed, school, device, required - working))
             self.add("QF70-2-12", self.after(listed, 0, 2), f"الأجهزة الناقصة - {_short(school)}",
                      {"school": school, "date": listed}, rows)
+        specs = {s.device_type: s.spec for s in self.refs.device_specs}
         for number, month in ((1, 6), (2, 11)):
             drop = self.day(month, 20, 30)
             rows = []
@@ -375,6 +376,8 @@ class DepartmentForms:
                              "توريد أجهزة حاسوب ولوازمها للمدارس", "supplier":
                              self.rng.choice(_SUPPLIERS), "school": school, "device_type": device,
                              "quantity": short, "committee": "لجنة الاستلام الفرعية في المديرية",
+                             "follow_committee": "لجنة متابعة العطاءات في المديرية",
+                             "spec_ref": specs.get(device),
                              "received_on": on if got else None,
                              "status": "تم الاستلام" if got else "قيد التنفيذ"})
                 if got:

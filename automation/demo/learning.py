@@ -1,5 +1,7 @@
 """The demo year's forms of P6 to P10 and the annual plan: systems, initiatives, web
-pages and learning resources (labs, libraries, educational aids, visits).
+pages and learning resources (labs, libraries, educational aids, visits, science fairs,
+multipurpose rooms); the systems' function tests, QRC's plan, e-services and feedback
+are :mod:`automation.demo.systems`.
 """
 
 from __future__ import annotations
@@ -16,8 +18,9 @@ from automation.catalog.forms import (
     RATINGS,
     SCHOOL_MONTHS,
 )
-from automation.demo.forms import _NO, _YES, DepartmentForms, _quarter, _short, _words
-from automation.text.normalize import ARABIC_MONTHS
+from automation.demo.forms import _NO, _YES, _quarter, _short, _words
+from automation.demo.systems import SystemsForms
+from automation.text.dates import ARABIC_MONTHS
 
 _EMIS_PROBLEMS = {
     "OpenEMIS": _words("تعذر إدخال العلامات، نقل طالب لم يظهر في المدرسة الجديدة، "
@@ -54,18 +57,24 @@ _SUBJECTS = _words("العلوم، الفيزياء، الكيمياء، الأ�
 _GRADES = _words("السادس، السابع، الثامن، التاسع، العاشر، الأول الثانوي")
 _PURPOSES = _words("متابعة المختبرات، متابعة المكتبة، متابعة الوسائل التعليمية، "
                    "متابعة تفعيل الأنظمة، متابعة الصيانة")
+_FAIR_PROJECTS = _words("تنقية المياه بالطاقة الشمسية، الري الذكي، إنذار الحريق المبكر، "
+                        "البيت الموفر للطاقة، السيارة الكهربائية الصغيرة، تدوير الورق، "
+                        "قياس تلوث الهواء، الذراع الآلية")
+_ROOMS = _words("الغرفة متعددة الأغراض، غرفة المصادر، قاعة الأنشطة")
 _MEDIA = (("أفلام تعليمية في العلوم", "قرص مدمج"), ("تلاوات وأناشيد", "شريط صوتي"),
           ("رحلات جغرافية", "شريط فيديو"), ("مكتبة الرياضيات التفاعلية", "وسيط رقمي"))
 
 
-class YearPlanner(DepartmentForms):
+class YearPlanner(SystemsForms):
     """Builds the whole year form by form; mistakes are laid on afterwards."""
 
     def build(self) -> None:
         """Every form of the year, the annual plan last (its targets follow the year)."""
         for make in (self.maintenance, self.helpdesk, self.fibre, self.field_visits,
                      self.needs, self.disposal, self.systems, self.initiatives, self.web,
-                     self.programme, self.library, self.school_visits, self.labs, self.plan):
+                     self.programme, self.library, self.school_visits, self.labs,
+                     self.function_tests, self.qrc_plan, self.e_services, self.feedback,
+                     self.fairs, self.rooms, self.plan):
             make()
 
     def systems(self) -> None:
@@ -299,13 +308,48 @@ class YearPlanner(DepartmentForms):
             self.add("QF70-2-43", self.day(month, 24, 30),
                      f"سجل انتاج الوسائل - {_short(school)}", {}, rows)
 
+    def fairs(self) -> None:
+        """SCIENCE-FAIR: school fairs in spring, and the directorate's fair at one school."""
+        hosts = self.rng.sample(self.schools, min(self.n, self.scale(0.1, 2) + 1))
+        for n, school in enumerate(hosts):
+            level = "مديرية" if n == len(hosts) - 1 else "مدرسة"
+            held = self.day(4 if level == "مديرية" else self.rng.choice((2, 3)), 5, 25)
+            rows = [{"project": project, "students": self.rng.randint(2, 5),
+                     "supervisor": f"المعلم {self.person()}",
+                     "prize": f"المركز {rank}" if rank <= 3 else None}
+                    for rank, project in enumerate(self.rng.sample(_FAIR_PROJECTS,
+                                                                   self.rng.randint(3, 6)), 1)]
+            self.add("SCIENCE-FAIR", self.after(held, 1, 4),
+                     f"المعرض العلمي - {_short(school)} {held:%m-%Y}",
+                     {"school": school, "fair_date": held, "level": level}, rows)
+            self.achieved[(12, _quarter(held))] += 1
+
+    def rooms(self) -> None:
+        """MP-ROOMS: the multipurpose rooms of some schools, each school year."""
+        past, next_ = f"{self.year - 1}/{self.year}", f"{self.year}/{self.year + 1}"
+        for n, school in enumerate(self.rng.sample(self.schools,
+                                                   min(self.n, self.scale(0.15, 2)))):
+            for year, month in ((past, 2), (next_, 10)) if n % 2 == 0 else ((past, 2),):
+                rows = []
+                for room in self.rng.sample(_ROOMS, self.rng.randint(1, 3)):
+                    there = self.rng.random() < 0.85
+                    rows.append({"room": room, "available": _YES if there else _NO,
+                                 "condition": self.rng.choice(("جيدة", "جيدة", "متوسطة", "سيئة")),
+                                 "uses_per_week": self.rng.randint(0, 12) if there else 0,
+                                 "equipment": "جهاز عرض وحاسوب" if there else None,
+                                 "notes": None if there else "تستخدم مستودعاً مؤقتاً"})
+                self.add("MP-ROOMS", self.day(month, 5, 25),
+                         f"الغرف متعددة الأغراض - {_short(school)} {year}",
+                         {"school": school, "year": year}, rows)
+
     # the annual plan ----------------------------------------------------------------
     def plan(self) -> None:
-        """QF12-1: about 20 lines over the 12 indicators, targets near what the year holds
+        """QF12-1: about 20 lines over the 13 indicators, targets near what the year holds
         (``self.achieved`` is keyed by the indicator's place in the catalog's list)."""
         processes = {p.code: p.title_ar for p in PROCESSES}
         lines: list[tuple[int, int]] = [(i, q) for i in (0, 1, 11) for q in range(1, 5)]
-        lines += [(2, 0), (3, 0), (4, 0), (5, 0), (6, 0), (7, 2), (7, 4), (8, 0), (9, 0), (10, 0)]
+        lines += [(2, 0), (3, 0), (4, 0), (5, 0), (6, 0), (7, 2), (7, 4), (8, 0), (9, 0), (10, 0),
+                  (12, 0)]
         percentages = {5: 70, 8: 80, 10: 75}  # the ratio and the two means: a target in %
         rows = []
         for index, quarter in lines:

@@ -68,6 +68,21 @@ _LEVELS = (("الأساسية", "أساسية"), ("الثانوية الشامل
 _GENDERS = {"m": ("للبنين", "ذكور"), "f": ("للبنات", "إناث"), "x": ("المختلطة", "مختلطة")}
 _DISTRICTS = ("قصبة عمان", "قصبة عمان", "قصبة عمان", "ماركا", "ماركا", "القويسمة", "الجامعة")
 
+DEVICE_SPECS: tuple[tuple[str, str, str], ...] = (
+    ("حاسوب مكتبي", "حاسوب مكتبي: معالج Core i5 من الجيل الثاني عشر، ذاكرة 8 غيغا، "
+     "قرص SSD سعة 256 غيغا، شاشة 22 إنش، كفالة 3 سنوات", "12/1/2025"),
+    ("حاسوب محمول", "حاسوب محمول: معالج Core i5، ذاكرة 8 غيغا، قرص SSD سعة 512 غيغا، "
+     "شاشة 15.6 إنش، بطارية 6 ساعات، كفالة سنتان", "12/1/2025"),
+    ("شاشة حاسوب", "شاشة حاسوب LED مقاس 24 إنش بدقة Full HD، منفذ HDMI", "12/1/2025"),
+    ("طابعة ليزرية", "طابعة ليزرية أحادية اللون، 30 صفحة في الدقيقة، طباعة على الوجهين، "
+     "منفذ شبكة", "3/3/2025"),
+    ("طابعة نافثة للحبر", "طابعة نافثة للحبر ملونة متعددة الوظائف مع خزانات حبر", "3/3/2025"),
+    ("ماسح ضوئي", "ماسح ضوئي مسطح بدقة 1200 نقطة، تغذية تلقائية للمستندات", "3/3/2025"),
+    ("موزع شبكة (سويتش)", "موزع شبكة مدار 24 منفذاً بسرعة 1 غيغابت", "20/9/2025"),
+    ("نقطة وصول لاسلكية", "نقطة وصول لاسلكية Wi-Fi 6 بمنفذ PoE", "20/9/2025"),
+)
+"""The approved specifications of the devices the demo's tenders supply (P4)."""
+
 DEVICE_TYPES: tuple[tuple[str, str], ...] = (
     ("حاسوب مكتبي", "حاسوب وملحقاته"),
     ("حاسوب محمول", "حاسوب وملحقاته"),
@@ -207,7 +222,32 @@ def demo_references(n_schools: int = 40, seed: int = 7) -> dict[str, list[dict[s
         "budget": budget,
         "committee": committee,
         "directorate": directorate,
+        "device_specs": [{"device_type": device, "spec": spec, "approved_on": day}
+                         for device, spec, day in DEVICE_SPECS],
+        "staff": demo_staff(seed),
     }
+
+
+STAFF_TITLES = (
+    "رئيس قسم تكنولوجيا التعليم والمعلومات",
+    "مهندس صيانة حاسوب",
+    "فني صيانة حاسوب",
+    "مشرف أنظمة معلومات",
+    "مشرفة مختبرات",
+    "مشرفة مصادر تعلم",
+)
+
+
+def demo_staff(seed: int = 7) -> list[dict[str, str]]:
+    """The department's staff (``staff.xlsx``), drawn apart from the other lists so that
+    adding them changed none of the demo's other names."""
+    rng = random.Random(seed * 1000 + 15)
+    staff = []
+    for n, title in enumerate(STAFF_TITLES):
+        name = _person(rng, female="مشرفة" in title)
+        staff.append({"name": name, "job_title": title, "phone": f"07955{n:05d}",
+                      "email": f"staff{n + 1}@moe.edu.jo"})
+    return staff
 
 
 def write_demo_references(dept: Department, n_schools: int = 40, seed: int = 7) -> list[Path]:

@@ -294,20 +294,19 @@ def _documents(dept: Department, refs: References, summary: DemoSummary,
     from automation.documents import (
         make_activation_report,
         make_digest,
-        make_disposal_decision,
         make_helpdesk_report,
         make_initiatives_report,
         make_quarterly_report,
         make_systems_report,
         make_webpages_report,
     )
+    from automation.registers.outgoing import write_outgoing_register
 
     last = dt.date(YEAR, 12, 31)
     clock = FakeClock(dt.datetime.combine(last, dt.time(16, 0)))
     whole = year_period(YEAR)
     jobs: list[tuple[str, Callable[[Ledger], object]]] = [
-        ("disposal decision", lambda led: make_disposal_decision(dept, led, clock=clock,
-                                                                 references=refs)),
+        ("disposal decisions", lambda led: _decisions(dept, led, clock, refs)),
     ]
     for n in range(1, 5):
         jobs.append((f"quarterly report Q{n}", lambda led, n=n: make_quarterly_report(
@@ -322,6 +321,7 @@ def _documents(dept: Department, refs: References, summary: DemoSummary,
                                                        references=refs)))
     jobs.append(("daily digest", lambda led: make_digest(dept, led, last, clock=clock,
                                                           references=refs)))
+    jobs.append(("staff reports", lambda led: _staff_reports(dept, led, clock, refs)))
     made = 0
     with Ledger(dept.ledger_path) as ledger:
         for name, job in jobs:
@@ -333,7 +333,43 @@ def _documents(dept: Department, refs: References, summary: DemoSummary,
                 summary.failures.append(f"{name}: {exc.message_en}")
         if progress:
             progress(f"documents after the year: {made} of {len(jobs)} made")
+        write_outgoing_register(dept, ledger)
     run_batch(dept, clock=clock)  # registers marked by the decision
+
+
+def _staff_reports(dept: Department, ledger: Ledger, clock: FakeClock,
+                   refs: References) -> None:
+    """The head's office: each staff member's performance evidence for the year."""
+    from automation.documents.staff_report import make_staff_reports
+
+    make_staff_reports(dept, ledger, YEAR, clock=clock, references=refs)
+
+
+def _decisions(dept: Department, ledger: Ledger, clock: FakeClock, refs: References) -> None:
+    """The committee's year: a draft approved; a second approved, then voided (its list
+    held a mistake), its items released for the next committee; a letter of thanks."""
+    from automation.documents.correspondence import make_thanks_letter
+    from automation.documents.decision import (
+        approve_decision,
+        draft_disposal_decision,
+        pending_items,
+        void_decision,
+    )
+
+    ids = [i.row_id for i in pending_items(ledger)]
+    half = max(1, len(ids) // 2)
+    kept = draft_disposal_decision(dept, ledger, clock=clock, item_ids=ids[:half],
+                                   references=refs)
+    approve_decision(dept, ledger, kept.decision_id, clock=clock, references=refs)
+    if ids[half:]:
+        wrong = draft_disposal_decision(dept, ledger, clock=clock, item_ids=ids[half:],
+                                        references=refs)
+        approve_decision(dept, ledger, wrong.decision_id, clock=clock, references=refs)
+        void_decision(ledger, wrong.decision_id, clock=clock,
+                      reason="أُدرجت في الكشف مواد ما زالت صالحة للاستعمال")
+    if refs.schools:
+        make_thanks_letter(dept, ledger, school=refs.schools[0].name,
+                           initiative="نادي البرمجة والروبوت", clock=clock, references=refs)
 
 
 # -- the summary -----------------------------------------------------------------------------
@@ -364,7 +400,7 @@ def _summarise(dept: Department, summary: DemoSummary) -> None:
         ("سجل الخطة السنوية: المستهدف والمنجز", "the annual plan register: targets and achieved",
          _newest(p for p in summary.registers if "PLAN" in p.name or "خطة" in p.name)),
         ("قرار لجنة الإتلاف مع كشف المواد", "the disposal committee's decision with its list",
-         _newest(dept.outbox.glob("decisions/*.docx"))),
+         _newest(dept.outbox.glob("decisions/قرار-*.docx"))),
         ("كتاب إعادة نموذج مرفوض إلى مدرسته، وبجانبه ملف الأخطاء في inbox/rejected",
          "a letter returning a rejected form (its error workbook is in inbox/rejected)",
          _newest(dept.outbox.glob("letters/*.docx"))),

@@ -20,6 +20,7 @@ from automation.catalog.reference import References
 from automation.catalog.schools import SchoolIndex
 from automation.demo.forms import PlannedFile
 from automation.demo.learning import YearPlanner
+from automation.demo.office import plan_office
 
 __all__ = ["MISTAKES", "Mistake", "PlannedFile", "plan_year"]
 
@@ -264,6 +265,7 @@ def plan_year(refs: References, *, year: int = 2026, seed: int = 7) -> list[Plan
     """Every file of the demo year, oldest first, with its mistake and expected outcome."""
     planner = YearPlanner(refs, year, random.Random(seed))
     planner.build()
+    plan_office(planner, seed)
     _lay_mistakes(planner)
     files = sorted(planner.files, key=lambda f: (f.drop_at, f.name))
     _expect(files)

@@ -4,7 +4,7 @@
                       template_doc, template_reports and docx_xml are its parts
     samples           the context variables of every template, with sample values
     render            sandboxed docxtpl rendering in a child process; ``check_templates``
-    context, charts   letterhead values and value display; matplotlib charts
+    context, charts   letterhead values and value display; native Word charts
     outbox            readable Arabic names, never overwritten; PDF through LibreOffice
     decision          P5 disposal committee decision
     visits            visit reports (QF75-13, QF70-2-9, -17, -40)
@@ -16,44 +16,83 @@
 
 from __future__ import annotations
 
-from automation.documents.decision import (
-    NO_REPORT_NOTE,
-    DecisionResult,
-    DisposalItem,
-    make_disposal_decision,
-    pending_items,
-)
-from automation.documents.letters import make_digest, make_rejection_letter
-from automation.documents.outbox import (
-    LIBREOFFICE_MISSING_AR,
-    LIBREOFFICE_MISSING_EN,
-    find_soffice,
-    produce_pdf,
-    safe_name,
-    to_pdf,
-)
-from automation.documents.pending import pending_documents
-from automation.documents.quarterly import make_quarterly_report
-from automation.documents.render import (
-    ImageRef,
-    TemplateCheck,
-    TemplateProblem,
-    check_templates,
-    render_document,
-)
-from automation.documents.reports import (
-    make_activation_report,
-    make_helpdesk_report,
-    make_initiatives_report,
-    make_systems_report,
-    make_webpages_report,
-)
-from automation.documents.visits import VISIT_FORMS, make_visit_report
-from automation.templates.builder import (
-    ASSET_TEMPLATES,
-    TEMPLATE_NAMES,
-    build_templates,
-)
+import importlib
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # what each name is; the module is imported when the name is first used
+    from automation.documents.decision import (
+        NO_REPORT_NOTE,
+        DecisionResult,
+        DisposalItem,
+        make_disposal_decision,
+        pending_items,
+    )
+    from automation.documents.letters import make_digest, make_rejection_letter
+    from automation.documents.outbox import (
+        LIBREOFFICE_MISSING_AR,
+        LIBREOFFICE_MISSING_EN,
+        find_soffice,
+        produce_pdf,
+        safe_name,
+        to_pdf,
+    )
+    from automation.documents.pending import pending_documents
+    from automation.documents.quarterly import make_quarterly_report
+    from automation.documents.render import (
+        ImageRef,
+        TemplateCheck,
+        TemplateProblem,
+        check_templates,
+        render_document,
+    )
+    from automation.documents.reports import (
+        make_activation_report,
+        make_helpdesk_report,
+        make_initiatives_report,
+        make_systems_report,
+        make_webpages_report,
+    )
+    from automation.documents.visits import VISIT_FORMS, make_visit_report
+    from automation.templates.builder import (
+        ASSET_TEMPLATES,
+        TEMPLATE_NAMES,
+        build_templates,
+    )
+
+_HOME: dict[str, str] = {
+    **dict.fromkeys(("NO_REPORT_NOTE", "DecisionResult", "DisposalItem",
+                     "make_disposal_decision", "pending_items"), "decision"),
+    **dict.fromkeys(("make_digest", "make_rejection_letter"), "letters"),
+    **dict.fromkeys(("LIBREOFFICE_MISSING_AR", "LIBREOFFICE_MISSING_EN", "find_soffice",
+                     "produce_pdf", "safe_name", "to_pdf"), "outbox"),
+    "pending_documents": "pending",
+    "make_quarterly_report": "quarterly",
+    **dict.fromkeys(("ImageRef", "TemplateCheck", "TemplateProblem", "check_templates",
+                     "render_document"), "render"),
+    **dict.fromkeys(("make_activation_report", "make_helpdesk_report",
+                     "make_initiatives_report", "make_systems_report",
+                     "make_webpages_report"), "reports"),
+    **dict.fromkeys(("VISIT_FORMS", "make_visit_report"), "visits"),
+    **dict.fromkeys(("ASSET_TEMPLATES", "TEMPLATE_NAMES", "build_templates"),
+                    "automation.templates.builder"),
+}
+"""The module of each public name (of this package unless dotted). Importing the package
+imports none of them: ``eti report quarterly`` loads what the quarterly report uses, not
+the disposal decision, the letters or the registers they write to (issue 14)."""
+
+
+def __getattr__(name: str) -> object:
+    home = _HOME.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    module = importlib.import_module(home if "." in home else f"{__name__}.{home}")
+    value = getattr(module, name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})
 
 __all__ = [
     "ASSET_TEMPLATES",

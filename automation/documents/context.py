@@ -15,7 +15,7 @@ from automation.core.assets import ASSET_TEMPLATES
 from automation.core.department import Department
 from automation.documents.render import ImageRef
 from automation.processes.figures import Figure
-from automation.text.normalize import format_date
+from automation.text.dates import format_date
 
 log = logging.getLogger(__name__)
 

@@ -1,18 +1,27 @@
-"""P5: the disposal committee's decision (قرار لجنة الإتلاف) with its annexed list.
+"""P5: the disposal committee's decision (قرار لجنة الإتلاف) with its annexed list,
+from draft to approval (or voiding).
 
-The decision takes the DISPOSAL items not yet in a decision (optionally of one
-source and/or a date range of their lists), gives them a number from the
-ledger (``<letter prefix>/<year>/<sequence>``), and in one transaction records
-the decision, attaches the items to it (so the P5 register shows it and the
-next decision does not offer them again) and marks the P5 register for
-regeneration. The document is rendered inside that transaction: if it fails,
-nothing is recorded.
+- :func:`draft_disposal_decision` takes the DISPOSAL items not yet in a decision
+  (optionally of one source and/or a date range of their lists), records a *draft*
+  holding them (so the next draft does not offer them again) and writes its document,
+  headed «مسودة», without a number.
+- :func:`approve_decision` gives the draft the next outgoing number
+  (:mod:`automation.documents.correspondence`), writes the final document and dates the
+  decision: its items count as disposed as of that date («عدد المواد المتلفة بقرار»).
+- :func:`void_decision` releases the items; an approved decision voided keeps its
+  number, marked void in the outgoing register.
+
+Each step is one transaction with its document rendered inside it: if rendering
+fails nothing is recorded. Each marks the P5 register (and the plan) for rewriting.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
+import sqlite3
+import uuid
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,17 +31,22 @@ from automation.catalog.reference import References
 from automation.core.clock import Clock
 from automation.core.department import Department
 from automation.core.errors import EtiError
-from automation.documents.context import common_context, official_number, references_of
+from automation.documents.context import common_context, references_of
+from automation.documents.correspondence import issue_number, number_format_of, void_number
 from automation.documents.outbox import decisions_folder, relative, render_into
 from automation.documents.render import DEFAULT_TIMEOUT
 from automation.ledger.store import Ledger, LedgerRow
 from automation.processes import p01_maintenance, p05_disposal, processes_fed_by
-from automation.text.normalize import format_date, normalize_name
+from automation.text.arabic import normalize_name
+from automation.text.dates import format_date
 
 log = logging.getLogger(__name__)
 
 KIND = "disposal"
 DOCUMENT_KIND = "decision-disposal"
+DRAFT_KIND = "decision-disposal-draft"
+DRAFT, APPROVED, VOID = "draft", "approved", "void"
+STATES_AR = {DRAFT: "مسودة", APPROVED: "معتمد", VOID: "ملغى"}
 TEMPLATE = "decision_disposal.docx"
 NO_REPORT_NOTE = "لا يوجد تقرير صيانة يثبت عدم قابلية الجهاز للإصلاح"
 ROLE_ORDER = ("رئيس اللجنة", "عضو", "مقرر")
@@ -62,6 +76,20 @@ class DecisionResult:
     path: Path
     items: tuple[DisposalItem, ...]
     decision_id: int = 0
+    state: str = APPROVED
+
+
+@dataclass(frozen=True)
+class DecisionInfo:
+    """One decision as ``eti decision list`` shows it."""
+
+    id: int
+    state: str
+    number: str | None
+    date: str | None
+    items: int
+    document: str
+    void_reason: str
 
 
 def _text(row: LedgerRow, key: str) -> str:
@@ -76,6 +104,27 @@ def unrepairable_references(ledger: Ledger) -> set[str]:
         for r in ledger.current_rows(p01_maintenance.REQUEST)
         if r.data.get("status") == UNREPAIRABLE and r.data.get("reference")
     }
+
+
+def _item(row: LedgerRow, proven: set[str]) -> DisposalItem:
+    category = _text(row, "category")
+    ref = _text(row, "maintenance_ref")
+    note = ""
+    if category != BOOKS and (not ref or normalize_name(ref) not in proven):
+        note = NO_REPORT_NOTE
+    quantity = row.data.get("quantity")
+    return DisposalItem(
+        row_id=row.id,
+        category=category,
+        description=_text(row, "description"),
+        asset_no=_text(row, "asset_no"),
+        quantity=int(quantity) if isinstance(quantity, int | float) else 0,
+        reason=_text(row, "reason"),
+        maintenance_ref=ref,
+        source=_text(row, "source"),
+        date=_text(row, "date")[:10],
+        note=note,
+    )
 
 
 def pending_items(
@@ -99,26 +148,7 @@ def pending_items(
             continue
         if date_to and (not day or day > date_to.isoformat()):
             continue
-        category = _text(row, "category")
-        ref = _text(row, "maintenance_ref")
-        note = ""
-        if category != BOOKS and (not ref or normalize_name(ref) not in proven):
-            note = NO_REPORT_NOTE
-        quantity = row.data.get("quantity")
-        items.append(
-            DisposalItem(
-                row_id=row.id,
-                category=category,
-                description=_text(row, "description"),
-                asset_no=_text(row, "asset_no"),
-                quantity=int(quantity) if isinstance(quantity, int | float) else 0,
-                reason=_text(row, "reason"),
-                maintenance_ref=ref,
-                source=_text(row, "source"),
-                date=day,
-                note=note,
-            )
-        )
+        items.append(_item(row, proven))
     return items
 
 
@@ -163,8 +193,10 @@ def decision_context(
     *,
     date_from: dt.date | None = None,
     date_to: dt.date | None = None,
+    draft: bool = False,
 ) -> dict[str, object]:
-    """The context of decision_disposal.docx (see samples.decision_disposal)."""
+    """The context of decision_disposal.docx (see samples.decision_disposal); a draft has
+    no number and is headed «مسودة»."""
     range_text = ""
     if date_from and date_to:
         range_text = f" عن الفترة من {format_date(date_from)} إلى {format_date(date_to)}"
@@ -174,7 +206,8 @@ def decision_context(
         range_text = f" حتى {format_date(date_to)}"
     return common_context(dept, refs, doc_code="QP-70-2 / P5", title="قرار لجنة الإتلاف",
                           day=day) | {
-        "number": number,
+        "number": "" if draft else number,
+        "draft": draft,
         "source_text": _sources_text(items),
         "range_text": range_text,
         "committee": _committee(refs),
@@ -199,6 +232,190 @@ def decision_context(
     }
 
 
+def _scope_dates(scope: dict[str, str]) -> tuple[dt.date | None, dt.date | None]:
+    first, last = scope.get("from"), scope.get("to")
+    return (dt.date.fromisoformat(first) if first else None,
+            dt.date.fromisoformat(last) if last else None)
+
+
+def draft_disposal_decision(
+    dept: Department,
+    ledger: Ledger,
+    *,
+    clock: Clock,
+    source: str | None = None,
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+    item_ids: list[int] | None = None,
+    references: References | None = None,
+    timeout: float = DEFAULT_TIMEOUT,
+) -> DecisionResult:
+    """A draft decision for the pending items selected (``item_ids``: only those rows);
+    see the module doc. Raises :class:`EtiError` (Arabic and English) when no item is
+    selected or an id given is not a pending item."""
+    refs = references_of(dept, references)
+    now = clock.now()
+    path: Path | None = None
+    scope = {"source": source or "", "from": date_from.isoformat() if date_from else "",
+             "to": date_to.isoformat() if date_to else ""}
+    try:
+        with ledger.transaction() as conn:
+            items = pending_items(ledger, source=source, date_from=date_from, date_to=date_to)
+            if item_ids is not None:
+                wanted = set(item_ids)
+                missing = sorted(wanted - {i.row_id for i in items})
+                if missing:
+                    raise _not_pending(missing)
+                items = [i for i in items if i.row_id in wanted]
+            if not items:
+                raise _no_items(source, date_from, date_to)
+            decision_id = int(
+                conn.execute(
+                    "INSERT INTO decisions (kind, number, decided_on, created_at, state, "
+                    "item_ids, scope) VALUES (?, ?, '', ?, ?, ?, ?)",
+                    (KIND, f"draft-{uuid.uuid4().hex}", now.isoformat(timespec="seconds"),
+                     DRAFT, json.dumps([i.row_id for i in items]), json.dumps(scope)),
+                ).lastrowid
+                or 0
+            )
+            conn.execute("UPDATE decisions SET number = ? WHERE id = ?",
+                         (f"draft-{decision_id}", decision_id))
+            attached = conn.executemany(
+                "UPDATE rows SET decision_id = ? WHERE id = ? AND decision_id IS NULL",
+                [(decision_id, i.row_id) for i in items],
+            ).rowcount
+            if attached != len(items):
+                raise EtiError(
+                    "some items were taken by another decision meanwhile; try again",
+                    "أُدرجت بعض المواد في قرار آخر أثناء العمل؛ أعد المحاولة.",
+                )
+            ledger.mark_dirty(conn, processes_fed_by(p05_disposal.ITEMS))
+            context = decision_context(dept, refs, "", now.date(), items, date_from=date_from,
+                                       date_to=date_to, draft=True)
+            path = render_into(dept, TEMPLATE, context, decisions_folder(dept),
+                               f"مسودة-قرار-إتلاف-{decision_id}", timeout=timeout)
+            rel = relative(dept, path)
+            conn.execute("UPDATE decisions SET document = ? WHERE id = ?", (rel, decision_id))
+            ledger.record_document(DRAFT_KIND, rel, now)
+    except BaseException:
+        if path is not None:
+            path.unlink(missing_ok=True)
+        raise
+    log.info("draft disposal decision %s: %d items, %s", decision_id, len(items), path)
+    return DecisionResult("", path, tuple(items), decision_id, DRAFT)
+
+
+def _decision(conn: sqlite3.Connection, decision_id: int) -> sqlite3.Row:
+    row = conn.execute("SELECT * FROM decisions WHERE id = ?", (decision_id,)).fetchone()
+    if row is None:
+        raise EtiError(f"there is no decision {decision_id} (see `eti decision list`).",
+                       f"لا يوجد قرار رقمه التعريفي {decision_id} (انظر eti decision list).",
+                       code="unknown-decision")
+    return row
+
+
+def approve_decision(
+    dept: Department,
+    ledger: Ledger,
+    decision_id: int,
+    *,
+    clock: Clock,
+    day: dt.date | None = None,
+    references: References | None = None,
+    timeout: float = DEFAULT_TIMEOUT,
+) -> DecisionResult:
+    """Approve a draft: the next outgoing number, the final document, its items disposed
+    as of ``day`` (default: the clock's date). A decision not a draft is refused."""
+    refs = references_of(dept, references)
+    number_format = number_format_of(dept)
+    now = clock.now()
+    day = day or now.date()
+    if day > now.date():
+        raise EtiError(
+            f"the decision's date {day.isoformat()} is after today; nothing was changed.",
+            f"تاريخ القرار {format_date(day)} بعد تاريخ اليوم؛ لم يُغيَّر شيء.",
+            code="future-date")
+    path: Path | None = None
+    try:
+        with ledger.transaction() as conn:
+            decision = _decision(conn, decision_id)
+            if decision["state"] != DRAFT:
+                raise _not_a_draft(decision)
+            proven = unrepairable_references(ledger)
+            items = [_item(r, proven) for r in ledger.current_rows(p05_disposal.ITEMS)
+                     if r.decision_id == decision_id]
+            if not items:
+                raise EtiError(
+                    f"decision {decision_id} holds no current item any more (its lists were "
+                    "replaced); void it and draft a new one.",
+                    f"لم يعد في القرار {decision_id} أي مادة قائمة (استُبدلت كشوفها)؛ ألغِه "
+                    "وأعدّ مسودة جديدة.", code="no-items")
+            date_from, date_to = _scope_dates(json.loads(decision["scope"] or "{}"))
+            issued = issue_number(
+                ledger, conn, prefix=refs.directorate.letter_prefix,
+                number_format=number_format, day=day, now=now, kind=DOCUMENT_KIND,
+                to=_sources_text(items), subject=f"قرار لجنة الإتلاف ({len(items)} بنداً)",
+                process=p05_disposal.PROCESS.code)
+            context = decision_context(dept, refs, issued.number, day, items,
+                                       date_from=date_from, date_to=date_to)
+            path = render_into(dept, TEMPLATE, context, decisions_folder(dept),
+                               f"قرار-إتلاف-{issued.number}", timeout=timeout)
+            rel = relative(dept, path)
+            conn.execute(
+                "UPDATE decisions SET state = ?, number = ?, decided_on = ?, document = ?, "
+                "item_ids = ? WHERE id = ?",
+                (APPROVED, issued.number, day.isoformat(), rel,
+                 json.dumps([i.row_id for i in items]), decision_id))
+            conn.execute("UPDATE outgoing SET document = ? WHERE id = ?", (rel, issued.id))
+            ledger.mark_dirty(conn, processes_fed_by(p05_disposal.ITEMS))
+            ledger.record_document(DOCUMENT_KIND, rel, now)
+    except BaseException:
+        if path is not None:
+            path.unlink(missing_ok=True)
+        raise
+    log.info("disposal decision %s approved as %s: %d items, %s", decision_id, issued.number,
+             len(items), path)
+    return DecisionResult(issued.number, path, tuple(items), decision_id, APPROVED)
+
+
+def void_decision(
+    ledger: Ledger, decision_id: int, *, reason: str, clock: Clock
+) -> DecisionInfo:
+    """Void a draft or approved decision: its items are released (offered to the next
+    draft, no longer disposed); an approved one keeps its number, marked void. Voiding a
+    void decision, or without a reason, is refused."""
+    reason = " ".join(str(reason or "").split())
+    if not reason:
+        raise EtiError("a reason is needed to void a decision; nothing was changed.",
+                       "يلزم ذكر سبب إلغاء القرار؛ لم يُغيَّر شيء.", code="no-reason")
+    now = clock.now()
+    with ledger.transaction() as conn:
+        decision = _decision(conn, decision_id)
+        if decision["state"] == VOID:
+            raise _not_a_draft(decision, voiding=True)
+        conn.execute(
+            "UPDATE decisions SET state = ?, void_reason = ?, voided_at = ? WHERE id = ?",
+            (VOID, reason, now.isoformat(timespec="seconds"), decision_id))
+        conn.execute("UPDATE rows SET decision_id = NULL WHERE decision_id = ?", (decision_id,))
+        if decision["state"] == APPROVED:
+            void_number(conn, str(decision["number"]), reason)
+        ledger.mark_dirty(conn, processes_fed_by(p05_disposal.ITEMS))
+    log.info("decision %s voided: %s", decision_id, reason)
+    return next(d for d in list_decisions(ledger) if d.id == decision_id)
+
+
+def list_decisions(ledger: Ledger) -> list[DecisionInfo]:
+    """Every decision, oldest first."""
+    out = []
+    for r in ledger.conn.execute("SELECT * FROM decisions ORDER BY id"):
+        draft = r["state"] == DRAFT
+        out.append(DecisionInfo(
+            int(r["id"]), str(r["state"]), None if draft else str(r["number"]),
+            None if draft else str(r["decided_on"]) or None, len(json.loads(r["item_ids"])),
+            str(r["document"]), str(r["void_reason"])))
+    return out
+
+
 def make_disposal_decision(
     dept: Department,
     ledger: Ledger,
@@ -210,58 +427,38 @@ def make_disposal_decision(
     references: References | None = None,
     timeout: float = DEFAULT_TIMEOUT,
 ) -> DecisionResult:
-    """Make the committee's decision for the pending items selected; see the module doc.
+    """Draft and approve at once (the committee agreed on the spot): the approved result.
 
     Raises :class:`EtiError` (Arabic and English) when no item is selected.
     """
     refs = references_of(dept, references)
-    now = clock.now()
-    day = now.date()
-    path: Path | None = None
-    try:
-        with ledger.transaction() as conn:
-            items = pending_items(ledger, source=source, date_from=date_from, date_to=date_to)
-            if not items:
-                raise _no_items(source, date_from, date_to)
-            while True:
-                sequence = ledger.next_sequence(conn, f"decision-disposal-{day.year}")
-                number = official_number(refs.directorate.letter_prefix, day.year, sequence)
-                taken = conn.execute("SELECT 1 FROM decisions WHERE number = ?", (number,))
-                if taken.fetchone() is None:
-                    break
-            decision_id = int(
-                conn.execute(
-                    "INSERT INTO decisions (kind, number, decided_on, created_at) "
-                    "VALUES (?, ?, ?, ?)",
-                    (KIND, number, day.isoformat(), now.isoformat(timespec="seconds")),
-                ).lastrowid
-                or 0
-            )
-            attached = conn.executemany(
-                "UPDATE rows SET decision_id = ? WHERE id = ? AND decision_id IS NULL",
-                [(decision_id, i.row_id) for i in items],
-            ).rowcount
-            if attached != len(items):
-                raise EtiError(
-                    "some items were taken by another decision meanwhile; try again",
-                    "أُدرجت بعض المواد في قرار آخر أثناء العمل؛ أعد المحاولة.",
-                )
-            ledger.mark_dirty(conn, processes_fed_by(p05_disposal.ITEMS))
-            context = decision_context(
-                dept, refs, number, day, items, date_from=date_from, date_to=date_to
-            )
-            stem = f"قرار-إتلاف-{number}"
-            path = render_into(dept, TEMPLATE, context, decisions_folder(dept), stem,
-                               timeout=timeout)
-            rel = relative(dept, path)
-            conn.execute("UPDATE decisions SET document = ? WHERE id = ?", (rel, decision_id))
-            ledger.record_document(DOCUMENT_KIND, rel, now)
-    except BaseException:
-        if path is not None:
-            path.unlink(missing_ok=True)
-        raise
-    log.info("disposal decision %s: %d items, %s", number, len(items), path)
-    return DecisionResult(number, path, tuple(items), decision_id)
+    draft = draft_disposal_decision(dept, ledger, clock=clock, source=source,
+                                    date_from=date_from, date_to=date_to, references=refs,
+                                    timeout=timeout)
+    return approve_decision(dept, ledger, draft.decision_id, clock=clock, references=refs,
+                            timeout=timeout)
+
+
+def _not_a_draft(decision: sqlite3.Row, *, voiding: bool = False) -> EtiError:
+    ident, state = decision["id"], str(decision["state"])
+    if voiding:
+        return EtiError(f"decision {ident} is already void; nothing was changed.",
+                        f"القرار {ident} ملغى من قبل؛ لم يُغيَّر شيء.", code="already-void")
+    if state == VOID:
+        return EtiError(f"decision {ident} is void and cannot be approved; draft a new one.",
+                        f"القرار {ident} ملغى فلا يمكن اعتماده؛ أعدّ مسودة جديدة.",
+                        code="decision-void")
+    return EtiError(
+        f"decision {ident} is already approved as {decision['number']}; nothing was changed.",
+        f"القرار {ident} معتمد من قبل برقم {decision['number']}؛ لم يُغيَّر شيء.",
+        code="already-approved")
+
+
+def _not_pending(ids: list[int]) -> EtiError:
+    shown = ", ".join(str(i) for i in ids[:10])
+    return EtiError(
+        f"items {shown} are not disposal items waiting for a decision; no draft was made.",
+        f"المواد {shown} ليست مواد إتلاف بانتظار قرار، فلم تُنشأ مسودة.", code="not-pending")
 
 
 def _no_items(

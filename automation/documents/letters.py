@@ -14,25 +14,31 @@ from automation.catalog.reference import References
 from automation.core.clock import Clock
 from automation.core.department import Department
 from automation.core.errors import EtiError
+from automation.core.inbox_listing import not_files, waiting_files
+from automation.core.messages import action_for
+from automation.core.problems import Problem
 from automation.documents.context import (
     UNKNOWN_SCHOOL,
     common_context,
-    official_number,
     references_of,
     show_date,
     weekday_ar,
 )
+from automation.documents.correspondence import attach_document, issue_number, number_format_of
 from automation.documents.outbox import (
     digest_folder,
     letters_folder,
     name_parts,
+    produce,
     relative,
     render_into,
 )
 from automation.documents.render import DEFAULT_TIMEOUT
 from automation.ledger.store import Ledger
 from automation.processes import processes_fed_by
-from automation.text.normalize import format_date
+from automation.processes.figures import RowSource
+from automation.processes.office import overdue_tasks
+from automation.text.dates import format_date
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +56,7 @@ OUTCOMES_AR = {
 KINDS_AR = {
     "decision-disposal": "قرار لجنة الإتلاف",
     "visit-report": "تقرير زيارة",
+    "technical-report": "تقرير فني",
     "quarterly-report": "التقرير الربعي",
     "helpdesk-report": "تقرير الدعم الفني",
     "systems-report": "تقرير حالة الأنظمة",
@@ -58,6 +65,12 @@ KINDS_AR = {
     "webpages-report": "تقرير الصفحات الإلكترونية",
     "rejection-letter": "كتاب إعادة نموذج",
     "daily-digest": "الملخص اليومي",
+    "decision-disposal-draft": "مسودة قرار لجنة الإتلاف",
+    "letter-thanks": "كتاب شكر وتشجيع",
+    "letter-qrc": "كتاب تغطية إلى مركز الملكة رانيا",
+    "letter-free": "كتاب صادر",
+    "meeting-minutes": "محضر اجتماع",
+    "staff-report": "شواهد أداء الموظف",
 }
 
 
@@ -86,6 +99,8 @@ def letter_context(
     problems = ledger.problems_of(int(submission["id"]))
     errors = [p for p in problems if p["severity"] == "error"] or list(problems)
     shown = errors[:MAX_LETTER_PROBLEMS]
+    action_ar, action_en = action_for(
+        Problem(str(p["code"]), "", p["severity"]) for p in problems)
     return common_context(dept, refs, doc_code="QP-70-2", title="كتاب إعادة نموذج", day=day) | {
         "number": number,
         "school": str(submission["school"] or ""),
@@ -100,11 +115,29 @@ def letter_context(
                 "cell": p["cell"] or "",
                 "field": _field_label(str(submission["form"] or ""), p["field"] or ""),
                 "message": p["message"],
+                "message_en": p["message_en"] or "",
             }
             for n, p in enumerate(shown, start=1)
         ],
         "more_count": len(errors) - len(shown),
+        "action_ar": action_ar,
+        "action_en": action_en,
     }
+
+
+def _letter_subject(submission: Any) -> str:
+    """The outgoing register's subject of a rejection letter."""
+    code = str(submission["form"] or "")
+    if code in CATALOG.codes:
+        return f"إعادة {CATALOG.form(code).name_ar}"
+    return "إعادة نموذج"
+
+
+def _letter_process(submission: Any) -> str:
+    """The process whose form a rejection letter returns (the register's «العملية»)."""
+    code = str(submission["form"] or "")
+    fed = [p for p in processes_fed_by(code) if p != "PLAN"] if code in CATALOG.codes else []
+    return fed[0] if fed else ""
 
 
 def make_rejection_letter(
@@ -134,12 +167,17 @@ def make_rejection_letter(
     path: Path | None = None
     try:
         with ledger.transaction() as conn:
-            sequence = ledger.next_sequence(conn, f"letter-{now.year}")
-            number = official_number(refs.directorate.letter_prefix, now.year, sequence)
+            issued = issue_number(
+                ledger, conn, prefix=refs.directorate.letter_prefix,
+                number_format=number_format_of(dept), day=now.date(), now=now,
+                kind=LETTER_KIND, to=school, subject=_letter_subject(submission),
+                process=_letter_process(submission))
+            number = issued.number
             context = letter_context(dept, ledger, submission, refs, number, now.date())
             stem = name_parts(now.date().isoformat(), "كتاب-إعادة", school)
             path = render_into(dept, "rejection_letter.docx", context, letters_folder(dept),
                                stem, timeout=timeout)
+            attach_document(conn, issued, relative(dept, path))
             ledger.record_document(LETTER_KIND, relative(dept, path), now, submission_id)
     except BaseException:
         if path is not None:
@@ -176,18 +214,31 @@ def _size(size: int) -> str:
 
 
 def waiting_in_inbox(dept: Department, day: dt.date) -> list[dict[str, str]]:
-    """Files waiting in inbox/ now (not the work area, not Office lock files)."""
-    if not dept.inbox.is_dir():
-        return []
+    """Files waiting in inbox/ now (not the work area, not Office lock files), then what
+    the inbox holds that is not a file: never read, with what staff should do."""
     out = []
-    for path in sorted(dept.inbox.iterdir()):
-        if not path.is_file() or path.name.startswith((".", "~$")):
+    for path in waiting_files(dept):
+        try:
+            info = path.lstat()
+        except OSError:  # taken meanwhile
             continue
-        stat = path.stat()
-        when = dt.datetime.fromtimestamp(stat.st_mtime)
-        since = when.strftime("%H:%M") if when.date() == day else format_date(when.date())
-        out.append({"name": path.name, "size": _size(stat.st_size), "since": since})
+        out.append({"name": path.name, "size": _size(info.st_size),
+                    "since": _since(info.st_mtime, day)})
+    for item in not_files(dept):
+        try:
+            since = _since((dept.inbox / item.name).lstat().st_mtime, day)
+        except OSError:
+            since = "—"
+        out.append({"name": item.message_ar, "size": NOT_A_FILE_AR, "since": since})
     return out
+
+
+NOT_A_FILE_AR = "ليس ملفاً"
+
+
+def _since(mtime: float, day: dt.date) -> str:
+    when = dt.datetime.fromtimestamp(mtime)
+    return when.strftime("%H:%M") if when.date() == day else format_date(when.date())
 
 
 def digest_context(
@@ -263,7 +314,24 @@ def digest_context(
         "registers": registers,
         "documents": documents,
         "document_count": len(documents),
-    }
+    } | overdue_context(ledger, day)
+
+
+def overdue_context(ledger: Ledger, day: dt.date) -> dict[str, Any]:
+    """The digest's tasks overdue on ``day`` (due date passed, neither done nor cancelled),
+    by staff member then due date: computed from TASKS and the meetings' decisions."""
+    overdue = [
+        {
+            "staff": t.staff,
+            "task": t.task,
+            "due": format_date(t.due_on) if t.due_on else "",
+            "days": t.days_late(day),
+            "source": t.source,
+        }
+        for t in overdue_tasks(RowSource(ledger), day)
+    ]
+    return {"overdue": overdue, "overdue_count": len(overdue),
+            "overdue_staff": len({o["staff"] for o in overdue})}
 
 
 def make_digest(
@@ -278,7 +346,6 @@ def make_digest(
     """The head's daily digest, in ``outbox/digest/<date>-الملخص-اليومي.docx``."""
     refs = references_of(dept, references)
     context = digest_context(dept, ledger, day, refs)
-    path = render_into(dept, "daily_digest.docx", context, digest_folder(dept),
-                       f"{day.isoformat()}-الملخص-اليومي", timeout=timeout)
-    ledger.record_document(DIGEST_KIND, relative(dept, path), clock.now())
-    return path
+    return produce(dept, ledger, kind=DIGEST_KIND, template="daily_digest.docx",
+                   context=context, folder=digest_folder(dept),
+                   stem=f"{day.isoformat()}-الملخص-اليومي", clock=clock, timeout=timeout)

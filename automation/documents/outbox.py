@@ -7,13 +7,19 @@ and their PDF copies through LibreOffice.
     outbox/letters/2026-03-15-كتاب-إعادة-مدرسة-الأمل.docx
     outbox/digest/2026-03-15-الملخص-اليومي.docx
 
-A name already taken gets ``-2``, ``-3``…; names are safe on Windows (no
-``/ \\ : * ? " < > |``, no control or direction marks, at most 120 characters,
-no reserved device names). Every document produced is recorded in the ledger.
+A report made again for the same period (the same kind, name and submission)
+replaces the earlier one, which moves, with its PDF, to ``outbox/.previous/`` under
+its own time, so that the outbox holds one current report per kind and period and
+the ledger's list of documents points at it. A name taken by another document gets
+``-2``, ``-3``…; numbered documents (letters, decisions) are never replaced. Names are
+safe on Windows (no ``/ \\ : * ? " < > |``, no control or direction marks, at most 120
+characters, no reserved device names). Every document produced is recorded in the
+ledger.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 import logging
 import os
@@ -22,14 +28,16 @@ import shutil
 import subprocess
 import tempfile
 import unicodedata
+import uuid
 from pathlib import Path
 from typing import Any
 
 from automation.core.clock import Clock
-from automation.core.department import Department, reserved_on_windows
+from automation.core.department import Department
 from automation.documents.context import template_for
 from automation.documents.render import DEFAULT_TIMEOUT, render_document
 from automation.ledger.store import Ledger
+from automation.text.names import reserved_on_windows
 
 log = logging.getLogger(__name__)
 
@@ -143,6 +151,10 @@ def render_into(
     return path
 
 
+PREVIOUS = ".previous"
+"""``outbox/.previous/``: earlier copies of reports made again, under their time."""
+
+
 def produce(
     dept: Department,
     ledger: Ledger,
@@ -156,11 +168,80 @@ def produce(
     submission_id: int | None = None,
     timeout: float = DEFAULT_TIMEOUT,
 ) -> Path:
-    """Render a document into the outbox and record it in the ledger."""
-    path = render_into(dept, template, context, folder, stem, timeout=timeout)
-    ledger.record_document(kind, relative(dept, path), clock.now(), submission_id)
-    log.info("%s: %s", kind, path)
-    return path
+    """Render a document into the outbox as the current one of its kind, name and
+    submission, and record it in the ledger.
+
+    It is rendered beside its place first; only then do earlier copies (this name,
+    its ``-2``… and their PDFs) move to ``outbox/.previous/`` and the new one takes
+    the name. A copy held open (Word on Windows) stays, and the new one gets the next
+    free name.
+    """
+    stem = safe_name(stem, limit=MAX_NAME - len(".docx") - 4)
+    fresh = render_into(dept, template, context, folder, f"~{uuid.uuid4().hex[:8]}-{stem}",
+                        timeout=timeout)  # a name no copy of this document can have
+    try:
+        target = folder / f"{stem}.docx"
+        kept = _set_aside(dept, ledger, kind, submission_id, folder, stem, clock.now())
+        if kept or os.path.lexists(target):
+            target = reserve(folder, stem)  # held open, or another document's name
+        os.replace(fresh, target)
+    except BaseException:
+        fresh.unlink(missing_ok=True)
+        raise
+    ledger.record_document(kind, relative(dept, target), clock.now(), submission_id)
+    log.info("%s: %s", kind, target)
+    return target
+
+
+def _copies(folder: Path, stem: str) -> list[Path]:
+    """``stem.docx``, ``stem-N.docx`` and their PDFs in ``folder``."""
+    pattern = re.compile(rf"{re.escape(stem)}(?:-\d+)?\.(?:docx|pdf)")
+    try:
+        return sorted(p for p in folder.iterdir() if pattern.fullmatch(p.name))
+    except OSError:
+        return []
+
+
+def _set_aside(
+    dept: Department, ledger: Ledger, kind: str, submission_id: int | None, folder: Path,
+    stem: str, now: dt.datetime,
+) -> list[Path]:
+    """Move the earlier copies of a document to ``outbox/.previous/`` (with their time)
+    and point their ledger records there; returns the copies that could not move.
+
+    A file the ledger records as another document (another kind, another submission)
+    is not an earlier copy and stays.
+    """
+    others = set()
+    for path, doc_kind, doc_sub in ledger.conn.execute(
+            "SELECT path, kind, submission_id FROM documents WHERE path LIKE ?",
+            (relative(dept, folder) + "/%",)):
+        if doc_kind.removesuffix("-pdf") != kind or doc_sub != submission_id:
+            others.add(str(path))
+    kept = []
+    for old in _copies(folder, stem):
+        rel = relative(dept, old)
+        if rel in others:
+            continue
+        try:
+            when = dt.datetime.fromtimestamp(old.stat().st_mtime)
+        except OSError:
+            when = now
+        place = dept.outbox / PREVIOUS / folder.relative_to(dept.outbox) if \
+            folder.is_relative_to(dept.outbox) else folder / PREVIOUS
+        target = reserve(place, f"{old.stem}-{when:%Y%m%d-%H%M%S}", old.suffix)
+        try:
+            os.replace(old, target)
+        except OSError as exc:  # open in Word (Windows): it stays, the new copy goes beside
+            target.unlink(missing_ok=True)
+            log.warning("%s could not be moved to %s (%s); the new copy goes beside it",
+                        old.name, PREVIOUS, exc)
+            kept.append(old)
+            continue
+        ledger.conn.execute("UPDATE documents SET path = ? WHERE path = ?",
+                            (relative(dept, target), rel))
+        log.info("earlier copy %s moved to %s", rel, relative(dept, target))
+    return kept
 
 
 # -- PDF ------------------------------------------------------------------------------------

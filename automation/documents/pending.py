@@ -1,5 +1,7 @@
-"""Documents the pipeline owes: a visit report for every accepted visit form and a
-letter for every rejected form whose school is known, each made once.
+"""Documents the pipeline owes: a visit report for every accepted visit form, a technical
+report for every accepted maintenance request, the minutes of every accepted meeting and a
+letter for every rejected form whose school is known,
+each made once.
 
 Convergent like the rest of a batch: what was not written (a crash, a broken
 template) is written by the next batch; what was written is never written again
@@ -16,6 +18,10 @@ from automation.core.clock import Clock
 from automation.core.department import Department
 from automation.core.errors import EtiError
 from automation.documents.letters import LETTER_KIND, make_rejection_letter
+from automation.documents.minutes import DOCUMENT_KIND as MINUTES_KIND
+from automation.documents.minutes import MINUTES_FORMS, make_meeting_minutes
+from automation.documents.technical import DOCUMENT_KIND as TECHNICAL_KIND
+from automation.documents.technical import TECHNICAL_FORMS, make_technical_report
 from automation.documents.visits import DOCUMENT_KIND as VISIT_KIND
 from automation.documents.visits import VISIT_FORMS, make_visit_report
 from automation.ledger.store import Ledger
@@ -46,17 +52,31 @@ def pending_documents(
     clock: Clock,
     references: References | None = None,
 ) -> list[Path]:
-    """Write the visit reports and rejection letters not written yet; returns their paths.
+    """Write the visit and technical reports, minutes and rejection letters not written
+    yet; returns their paths.
 
     A document that fails (a broken template) is logged and left for the next batch.
     """
     refs = references if references is not None else load_references(dept)
     made: list[Path] = []
+    numbered = False
     for sub_id in _without_document(ledger, "accepted", VISIT_KIND, VISIT_FORMS):
         try:
             made.append(make_visit_report(dept, ledger, sub_id, clock=clock, references=refs))
         except EtiError as exc:
             log.error("visit report of submission %s not written: %s", sub_id, exc.message_en)
+    for sub_id in _without_document(ledger, "accepted", TECHNICAL_KIND, TECHNICAL_FORMS):
+        try:
+            made.append(make_technical_report(dept, ledger, sub_id, clock=clock,
+                                              references=refs))
+        except EtiError as exc:
+            log.error("technical report of submission %s not written: %s", sub_id,
+                      exc.message_en)
+    for sub_id in _without_document(ledger, "accepted", MINUTES_KIND, MINUTES_FORMS):
+        try:
+            made.append(make_meeting_minutes(dept, ledger, sub_id, clock=clock, references=refs))
+        except EtiError as exc:
+            log.error("minutes of submission %s not written: %s", sub_id, exc.message_en)
     for sub_id in _without_document(ledger, "rejected", LETTER_KIND):
         try:
             path = make_rejection_letter(dept, ledger, sub_id, clock=clock, references=refs)
@@ -65,4 +85,12 @@ def pending_documents(
             continue
         if path is not None:
             made.append(path)
+            numbered = True
+    if numbered:  # the letters' numbers into workbooks/registers/OUTGOING.xlsx
+        from automation.registers.outgoing import write_outgoing_register
+
+        try:
+            write_outgoing_register(dept, ledger)
+        except OSError as exc:
+            log.warning("the outgoing register was not written: %s", exc)
     return made

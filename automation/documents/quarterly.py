@@ -9,7 +9,6 @@ arranges them.
 
 from __future__ import annotations
 
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +26,7 @@ from automation.documents.context import (
     show_date,
 )
 from automation.documents.outbox import period_folder, produce
-from automation.documents.render import DEFAULT_TIMEOUT, ImageRef
+from automation.documents.render import DEFAULT_TIMEOUT
 from automation.ledger.store import Ledger
 from automation.processes import compute_figures, p01_maintenance, p02_helpdesk, visit_reports
 from automation.processes.figures import RowSource, count_by, fmt_pct
@@ -71,12 +70,12 @@ def quarterly_context(
     year: int,
     number: int,
     refs: References,
-    charts_dir: Path,
     *,
     day: Any,
     calendar: Calendar = DEFAULT_CALENDAR,
 ) -> dict[str, Any]:
-    """The context of quarterly_report.docx; chart PNGs are written into ``charts_dir``."""
+    """The context of quarterly_report.docx (its charts are
+    :class:`~automation.documents.charts.Chart` values)."""
     period = calendar.quarter(year, number)
     src = RowSource(ledger)
     result = compute_figures(src, period, refs, calendar)
@@ -102,26 +101,22 @@ def quarterly_context(
     executed = p02_helpdesk.executed(src, period)
     if executed:
         counts = count_by(executed, "category")
-        path = bar_chart(charts_dir / "helpdesk.png", list(counts), list(counts.values()),
-                         ylabel="عدد الطلبات")
         charts.append({"title": "طلبات الدعم الفني المنفذة حسب التصنيف",
-                       "image": ImageRef(str(path), CHART_WIDTH_MM)})
+                       "image": bar_chart(list(counts), list(counts.values()),
+                                          ylabel="عدد الطلبات", width_mm=CHART_WIDTH_MM)})
     maintenance = p01_maintenance.requested(src, period)
     if maintenance:
         counts = count_by(maintenance, "status")
-        path = bar_chart(charts_dir / "maintenance.png", list(counts), list(counts.values()),
-                         ylabel="عدد الأجهزة")
         charts.append({"title": "الأجهزة في طلبات الصيانة حسب الحالة",
-                       "image": ImageRef(str(path), CHART_WIDTH_MM)})
+                       "image": bar_chart(list(counts), list(counts.values()),
+                                          ylabel="عدد الأجهزة", width_mm=CHART_WIDTH_MM)})
     if lines:
-        path = target_chart(
-            charts_dir / "plan.png",
-            [line.indicator for line in lines],
-            [float(line.target) for line in lines],
-            [float(line.achieved or 0) for line in lines],
-        )
         charts.append({"title": "الخطة السنوية: المستهدف والمنجز في الربع",
-                       "image": ImageRef(str(path), CHART_WIDTH_MM)})
+                       "image": target_chart(
+                           [line.indicator for line in lines],
+                           [float(line.target) for line in lines],
+                           [float(line.achieved or 0) for line in lines],
+                           width_mm=CHART_WIDTH_MM)})
     visits = visits_in(src, period)
     rejections = rejections_by_school(ledger, period)
     common = common_context(dept, refs, doc_code="QP-70-2",
@@ -151,22 +146,21 @@ def make_quarterly_report(
     calendar: Calendar = DEFAULT_CALENDAR,
     timeout: float = DEFAULT_TIMEOUT,
 ) -> Path:
-    """``outbox/<year>-Q<n>/تقرير-ربعي-<year>-Q<n>.docx`` (``-2``… when made again)."""
+    """``outbox/<year>-Q<n>/تقرير-ربعي-<year>-Q<n>.docx`` (made again, it replaces the
+    earlier one, which moves to ``outbox/.previous/``)."""
     refs = references_of(dept, references)
     slug = calendar.quarter(year, quarter).slug
-    with tempfile.TemporaryDirectory(prefix="eti-charts-") as tmp:
-        context = quarterly_context(
-            dept, ledger, year, quarter, refs, Path(tmp),
-            day=clock.now().date(), calendar=calendar,
-        )
-        return produce(
-            dept,
-            ledger,
-            kind=DOCUMENT_KIND,
-            template=TEMPLATE,
-            context=context,
-            folder=period_folder(dept, slug),
-            stem=f"تقرير-ربعي-{slug}",
-            clock=clock,
-            timeout=timeout,
-        )
+    context = quarterly_context(
+        dept, ledger, year, quarter, refs, day=clock.now().date(), calendar=calendar,
+    )
+    return produce(
+        dept,
+        ledger,
+        kind=DOCUMENT_KIND,
+        template=TEMPLATE,
+        context=context,
+        folder=period_folder(dept, slug),
+        stem=f"تقرير-ربعي-{slug}",
+        clock=clock,
+        timeout=timeout,
+    )

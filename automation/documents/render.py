@@ -7,13 +7,16 @@ a template is treated as untrusted input:
   rendered with ``autoescape=True`` (``& < > "`` stay literal, nothing becomes XML);
 - Jinja runs in a :class:`~jinja2.sandbox.SandboxedEnvironment` with
   :class:`~jinja2.StrictUndefined` (a misspelt variable is an error, not a blank);
-- rendering happens in a child process (forkserver where available, else spawn)
-  that is stopped after ``timeout`` seconds;
+- rendering happens in a child process (forked by a one-shot command, else from a
+  forkserver where available, else spawned; see :func:`start_method`) that is
+  stopped after ``timeout`` seconds;
 - any failure becomes a :class:`~automation.core.errors.TemplateError` with Arabic
   and English messages naming the template and the tag.
 
-Images (charts, the logo) travel as :class:`ImageRef` file paths and become
-docxtpl ``InlineImage`` objects inside the child.
+Images (the logo) travel as :class:`ImageRef` file paths and become docxtpl
+``InlineImage`` objects inside the child; charts travel as
+:class:`~automation.documents.charts.Chart` values and become native Word charts
+(:class:`~automation.documents.charts.InlineChart`) there.
 """
 
 from __future__ import annotations
@@ -24,7 +27,9 @@ import multiprocessing as mp
 import os
 import re
 import struct
+import sys
 import tempfile
+import threading
 import traceback
 import zlib
 from dataclasses import dataclass, field
@@ -34,16 +39,14 @@ from pathlib import Path
 from typing import Any
 
 from automation.core.errors import TemplateError
-from automation.text.normalize import format_date
+from automation.documents.charts import Chart, InlineChart, ltr_chart_paragraphs
+from automation.text.characters import DOCUMENT_CONTROL_RE
+from automation.text.dates import format_date
 
 log = logging.getLogger(__name__)
 
 DEFAULT_TIMEOUT = 60.0
 
-_CONTROL_RE = re.compile(
-    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufeff\ufffe\uffff"
-    "\ud800-\udfff]"
-)
 _TAG_RE = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.S)
 _OPEN_RE = re.compile(r"\{\{|\{%")
 _XML_TAG_RE = re.compile(r"<[^>]+>")
@@ -66,16 +69,19 @@ def clean_str(text: str) -> str:
     Line breaks are kept (``\\n`` becomes a line break in Word); tabs become spaces.
     """
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
-    return _CONTROL_RE.sub("", text)
+    return DOCUMENT_CONTROL_RE.sub("", text)
 
 
 def clean_value(value: object) -> Any:
     """A context value made safe: strings cleaned, ``None`` → ``""``, dates shown as staff
-    read them, containers cleaned recursively; images, numbers and booleans kept."""
+    read them, containers cleaned recursively, a chart's texts cleaned; images, numbers
+    and booleans kept."""
     if value is None:
         return ""
     if isinstance(value, ImageRef | bool | int | float):
         return value
+    if isinstance(value, Chart):
+        return value.with_texts(clean_str)
     if isinstance(value, str):
         return clean_str(value)
     if isinstance(value, Decimal):
@@ -103,7 +109,10 @@ def make_environment() -> Any:
 
 
 def _materialize(value: Any, tpl: Any) -> Any:
-    """Replace every ImageRef by an InlineImage (an image file that vanished → "")."""
+    """Replace every ImageRef by an InlineImage (an image file that vanished → "") and
+    every Chart by an InlineChart."""
+    if isinstance(value, Chart):
+        return InlineChart(tpl, value)
     if isinstance(value, ImageRef):
         from docx.shared import Mm
         from docxtpl import InlineImage
@@ -265,6 +274,7 @@ def _child(op: str, template: str, context: dict[str, Any], out: str, conn: Conn
                 conn.send(("ok", variables))
                 return
         tpl.render(_materialize(context, tpl), env, autoescape=True)
+        ltr_chart_paragraphs(tpl.docx.element.body)
         target = Path(out)
         target.parent.mkdir(parents=True, exist_ok=True)
         partial = target.with_name(f".{target.stem}.{os.getpid()}.part")
@@ -277,13 +287,30 @@ def _child(op: str, template: str, context: dict[str, Any], out: str, conn: Conn
         conn.close()
 
 
+def start_method() -> str:
+    """How the render child starts; it is a child process either way (timeout, isolation).
+
+    A one-shot command on Linux (no other thread running) forks it: the child starts at
+    once with docxtpl already imported by this process, instead of a new interpreter
+    importing it and the documents package (half a second, every command, measured for
+    issue 14). A process running threads (the watch service), which a fork could catch
+    holding a lock, uses a forkserver that imports them once; where there is no
+    forkserver (Windows) the child is spawned. The same rule as the intake workers'
+    (:func:`automation.intake.workers.start_method`).
+    """
+    if sys.platform.startswith("linux") and threading.active_count() == 1:
+        return "fork"
+    return "forkserver" if "forkserver" in mp.get_all_start_methods() else "spawn"
+
+
 def _context() -> Any:
-    methods = mp.get_all_start_methods()
-    if "forkserver" in methods:
-        ctx = mp.get_context("forkserver")
+    method = start_method()
+    ctx = mp.get_context(method)
+    if method == "fork":
+        import docxtpl  # noqa: F401 - imported here, so the forked child has it
+    elif method == "forkserver":
         ctx.set_forkserver_preload(["automation.documents.render", "docxtpl"])
-        return ctx
-    return mp.get_context("spawn")
+    return ctx
 
 
 @dataclass

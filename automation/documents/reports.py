@@ -1,10 +1,13 @@
 """The period reports of P2, P6, P7, P8 and P9 (a quarter or any date range).
 
     make_helpdesk_report     P2  Help Desk requests executed, by category and school
-    make_systems_report      P6  system status (open problems) and new updates
-    make_activation_report   P7  activation visits: results and achievement %
+    make_systems_report      P6  system status per system (problems, updates, functions
+                                 tested, passed and failed), open problems, new updates
+    make_activation_report   P7  activation visits: results and achievement %, against
+                                 the department's plan and QRC's action plan
     make_initiatives_report  P8  active initiatives and the activation report
-    make_webpages_report     P9  criteria met per page, score %
+    make_webpages_report     P9  criteria met per page, score %, e-services activated,
+                                 feedback received and handled
 
 Each goes to ``outbox/<period slug>/<title>-<period slug>.docx``. The figures and
 the rows come from the process modules (:mod:`automation.processes`); this module
@@ -13,7 +16,6 @@ only groups them for the tables.
 
 from __future__ import annotations
 
-import tempfile
 from collections import defaultdict
 from collections.abc import Callable
 from pathlib import Path
@@ -23,7 +25,7 @@ from automation.catalog.reference import References
 from automation.core.clock import Clock
 from automation.core.department import Department
 from automation.core.periods import Period
-from automation.documents.charts import bar_chart
+from automation.documents.charts import Chart, bar_chart
 from automation.documents.context import (
     common_context,
     figure_rows,
@@ -31,7 +33,7 @@ from automation.documents.context import (
     show_date,
 )
 from automation.documents.outbox import period_folder, produce
-from automation.documents.render import DEFAULT_TIMEOUT, ImageRef
+from automation.documents.render import DEFAULT_TIMEOUT
 from automation.ledger.store import Ledger
 from automation.processes import (
     figures_of,
@@ -45,19 +47,21 @@ from automation.processes.figures import RowSource, fmt_pct, ratio_pct, subject_
 
 CHART_WIDTH_MM = 150.0
 
-Builder = Callable[[RowSource, Period, Path], dict[str, Any]]
+Builder = Callable[[RowSource, Period, References], dict[str, Any]]
+"""A report's own context: from the rows, the period and the reference lists."""
 
 
-def _chart(path: Path, labels: list[str], values: list[float], ylabel: str) -> ImageRef | str:
+def _chart(labels: list[str], values: list[float], ylabel: str) -> Chart | str:
+    """A column chart, or "" (the template leaves the chart out) when there is nothing."""
     if not labels:
         return ""
-    return ImageRef(str(bar_chart(path, labels, values, ylabel=ylabel)), CHART_WIDTH_MM)
+    return bar_chart(labels, values, ylabel=ylabel, width_mm=CHART_WIDTH_MM)
 
 
 # -- P2 -----------------------------------------------------------------------------------
 
 
-def helpdesk_context(src: RowSource, period: Period, charts: Path) -> dict[str, Any]:
+def helpdesk_context(src: RowSource, period: Period, refs: References) -> dict[str, Any]:
     categories = p02_helpdesk.CATEGORIES
     executed = p02_helpdesk.executed(src, period)
     total = len(executed)
@@ -83,8 +87,7 @@ def helpdesk_context(src: RowSource, period: Period, charts: Path) -> dict[str, 
         ],
         "by_school": by_school,
         "category_totals": per_category,
-        "chart": _chart(charts / "helpdesk.png", [c for c, _ in shown], [n for _, n in shown],
-                        "عدد الطلبات"),
+        "chart": _chart([c for c, _ in shown], [n for _, n in shown], "عدد الطلبات"),
         "chart_title": "طلبات الدعم الفني المنفذة حسب التصنيف",
     }
 
@@ -92,7 +95,31 @@ def helpdesk_context(src: RowSource, period: Period, charts: Path) -> dict[str, 
 # -- P6 -----------------------------------------------------------------------------------
 
 
-def systems_context(src: RowSource, period: Period, charts: Path) -> dict[str, Any]:
+def system_status(src: RowSource, period: Period) -> list[dict[str, Any]]:
+    """Per system: problems logged in the period and not solved at its end, updates, and the
+    functions tested in it with their latest results (the P6 system-status table)."""
+    rows: dict[str, dict[str, Any]] = {}
+
+    def entry(name: object) -> dict[str, Any]:
+        system = p06_systems.system_of(name)
+        return rows.setdefault(system, {"system": system, "problems": 0, "open": 0,
+                                        "updates": 0, "tested": 0, "passed": 0, "failed": 0})
+
+    for r in p06_systems.logged(src, period):
+        entry(r.data.get("system"))["problems"] += 1
+    for r in p06_systems.open_at_end(src, period):
+        entry(r.data.get("system"))["open"] += 1
+    for r in p06_systems.updates(src, period):
+        entry(r.data.get("system"))["updates"] += 1
+    for test in p06_systems.function_tests(src, period):
+        found = entry(test.system)
+        found["tested"] += 1
+        found["passed" if test.passed else "failed"] += 1
+    return sorted(rows.values(), key=lambda e: (p06_systems.system_order(e["system"]),
+                                               e["system"]))
+
+
+def systems_context(src: RowSource, period: Period, refs: References) -> dict[str, Any]:
     statuses = p06_systems.STATUSES
     issues = p06_systems.logged(src, period)
     systems: dict[str, list[int]] = {}
@@ -109,7 +136,16 @@ def systems_context(src: RowSource, period: Period, charts: Path) -> dict[str, A
     ]
     open_issues = p06_systems.open_at_end(src, period)
     updates = p06_systems.updates(src, period)
+    status = system_status(src, period)
+    keys = ("problems", "open", "updates", "tested", "passed", "failed")
     return {
+        "systems": status,
+        "systems_total": {k: sum(e[k] for e in status) for k in keys},
+        "failed_tests": [
+            {"date": show_date(t.tested_on), "system": t.system, "user_level": t.user_level,
+             "function": t.function, "notes": t.notes}
+            for t in p06_systems.function_tests(src, period) if not t.passed
+        ],
         "by_system": by_system,
         "status_totals": [sum(e["counts"][i] for e in by_system)
                           for i in range(len(statuses))],
@@ -140,7 +176,24 @@ def systems_context(src: RowSource, period: Period, charts: Path) -> dict[str, A
 # -- P7 -----------------------------------------------------------------------------------
 
 
-def activation_context(src: RowSource, period: Period, charts: Path) -> dict[str, Any]:
+def qrc_context(src: RowSource, period: Period, refs: References) -> dict[str, Any]:
+    """QRC's action plan for the period, each line against what was achieved at its end."""
+    targets = p07_activation.qrc_targets(src, period.end, refs)
+    met = sum(1 for t in targets if t.met)
+    return {
+        "qrc": [
+            {"system": t.system, "function": t.function, "target": fmt_pct(t.target_pct),
+             "by_date": show_date(t.by_date), "activated": t.activated, "schools": t.schools,
+             "achieved": fmt_pct(t.achieved_pct), "status": t.status}
+            for t in targets
+        ],
+        "qrc_met": met,
+        "qrc_total": len(targets),
+        "qrc_pct": fmt_pct(ratio_pct(met, len(targets))),
+    }
+
+
+def activation_context(src: RowSource, period: Period, refs: References) -> dict[str, Any]:
     latest = p07_activation.latest_visits(src, period)
     functions: dict[str, list[Any]] = defaultdict(list)
     for visit in latest:
@@ -162,9 +215,10 @@ def activation_context(src: RowSource, period: Period, charts: Path) -> dict[str
                 "value": float(completion or 0),  # type: ignore[arg-type]
             }
         )
-    chart = _chart(charts / "activation.png", [s["school"] for s in schools],
-                   [s.pop("value") for s in schools], "متوسط نسبة الإنجاز %")
-    overall = {f.label: f for f in figures_of(src, "P7", period)}[p07_activation.MEAN_COMPLETION]
+    chart = _chart([s["school"] for s in schools], [s.pop("value") for s in schools],
+                   "متوسط نسبة الإنجاز %")
+    overall = {f.label: f for f in figures_of(src, "P7", period, refs)}[
+        p07_activation.MEAN_COMPLETION]
     return {
         "overall_pct": overall.text,
         "schools": schools,
@@ -179,13 +233,13 @@ def activation_context(src: RowSource, period: Period, charts: Path) -> dict[str
         ],
         "chart": chart,
         "chart_title": "متوسط نسبة الإنجاز في آخر زيارة لكل مدرسة",
-    }
+    } | qrc_context(src, period, refs)
 
 
 # -- P8 -----------------------------------------------------------------------------------
 
 
-def initiatives_context(src: RowSource, period: Period, charts: Path) -> dict[str, Any]:
+def initiatives_context(src: RowSource, period: Period, refs: References) -> dict[str, Any]:
     counts = p08_initiatives.by_status(src, period)
     total = sum(counts.values())
     active_status = p08_initiatives.ACTIVE
@@ -219,12 +273,52 @@ def initiatives_context(src: RowSource, period: Period, charts: Path) -> dict[st
 # -- P9 -----------------------------------------------------------------------------------
 
 
-def webpages_context(src: RowSource, period: Period, charts: Path) -> dict[str, Any]:
+def feedback_context(src: RowSource, period: Period) -> dict[str, Any]:
+    """Feedback received, handled (closed) in the period and still open at its end, by kind."""
+    kinds = {k: {"kind": k, "received": 0, "handled": 0, "open": 0}
+             for k in p09_webpages.KINDS}
+    for key, rows in (("received", p09_webpages.feedback_received(src, period)),
+                      ("handled", p09_webpages.feedback_handled(src, period)),
+                      ("open", p09_webpages.feedback_open(src, period))):
+        for r in rows:
+            kind = str(r.data.get("kind") or "")
+            kinds.setdefault(kind, {"kind": kind, "received": 0, "handled": 0, "open": 0})
+            kinds[kind][key] += 1
+    by_kind = [k for k in kinds.values() if k["received"] or k["handled"] or k["open"]]
+    return {
+        "feedback": by_kind,
+        "feedback_total": {k: sum(e[k] for e in by_kind) for k in ("received", "handled",
+                                                                    "open")},
+        "feedback_open": [
+            {"date": show_date(r.data.get("date")), "page": str(r.data.get("page") or ""),
+             "kind": str(r.data.get("kind") or ""), "text": str(r.data.get("text") or ""),
+             "status": str(r.data.get("status") or "")}
+            for r in p09_webpages.feedback_open(src, period)
+        ],
+    }
+
+
+def webpages_context(src: RowSource, period: Period, refs: References) -> dict[str, Any]:
     reviews = p09_webpages.page_reviews(src, period)
     unmet = p09_webpages.unmet(src, period)
     scored = [e for e in reviews if e.score is not None]
-    return {
-        "average_score": {f.label: f for f in figures_of(src, "P9", period)}[
+    services = p09_webpages.services_by_page(src, period)
+    return feedback_context(src, period) | {
+        "criteria_met": sum(e.met for e in reviews),
+        "criteria_total": sum(e.criteria for e in reviews),
+        "services": [
+            {"page": e.page, "services": e.services, "activated": e.activated,
+             "in_period": e.activated_in_period, "pct": fmt_pct(e.pct)}
+            for e in services
+        ],
+        "services_total": {
+            "services": sum(e.services for e in services),
+            "activated": sum(e.activated for e in services),
+            "in_period": sum(e.activated_in_period for e in services),
+            "pct": fmt_pct(ratio_pct(sum(e.activated for e in services),
+                                     sum(e.services for e in services))),
+        },
+        "average_score": {f.label: f for f in figures_of(src, "P9", period, refs)}[
             p09_webpages.MEAN_SCORE].text,
         "pages": [
             {
@@ -245,8 +339,8 @@ def webpages_context(src: RowSource, period: Period, charts: Path) -> dict[str, 
             }
             for r in unmet
         ],
-        "chart": _chart(charts / "pages.png", [e.page for e in scored],
-                        [float(e.score) for e in scored], "نسبة تحقق المعايير %"),
+        "chart": _chart([e.page for e in scored], [float(e.score) for e in scored],
+                        "نسبة تحقق المعايير %"),
         "chart_title": "نسبة تحقق المعايير حسب الصفحة",
     }
 
@@ -283,7 +377,6 @@ def report_context(
     report: str,
     period: Period,
     refs: References,
-    charts: Path,
     *,
     day: Any,
 ) -> dict[str, Any]:
@@ -295,7 +388,7 @@ def report_context(
     return common | {
         "period": period.label_ar,
         "figures": figure_rows(figures_of(src, process, period, refs)),
-    } | build(src, period, charts)
+    } | build(src, period, refs)
 
 
 def make_period_report(
@@ -310,12 +403,10 @@ def make_period_report(
 ) -> Path:
     kind, template, _, stem, _ = REPORTS[report]
     refs = references_of(dept, references)
-    with tempfile.TemporaryDirectory(prefix="eti-charts-") as tmp:
-        context = report_context(dept, ledger, report, period, refs, Path(tmp),
-                                 day=clock.now().date())
-        return produce(dept, ledger, kind=kind, template=template, context=context,
-                       folder=period_folder(dept, period.slug), stem=f"{stem}-{period.slug}",
-                       clock=clock, timeout=timeout)
+    context = report_context(dept, ledger, report, period, refs, day=clock.now().date())
+    return produce(dept, ledger, kind=kind, template=template, context=context,
+                   folder=period_folder(dept, period.slug), stem=f"{stem}-{period.slug}",
+                   clock=clock, timeout=timeout)
 
 
 def make_helpdesk_report(dept: Department, ledger: Ledger, period: Period, *, clock: Clock,

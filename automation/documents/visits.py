@@ -3,7 +3,7 @@
 The pipeline makes one for every accepted visit form; ``eti report visit ID``
 makes one on demand. The header values become a two-column table, the rows a
 table with the form's own columns, then the recommendations, the visitors and
-signature lines.
+signature lines, and the records-table line (where the record is kept, how long).
 """
 
 from __future__ import annotations
@@ -91,7 +91,7 @@ def visit_context(
         for line in str(header.get("recommendations") or "").splitlines()
         if line.strip()
     ]
-    if code == "QF75-13":
+    if any(spec.key == "recommendation" for spec in form.rows):  # a recommendation per row
         for r in rows:
             text = str(r.data.get("recommendation") or "").strip()
             if text:
@@ -126,6 +126,7 @@ def visit_context(
         "visitors_label": visitor_spec.label,
         "visitors": visitors,
         "signatures": signatures,
+        "records": form.records_ar,
     }
     place = header.get("school") or header.get("site") or submission["school"] or ""
     visit_day = str(header.get("visit_date") or "")[:10]

@@ -31,31 +31,25 @@ from automation.catalog.model import Catalog, FormSpec
 from automation.catalog.row_models import ValidationContext
 from automation.catalog.schools import SchoolMatch
 from automation.core.clock import Clock
-from automation.core.department import Department, reserved_on_windows
+from automation.core.department import Department
 from automation.core.errors import UnreadableWorkbook
+from automation.core.inbox_listing import is_candidate as is_candidate
+from automation.core.inbox_listing import is_regular
+from automation.core.inbox_listing import waiting_files as waiting_files
 from automation.core.problems import Problem
+from automation.intake.claim import take_file
 from automation.intake.reader import read_workbook, sha256_of
 from automation.intake.safety import Limits, read_bounded
 from automation.intake.validate import Lookup, Validated, validate
 from automation.ledger.store import Ledger, RowRecord, SubmissionRecord, to_json
 from automation.processes import processes_fed_by
-from automation.text.normalize import clean_text, normalize_name, year_span
+from automation.text.arabic import clean_text, normalize_name
+from automation.text.dates import year_span
+from automation.text.names import reserved_on_windows
 
 log = logging.getLogger(__name__)
 
-IGNORED_SUFFIXES = (".tmp", ".crdownload", ".part", ".partial", ".errors.xlsx", ".download")
 UNSAFE = re.compile(r'[<>:"/\\|?*\x00-\x1f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]')
-
-
-def is_candidate(path: Path) -> bool:
-    """Whether a file in the inbox is one staff dropped (not Excel's or a browser's)."""
-    name = path.name
-    lower = name.lower()
-    return not (
-        name.startswith(("~$", ".", "~"))
-        or lower.endswith(IGNORED_SUFFIXES)
-        or lower in ("thumbs.db", "desktop.ini")
-    )
 
 
 def _mtime(path: Path) -> float:
@@ -63,23 +57,6 @@ def _mtime(path: Path) -> float:
         return path.stat().st_mtime
     except OSError:
         return 0.0
-
-
-def waiting_files(dept: Department) -> list[Path]:
-    """Files in the inbox waiting to be handled, oldest first."""
-    found: list[tuple[float, str, Path]] = []
-    try:
-        with os.scandir(dept.inbox) as entries:  # one system call per file, not three
-            for entry in entries:
-                path = Path(entry.path)
-                try:
-                    if entry.is_file() and is_candidate(path):
-                        found.append((entry.stat().st_mtime, entry.name, path))
-                except OSError:  # gone meanwhile
-                    continue
-    except FileNotFoundError:
-        return []
-    return [path for _, _, path in sorted(found)]
 
 
 def safe_name(original: str, limit: int = 80) -> str:
@@ -119,7 +96,7 @@ class FileResult:
             "rows": self.rows,
             "problems": [
                 {k: p.to_dict()[k] for k in ("code", "severity", "sheet", "cell", "field",
-                                            "message")}
+                                            "message", "message_en")}
                 for p in self.problems
             ],
             "submission_id": self.submission_id,
@@ -242,11 +219,12 @@ class Intake:
         claims = []
         for path, claim_id, target in planned:
             try:
-                os.rename(path, target)
+                taken = take_file(path, target)
             except OSError as exc:  # vanished, or locked by Excel on Windows: try later
                 log.info("not claimed yet: %s (%s)", path.name, exc)
                 continue
-            claims.append(Claim(claim_id, path.name, target, journal, now, fresh=True))
+            if taken:
+                claims.append(Claim(claim_id, path.name, target, journal, now, fresh=True))
         if claims:
             self._journals[journal] = {c.id for c in claims}
         else:
@@ -261,8 +239,12 @@ class Intake:
         entries = sorted(self.dept.claimed.iterdir())
         files: dict[str, Path] = {}  # claim id -> the claimed file
         for path in entries:
-            if path.is_file() and path.suffix not in (".json", ".tmp"):
+            if path.suffix in (".json", ".tmp"):
+                continue
+            if is_regular(path):
                 files.setdefault(path.name.split(".")[0], path)
+            elif not path.is_dir() or path.is_symlink():
+                self._give_back(path)  # never read: back to the inbox, reported there
         for note in (p for p in entries if p.suffix == ".json"):
             try:
                 info = json.loads(note.read_text(encoding="utf-8"))
@@ -293,6 +275,18 @@ class Intake:
         # the modification time): a newer version must not be committed before an older
         found.sort(key=lambda c: (_mtime(c.path), c.original))
         return found
+
+    def _give_back(self, path: Path) -> None:
+        """Something not a regular file found in the work area goes back to the inbox."""
+        target = self.dept.inbox / f"{path.name}"
+        try:
+            if not os.path.lexists(target):
+                os.rename(path, target)
+                log.warning("%s is not a regular file: left in the inbox, never read",
+                            target.name)
+        except OSError as exc:
+            log.error("%s in the work area is not a regular file and stays there: %s",
+                      path.name, exc)
 
     def _ensure_dir(self, folder: Path) -> None:
         """Make a folder once per run (a check on every file costs a system call)."""
@@ -377,23 +371,28 @@ class Intake:
         dest = self.dept.root / record.stored_path
         dest.parent.mkdir(parents=True, exist_ok=True)
         title = f"أخطاء الملف «{clean_text(claim.original)}»"
+        title_en = f"Problems in the file '{clean_text(claim.original)}'"
         if record.form:
             title += f" — النموذج {record.form} {self.catalog.form(record.form).name_ar}"
+            title_en += f" (form {record.form})"
         errors_path = errors_workbook_path(dest)
         from automation.intake.errors_workbook import (
             write_errors_workbook,  # openpyxl: not in workers
         )
 
         try:
-            write_errors_workbook(errors_path, problems,
-                                  original=claim.path if readable else None, title=title)
+            write_errors_workbook(errors_path, problems, original=claim.path if readable else None,
+                                  title=title, title_en=title_en)
         except Exception as exc:  # never lose the file for a failed annotation
             log.error("could not write the errors workbook for %s: %s", claim.original, exc)
-            write_errors_workbook(errors_path, problems, original=None, title=title)
+            write_errors_workbook(errors_path, problems, original=None, title=title,
+                                  title_en=title_en)
         sub_id = self.ledger.record(record, problems)
         self._move(claim, record.stored_path)
-        first = problems[0].message_en or problems[0].code if problems else ""
-        log.info("rejected: %s (%s) %s", claim.original, record.form or "unknown form", first)
+        first = problems[0] if problems else None
+        why = (first.detail or first.message_en or first.code) if first else ""
+        log.info("rejected: %s (%s) %s: %s", claim.original, record.form or "unknown form",
+                 first.code if first else "", why)
         return FileResult(claim.original, "rejected", record.form, 0, problems, sub_id,
                           record.stored_path, record.school)
 
@@ -526,7 +525,8 @@ def analyse(
     try:
         submission, read_problems = read_workbook(path, catalog, limits, data)
     except UnreadableWorkbook as exc:
-        problem = Problem(exc.code, exc.message_ar, "error", message_en=exc.message_en)
+        problem = Problem(exc.code, exc.message_ar, "error", message_en=exc.message_en,
+                          detail=exc.detail)
         return Analysis(sha, size, [problem])
     form = catalog.form(submission.form)
     needs_ledger = lookup is None and any(r.kind in LEDGER_RULES for r in form.rules)

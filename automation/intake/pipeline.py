@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import sqlite3
+import time
 from collections import Counter, deque
 from collections.abc import Callable
 from concurrent.futures import Executor, Future
@@ -19,9 +20,10 @@ from pathlib import Path
 
 from automation.catalog.forms import CATALOG
 from automation.catalog.model import Catalog
-from automation.catalog.reference import load_references
+from automation.catalog.reference import References, load_references
 from automation.core.clock import Clock
 from automation.core.department import Department
+from automation.core.inbox_listing import NotAFile, not_files
 from automation.core.locks import exclusive
 from automation.core.problems import Problem
 from automation.core.settings import Settings, load_settings
@@ -33,6 +35,7 @@ from automation.intake.workers import (
     validation_context,
     worker_pool,
 )
+from automation.ledger.store import Ledger
 
 log = logging.getLogger(__name__)
 
@@ -46,12 +49,69 @@ class BatchInterrupted(Exception):
     """
 
 
+@dataclass(frozen=True)
+class Held:
+    """Work a batch could not do (a folder that cannot be written or reached, or the
+    product failing on it): it stays owed (registers marked to regenerate, documents
+    not yet written) and a later batch does it; the files themselves were handled."""
+
+    what: str
+    """``registers`` or ``documents``."""
+    folder: str
+    error: str
+    internal: bool = False
+    """The product failed (logged with its traceback), not the folder."""
+
+    @property
+    def message_ar(self) -> str:
+        work = "السجلات الرئيسية" if self.what == "registers" else "المستندات"
+        if self.internal:
+            return (f"تعذرت كتابة {work} في {self.folder} بسبب خطأ داخلي في البرنامج "
+                    f"({self.error})؛ سُجّلت الملفات الواردة في قاعدة البيانات، وستُكتب {work} "
+                    "المتأخرة في دفعة لاحقة. أبلغ مسؤول تكنولوجيا المعلومات.")
+        return (f"تعذرت الكتابة في المجلد {self.folder} ({self.error})؛ سُجّلت الملفات الواردة "
+                f"في قاعدة البيانات، وستُكتب {work} المتأخرة في دفعة لاحقة عندما يصبح المجلد "
+                "متاحاً للكتابة.")
+
+    @property
+    def message_en(self) -> str:
+        if self.internal:
+            return (f"the {self.what} in {self.folder} were not written: internal error "
+                    f"({self.error}, see the log); the files were handled and committed; the "
+                    f"{self.what} owed are written by a later batch")
+        return (f"the folder {self.folder} cannot be written ({self.error}): the files were "
+                f"handled and committed; the {self.what} owed are written by a later batch "
+                "once the folder can be written")
+
+    def to_json(self) -> dict[str, object]:
+        return {"what": self.what, "folder": self.folder, "error": self.error,
+                "internal": self.internal, "message": self.message_ar,
+                "message_en": self.message_en}
+
+
+def _held(what: str, dept: Department, folder: Path, exc: Exception) -> Held:
+    try:
+        shown = folder.relative_to(dept.root).as_posix()
+    except ValueError:
+        shown = str(folder)
+    if isinstance(exc, OSError):
+        held = Held(what, shown, exc.strerror or type(exc).__name__)
+        log.error("%s / %s", held.message_en, held.message_ar)
+    else:
+        held = Held(what, shown, f"{type(exc).__name__}: {exc}", internal=True)
+        log.exception("%s", held.message_en)
+    return held
+
+
 @dataclass
 class BatchResult:
     files: list[FileResult] = field(default_factory=list)
     registers: list = field(default_factory=list)
     documents: list[Path] = field(default_factory=list)
     interrupted: str = ""
+    held: list[Held] = field(default_factory=list)
+    not_files: list[NotAFile] = field(default_factory=list)
+    """What ``inbox/`` holds that is not a regular file (``eti process`` only)."""
 
     def count(self) -> Counter[str]:
         return Counter(f.outcome for f in self.files)
@@ -180,6 +240,93 @@ def intake_files(
     return results, ""
 
 
+class WorkerPool:
+    """Worker processes kept from one batch to the next.
+
+    The watch service hands a flood over in batches of ``intake.max_batch``; starting
+    the workers (spawned: the service runs threads) costs about a second, so it keeps
+    one pool, started ahead (:meth:`warm`) and replaced by a fresh one when a batch has
+    used it and files stop coming. A pool is started again when the reference lists
+    change or a worker died.
+    """
+
+    def __init__(self) -> None:
+        self._executor: Executor | None = None
+        self._key: tuple[object, ...] = ()
+        self.last_used = 0.0
+        self.used = False
+        """A batch has used the pool since it was started (its workers have grown)."""
+
+    def get(self, refs: References, catalog: Catalog, limits: Limits | None) -> Executor:
+        executor = self._start(refs, catalog, limits)
+        self.last_used, self.used = time.monotonic(), True
+        return executor
+
+    def warm(self, dept: Department, catalog: Catalog = CATALOG,
+             limits: Limits | None = None) -> None:
+        """Start the workers now, so that the next large batch finds them ready."""
+        executor = self._start(load_references(dept, catalog), catalog, limits)
+        for _ in range(2):
+            executor.submit(int)  # a worker process is started by the first task it gets
+
+    def _start(self, refs: References, catalog: Catalog, limits: Limits | None) -> Executor:
+        key = (refs, id(catalog), limits)
+        if self._executor is not None and (key != self._key or self._broken()):
+            self.close()
+        if self._executor is None:
+            self._executor = worker_pool(refs, catalog, limits)
+            self._key, self.used = key, False
+        return self._executor
+
+    @property
+    def current(self) -> Executor | None:
+        """The running pool, if there is one that works."""
+        return None if self._executor is None or self._broken() else self._executor
+
+    def _broken(self) -> bool:
+        return bool(getattr(self._executor, "_broken", False)
+                    or getattr(self._executor, "_shutdown_thread", False))
+
+    def close(self) -> None:
+        if self._executor is not None:
+            self._executor.shutdown(wait=True, cancel_futures=True)
+            self._executor = None
+
+
+INTAKE_FOLDERS = ("inbox", "claimed", "processed", "rejected", "data")
+"""Folders intake cannot work without; the others (registers, outbox…) may be missing
+or read-only for a while: the work for them waits, intake goes on."""
+
+
+def _ensure_folders(dept: Department) -> None:
+    for name in INTAKE_FOLDERS:
+        getattr(dept, name).mkdir(parents=True, exist_ok=True)
+    try:
+        dept.ensure()
+    except OSError as exc:  # an output folder unreachable or read-only: said when used
+        log.warning("cannot make every folder of %s: %s", dept.root, exc)
+
+
+def _not_files(items: list[NotAFile], progress: Progress | None) -> list[FileResult]:
+    """What the inbox holds that is not a regular file, as results (never read)."""
+    results = []
+    for item in items:
+        log.warning("%s / %s", item.message_en, item.message_ar)
+        problem = Problem("not-a-file", item.message_ar, "error", message_en=item.message_en)
+        result = FileResult(item.name, "not-a-file", problems=[problem])
+        results.append(result)
+        if progress:
+            progress(result)
+    return results
+
+
+def _registers_after_emptied(dept: Department, ledger: Ledger) -> bool:
+    """Registers exist but the ledger records no submission: never rewrite them from it."""
+    if ledger.conn.execute("SELECT 1 FROM submissions LIMIT 1").fetchone():
+        return False
+    return dept.registers.is_dir() and any(dept.registers.glob("*.xlsx"))
+
+
 def run_batch(
     dept: Department,
     *,
@@ -194,16 +341,23 @@ def run_batch(
     should_stop: Callable[[], bool] | None = None,
     parallel: bool = True,
     registers: bool = True,
+    workers: WorkerPool | None = None,
 ) -> BatchResult:
-    """Handle every waiting workbook once, regenerate dirty registers, write documents."""
+    """Handle every waiting workbook once, regenerate dirty registers, write documents.
+
+    With ``paths`` only those files (the watch service's); without, every file
+    waiting, and what the inbox holds that is not a file is reported, unread. A
+    registers folder or outbox that cannot be written holds back only the work for
+    it (:class:`Held`), never the intake. ``workers`` keeps the worker processes for
+    the next batch (the caller closes it).
+    """
     from automation.registers.builder import write_registers
     from automation.registers.swap import retry_pending
 
-    dept.ensure()
+    _ensure_folders(dept)
     settings = settings or load_settings(dept)
     refs = load_references(dept, catalog)
     batch = BatchResult()
-    from automation.ledger.store import Ledger
 
     # one batch at a time per department: `eti process` waits for the watcher's batch
     with exclusive(dept.data / "intake.lock"), Ledger(dept.ledger_path) as ledger:
@@ -212,33 +366,52 @@ def run_batch(
             dept, ledger, validation_context(refs), clock=clock, catalog=catalog,
             limits=limits,
         )
-        workers: list[Executor] = []  # started for a large batch, kept for its registers
+        own: list[Executor] = []  # started for a large batch, kept for its registers
 
         def pool() -> Executor:
-            workers.append(worker_pool(refs, catalog, limits))
-            return workers[0]
+            if workers is not None:
+                return workers.get(refs, catalog, limits)
+            own.append(worker_pool(refs, catalog, limits))
+            return own[0]
 
         try:
             batch.files, batch.interrupted = intake_files(
                 dept, intake, paths, progress, should_stop, pool=pool if parallel else None
             )
+            if paths is None:
+                batch.not_files = not_files(dept)
+                batch.files += _not_files(batch.not_files, progress)
             if batch.interrupted:  # registers and documents wait for the next run (kept dirty)
                 return batch
             dirty = ledger.dirty_processes() if registers else []
+            if dirty and _registers_after_emptied(dept, ledger):
+                log.error("the ledger records no submission but registers exist: they are "
+                          "not rewritten from it (see `eti ledger check`)")
+                dirty = []
             if dirty:
-                outcomes = write_registers(
-                    dept, ledger, dirty, catalog=catalog, references=refs, clock=clock,
-                    excel=excel,  # type: ignore[arg-type]
-                    calendar=settings.department.calendar,
-                    executor=workers[0] if workers else None,
-                )
-                ledger.clear_dirty([o.process for o in outcomes if o.status != "not-written"])
-                batch.registers = outcomes
+                executor = own[0] if own else (workers.current if workers else None)
+                try:
+                    outcomes = write_registers(
+                        dept, ledger, dirty, catalog=catalog, references=refs, clock=clock,
+                        excel=excel,  # type: ignore[arg-type]
+                        calendar=settings.department.calendar, executor=executor,
+                    )
+                except Exception as exc:  # a folder read-only or unreachable (or a failure
+                    # of the product): the registers stay owed, the files are handled
+                    batch.held.append(_held("registers", dept, dept.registers, exc))
+                else:
+                    ledger.clear_dirty([o.process for o in outcomes
+                                        if o.status != "not-written"])
+                    batch.registers = outcomes
         finally:
-            for executor in workers:
-                executor.shutdown(wait=True, cancel_futures=True)
-        if documents:
+            for started in own:
+                started.shutdown(wait=True, cancel_futures=True)
+        if documents and not (should_stop and should_stop()):  # owed ones wait when stopping
             from automation.documents.pending import pending_documents
 
-            batch.documents = pending_documents(dept, ledger, clock=clock, references=refs)
+            try:
+                batch.documents = pending_documents(dept, ledger, clock=clock,
+                                                    references=refs)
+            except Exception as exc:  # owed documents stay owed: a later batch writes them
+                batch.held.append(_held("documents", dept, dept.outbox, exc))
     return batch

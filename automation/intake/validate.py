@@ -24,13 +24,9 @@ from automation.catalog.row_models import (
 )
 from automation.core.problems import Problem, Report
 from automation.intake.submission import CellValue, Submission
-from automation.text.normalize import (
-    ValueProblem,
-    clean_text,
-    format_date,
-    normalize_name,
-    year_span,
-)
+from automation.text.arabic import clean_text, normalize_name
+from automation.text.dates import format_date, year_span
+from automation.text.problem import ValueProblem
 
 Lookup = Callable[[str, str], set[str]]
 """(form code, field key) → the normalized live values of that field in the ledger."""
@@ -303,4 +299,42 @@ def validate(
                 "the table has no rows",
             )
         )
+    report.extend(_unknown_staff(form, sub, rows, ctx))
     return Validated(form, header, rows, report)
+
+
+STAFF_LIST = "staff"
+
+
+def _unknown_staff(
+    form: FormSpec, sub: Submission, rows: list[ValidRow], ctx: ValidationContext
+) -> list[Problem]:
+    """A name not in ``staff.xlsx`` where a form names an employee: a warning, never a
+    rejection (FORMS.md §Additions). Nothing is said while the staff list is empty."""
+    fields = [s for s in form.fields if s.choices_from == STAFF_LIST]
+    known_list = ctx.lists.get(STAFF_LIST)
+    if not fields or not known_list:
+        return []
+    known = {normalize_name(n) for n in known_list}
+    cells = {r.number: r for r in sub.rows}
+    found: list[Problem] = []
+    said: set[tuple[str, str]] = set()
+    for row in rows:
+        for spec in fields:
+            value = row.values.get(spec.key)
+            if value in (None, "") or normalize_name(value) in known:
+                continue
+            in_header = spec in form.header
+            if in_header and (spec.key, str(value)) in said:
+                continue
+            said.add((spec.key, str(value)))
+            cell = (sub.header.get(spec.key, CellValue(None, "")).cell if in_header
+                    else cells[row.number].cell(spec.key) if row.number in cells else "")
+            found.append(Problem(
+                "unknown-staff",
+                f"«{spec.label}» «{_shown(value)}» غير موجود في قائمة العاملين (staff.xlsx)؛ "
+                f"قُبل الملف، وأضف الاسم إلى القائمة إن كان من العاملين في القسم.",
+                "warning", sub.sheet, cell, spec.label, None if in_header else row.number,
+                f"{spec.key} {value!r} is not in staff.xlsx",
+            ))
+    return found

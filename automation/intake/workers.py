@@ -32,7 +32,8 @@ log = logging.getLogger(__name__)
 def validation_context(refs: References) -> ValidationContext:
     """Reference lists as validation needs them."""
     return ValidationContext(
-        SchoolIndex(refs.schools), {"device_types": tuple(refs.device_type_names)}
+        SchoolIndex(refs.schools), {"device_types": tuple(refs.device_type_names),
+                                    "staff": tuple(refs.staff_names)}
     )
 
 

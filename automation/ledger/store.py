@@ -1,7 +1,8 @@
 """The ledger: SQLite, the one source of truth for every submission and row.
 
-Registers and documents are derived from it. Schema changes are named
-migrations, each applied in one transaction together with its record.
+Registers and documents are derived from it. The schema and its migrations are
+:mod:`automation.ledger.schema`; backups, restore and the check of the file itself
+:mod:`automation.ledger.backup`.
 """
 
 from __future__ import annotations
@@ -19,101 +20,8 @@ from typing import NamedTuple
 
 import orjson
 
-from automation.core.errors import LedgerError
+from automation.ledger import guard, schema
 from automation.text.byte_patterns import re2_search
-
-MIGRATIONS: tuple[tuple[str, str], ...] = (
-    (
-        "001_initial",
-        """
-        CREATE TABLE submissions (
-            id INTEGER PRIMARY KEY,
-            original_name TEXT NOT NULL,
-            stored_path TEXT NOT NULL DEFAULT '',
-            sha256 TEXT NOT NULL,
-            size INTEGER NOT NULL,
-            received_at TEXT NOT NULL,
-            form TEXT,
-            workbook_id TEXT,
-            school TEXT,
-            period TEXT,
-            identity TEXT,
-            outcome TEXT NOT NULL
-                CHECK (outcome IN ('accepted', 'rejected', 'duplicate', 'superseded')),
-            superseded_by INTEGER REFERENCES submissions(id),
-            duplicate_of INTEGER REFERENCES submissions(id),
-            claim_id TEXT UNIQUE,
-            header_json TEXT NOT NULL DEFAULT '{}',
-            row_count INTEGER NOT NULL DEFAULT 0
-        );
-        CREATE INDEX submissions_sha ON submissions(sha256);
-        CREATE INDEX submissions_identity ON submissions(form, identity)
-            WHERE outcome = 'accepted';
-        CREATE INDEX submissions_received ON submissions(received_at);
-        CREATE TABLE rows (
-            id INTEGER PRIMARY KEY,
-            submission_id INTEGER NOT NULL REFERENCES submissions(id),
-            form TEXT NOT NULL,
-            sheet TEXT NOT NULL,
-            row_number INTEGER NOT NULL,
-            record_key TEXT,
-            record_date TEXT,
-            school TEXT,
-            data TEXT NOT NULL,
-            current INTEGER NOT NULL DEFAULT 1,
-            replaced_by INTEGER REFERENCES rows(id),
-            archived_at TEXT,
-            decision_id INTEGER REFERENCES decisions(id)
-        );
-        CREATE INDEX rows_form_current ON rows(form, current);
-        CREATE INDEX rows_submission ON rows(submission_id);
-        CREATE INDEX rows_key ON rows(form, record_key) WHERE record_key IS NOT NULL;
-        CREATE TABLE problems (
-            id INTEGER PRIMARY KEY,
-            submission_id INTEGER NOT NULL REFERENCES submissions(id),
-            severity TEXT NOT NULL,
-            code TEXT NOT NULL,
-            sheet TEXT NOT NULL DEFAULT '',
-            cell TEXT NOT NULL DEFAULT '',
-            field TEXT NOT NULL DEFAULT '',
-            row_number INTEGER,
-            message TEXT NOT NULL,
-            message_en TEXT NOT NULL DEFAULT ''
-        );
-        CREATE INDEX problems_submission ON problems(submission_id);
-        CREATE TABLE decisions (
-            id INTEGER PRIMARY KEY,
-            kind TEXT NOT NULL,
-            number TEXT NOT NULL UNIQUE,
-            decided_on TEXT NOT NULL,
-            created_at TEXT NOT NULL,
-            document TEXT NOT NULL DEFAULT ''
-        );
-        CREATE TABLE sequences (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
-        CREATE TABLE job_runs (
-            job TEXT PRIMARY KEY,
-            last_run TEXT,
-            last_ok TEXT,
-            last_error TEXT NOT NULL DEFAULT ''
-        );
-        CREATE TABLE documents (
-            id INTEGER PRIMARY KEY,
-            kind TEXT NOT NULL,
-            path TEXT NOT NULL,
-            created_at TEXT NOT NULL,
-            submission_id INTEGER REFERENCES submissions(id)
-        );
-        CREATE TABLE dirty_registers (process TEXT PRIMARY KEY);
-        CREATE TABLE archive (
-            row_id INTEGER PRIMARY KEY REFERENCES rows(id),
-            form TEXT NOT NULL,
-            record_date TEXT,
-            archived_at TEXT NOT NULL,
-            workbook TEXT NOT NULL
-        );
-        """,
-    ),
-)
 
 
 def to_json(values: dict[str, object]) -> str:
@@ -249,21 +157,32 @@ class Ledger:
     """A connection to the ledger file; use as a context manager."""
 
     def __init__(self, path: Path) -> None:
+        """Open (or, for a new department, create) the ledger at ``path``.
+
+        A department's ledger that is missing, 0 bytes or emptied while the
+        department has a history is refused (:mod:`automation.ledger.guard`), as is a
+        damaged one: both with the message naming the backup to restore.
+        """
         self.path = path
+        guard.refuse_if_lost(path)
+        conn: sqlite3.Connection | None = None
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            self.conn = sqlite3.connect(str(path), timeout=30, isolation_level=None)
+            conn = sqlite3.connect(str(path), timeout=30, isolation_level=None)
+            self.conn = conn
             self._savepoints = 0
-            self.conn.row_factory = sqlite3.Row
-            self.conn.execute("PRAGMA journal_mode=WAL")
-            self.conn.execute("PRAGMA synchronous=FULL")
-            self.conn.execute("PRAGMA foreign_keys=ON")
+            conn.row_factory = sqlite3.Row
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=FULL")
+            conn.execute("PRAGMA foreign_keys=ON")
             self.migrate()
-        except sqlite3.Error as exc:
-            raise LedgerError(
-                f"cannot open the ledger {path}: {exc}",
-                f"تعذر فتح قاعدة البيانات {path.name}: {exc}",
-            ) from exc
+            guard.refuse_if_emptied(path, conn)
+        except BaseException as exc:
+            if conn is not None:
+                conn.close()
+            if isinstance(exc, (sqlite3.Error, OSError)):
+                raise guard.unusable(path, exc) from exc
+            raise
 
     def __enter__(self) -> Ledger:
         return self
@@ -304,29 +223,11 @@ class Ledger:
     # -- schema ------------------------------------------------------------------
 
     def migrate(self) -> list[str]:
-        """Apply the migrations not yet recorded; returns their names."""
-        self.conn.execute(
-            "CREATE TABLE IF NOT EXISTS migrations "
-            "(name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)"
-        )
-        done = {r[0] for r in self.conn.execute("SELECT name FROM migrations")}
-        applied = []
-        for name, sql in MIGRATIONS:
-            if name in done:
-                continue
-            with self.transaction() as conn:
-                for statement in sql.split(";"):
-                    if statement.strip():
-                        conn.execute(statement)
-                conn.execute(
-                    "INSERT INTO migrations VALUES (?, ?)",
-                    (name, dt.datetime.now().isoformat(timespec="seconds")),
-                )
-            applied.append(name)
-        return applied
+        """Apply the migrations not yet recorded (:mod:`automation.ledger.schema`)."""
+        return schema.migrate(self.conn, self.transaction)
 
     def migrations(self) -> list[str]:
-        return [r[0] for r in self.conn.execute("SELECT name FROM migrations ORDER BY name")]
+        return schema.applied(self.conn)
 
     # -- submissions -------------------------------------------------------------
 

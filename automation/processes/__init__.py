@@ -11,6 +11,7 @@
     p09_webpages      P9  the directorate's and schools' web pages
     p10_learning      P10 learning resources: labs, libraries, aids, visits
     plan              the annual plan (QF12-1): targets against the indicators
+    office            the head's office: staff tasks, meetings, inspection visits
 
 :func:`compute_figures` gives every figure, indicator and plan line of a period:
 the registers, the reports, the digest and ``eti figures`` all read it.
@@ -24,6 +25,7 @@ from dataclasses import dataclass
 from automation.core.periods import DEFAULT_CALENDAR, Calendar, Period
 from automation.ledger.store import Ledger
 from automation.processes import (
+    office,
     p01_maintenance,
     p02_helpdesk,
     p03_fibre,
@@ -54,9 +56,10 @@ PROCESSES: dict[str, ProcessDef] = {
         p01_maintenance.PROCESS, p02_helpdesk.PROCESS, p03_fibre.PROCESS, p04_projects.PROCESS,
         p05_disposal.PROCESS, p06_systems.PROCESS, p07_activation.PROCESS,
         p08_initiatives.PROCESS, p09_webpages.PROCESS, p10_learning.PROCESS, plan.PROCESS,
+        office.PROCESS,
     )
 }
-"""Every process by its code (P1 … P10, PLAN), in QP-70-2's order."""
+"""Every process by its code (P1 … P10, PLAN, and the head's OFFICE), in QP-70-2's order."""
 INDICATORS: dict[str, tuple[ProcessDef, Indicator]] = {
     i.name: (p, i) for p in PROCESSES.values() for i in p.indicators
 }

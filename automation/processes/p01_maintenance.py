@@ -10,7 +10,7 @@ done on devices and networks, with the spend against the budget.
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
+from collections import Counter, defaultdict
 from decimal import Decimal
 
 from automation.catalog.forms import CATALOG
@@ -28,7 +28,8 @@ from automation.processes.figures import (
     up_to,
     within,
 )
-from automation.text.normalize import normalize_name, year_span
+from automation.text.arabic import normalize_name
+from automation.text.dates import year_span
 
 REQUEST = "QF75-11"
 EDU_REQUEST = "QF70-2-7"
@@ -47,11 +48,12 @@ def requested(src: RowSource, period: Period | None) -> list[LedgerRow]:
     return rows_in(src, REQUEST, "request_date", period)
 
 
-def devices_done(src: RowSource, period: Period | None, status: str) -> int:
-    """QF75-11 devices with ``status``, dated by their done date (else the request's)."""
+def devices_done(src: RowSource, period: Period | None) -> Counter[object]:
+    """QF75-11 devices by status, dated by their done date (else the request's), in the
+    period: «تم الإصلاح» are the corrective actions, «غير قابل للإصلاح» the write-offs."""
     days = src.dates(REQUEST, "done_date", "request_date")
-    return sum(1 for r, day in zip(src.rows(REQUEST), days, strict=True)
-               if r.data.get("status") == status and within(period, day))
+    return Counter(status for status, day in zip(src.values(REQUEST, "status"), days,
+                                                 strict=True) if within(period, day))
 
 
 def open_at_end(src: RowSource, period: Period | None) -> int:
@@ -59,8 +61,8 @@ def open_at_end(src: RowSource, period: Period | None) -> int:
     done = src.dates(REQUEST, "done_date", "request_date")
     asked = src.dates(REQUEST, "request_date")
     return sum(
-        1 for r, day, when in zip(src.rows(REQUEST), done, asked, strict=True)
-        if up_to(period, when) and not (r.data.get("status") in DONE and up_to(period, day))
+        1 for status, day, when in zip(src.values(REQUEST, "status"), done, asked, strict=True)
+        if up_to(period, when) and not (status in DONE and up_to(period, day))
     )
 
 
@@ -103,11 +105,12 @@ def unrepairable_references(src: RowSource) -> set[str]:
 def figures(src: RowSource, period: Period, references: object) -> list[Figure]:
     requests = requested(src, period)
     edu = rows_in(src, EDU_REQUEST, "request_date", period)
+    done = devices_done(src, period)
     out = [
         Figure("طلبات الصيانة المستلمة", "flow", submissions(requests) + submissions(edu)),
         Figure("الأجهزة المبلّغ عن أعطالها", "flow", len(requests) + quantity(edu)),
-        Figure(CORRECTIVE, "flow", devices_done(src, period, REPAIRED)),
-        Figure("الأجهزة غير القابلة للإصلاح", "flow", devices_done(src, period, UNREPAIRABLE)),
+        Figure(CORRECTIVE, "flow", done[REPAIRED]),
+        Figure("الأجهزة غير القابلة للإصلاح", "flow", done[UNREPAIRABLE]),
         Figure("أجهزة قيد المعالجة أو بانتظار قطع غيار", "stock", open_at_end(src, period)),
         Figure("كلفة قطع الغيار في الفترة (دينار)", "money", spare_parts_spend(src, period)),
         p03_fibre.visit_figure(src, period, p03_fibre.MAINTENANCE),

@@ -55,10 +55,10 @@ def figures(src: RowSource, period: Period, references: object) -> list[Figure]:
         if (start := field_date(r, "opened")) and (end := field_date(r, "closed"))
     ]
     still_open = [
-        r for r in src.rows(REQUESTS)
-        if up_to(period, field_date(r, "opened"))
-        and r.data.get("status") != CANCELLED
-        and not (r.data.get("status") == DONE and up_to(period, field_date(r, "closed")))
+        r for r, opened_on, closed_on in zip(src.rows(REQUESTS), src.dates(REQUESTS, "opened"),
+                                             src.dates(REQUESTS, "closed"), strict=True)
+        if up_to(period, opened_on) and r.data.get("status") != CANCELLED
+        and not (r.data.get("status") == DONE and up_to(period, closed_on))
     ]
     out = [
         Figure("الطلبات الواردة", "flow", len(opened)),

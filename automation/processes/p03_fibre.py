@@ -70,23 +70,24 @@ def visit_figure(src: RowSource, period: Period, purpose: str) -> Figure:
 def sites_connected(src: RowSource, period: Period | None) -> int:
     """Sites marked connected whose connection date is not after the period (undated count)."""
     return sum(
-        1 for r in src.rows(SITES)
-        if r.data.get("connected") is True and up_to(period, field_date(r, "connected_on"))
+        1 for r, day in zip(src.rows(SITES), src.dates(SITES, "connected_on"), strict=True)
+        if r.data.get("connected") is True and up_to(period, day)
     )
 
 
 def figures(src: RowSource, period: Period, references: object) -> list[Figure]:
     reported = rows_in(src, FAULTS, "reported", period)
     open_at_end = [
-        r for r in src.rows(FAULTS)
-        if up_to(period, field_date(r, "reported"))
-        and not (r.data.get("status") == FAULT_HANDLED
-                 and up_to(period, field_date(r, "resolved")))
+        r for r, reported_on, resolved_on in zip(
+            src.rows(FAULTS), src.dates(FAULTS, "reported"), src.dates(FAULTS, "resolved"),
+            strict=True)
+        if up_to(period, reported_on)
+        and not (r.data.get("status") == FAULT_HANDLED and up_to(period, resolved_on))
     ]
     return [
         Figure(CONNECTED, "stock", sites_connected(src, period)),
         Figure("إجمالي مواقع المشروع", "stock", sum(
-            1 for r in src.rows(SITES) if up_to(period, field_date(r, "connected_on")))),
+            1 for day in src.dates(SITES, "connected_on") if up_to(period, day))),
         Figure("الأعطال المبلّغ عنها", "flow", len(reported)),
         Figure(HANDLED, "flow", len(rows_in(src, FAULTS, "resolved", period,
                                             status=FAULT_HANDLED))),

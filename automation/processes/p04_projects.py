@@ -1,9 +1,11 @@
 """P4 — technical supervision of tenders and projects (QP-70-2 §5.2/4).
 
 Inputs: schools' needs of computers and spare parts (the surplus/shortage list
-QF70-2-12), internal-network needs, device specifications and the receipt
-committees (PRJ). Outputs: the list of executed projects, the list of needs
-identified, the list of needs provided, and field visit reports (QF75-13).
+QF70-2-12), internal-network needs, the approved device specifications (the
+reference list ``device_specs.xlsx``) and the follow-up and receipt committees (PRJ:
+each row names both, and the approved specification it follows). Outputs: the list
+of executed projects, the list of needs identified, the list of needs provided, and
+field visit reports (QF75-13).
 
 Needs (docs/FIGURES.md): a need identified is a shortage in a school's latest
 QF70-2-12 list; a PRJ row received counts in the period of its receipt and is
@@ -40,7 +42,7 @@ from automation.processes.figures import (
     text_of,
     within,
 )
-from automation.text.normalize import normalize_name
+from automation.text.arabic import normalize_name
 
 LIST = "QF70-2-12"
 PROJECTS = "PRJ"
@@ -217,7 +219,79 @@ def summary(ctx: SummaryContext) -> list[Block]:
         rows, total=True,
         note="الاحتياج = العدد المطلوب − العدد الصالح في آخر قائمة (QF70-2-12) لكل مدرسة\n"
              "الموفر = بنود المشاريع بحالة «تم الاستلام» لنفس المدرسة ونوع الجهاز، "
-             "بعد تاريخ القائمة")]
+             "بعد تاريخ القائمة"), projects_block(ctx)]
+
+
+@dataclass
+class Project:
+    """One tender (PRJ rows sharing a tender number): its committees and specifications."""
+
+    tender_no: str
+    title: str
+    supplier: str
+    committee: str
+    follow_committee: str
+    specs: list[str]
+    items: int = 0
+    quantity: int = 0
+    received: int = 0
+    unapproved: int = 0
+    """Rows naming a specification that is not in the approved list (0 without a list)."""
+
+
+def _joined(values: list[str]) -> str:
+    return "، ".join(dict.fromkeys(v for v in values if v))
+
+
+def projects(src: RowSource, approved: list[str] | None = None) -> list[Project]:
+    """Every tender with its receipt and follow-up committees and the specifications its
+    rows follow, by tender number; ``approved`` (the device-specs list) marks the rows
+    whose specification is not one of them."""
+    known = {normalize_name(a) for a in approved or ()}
+    rows: dict[str, list[LedgerRow]] = defaultdict(list)
+    for r in src.rows(PROJECTS):
+        rows[text_of(r, "tender_no")].append(r)
+    out = []
+    for tender, items in sorted(rows.items()):
+        specs = [text_of(r, "spec_ref") for r in items]
+        out.append(Project(
+            tender, _joined([text_of(r, "title") for r in items]),
+            _joined([text_of(r, "supplier") for r in items]),
+            _joined([text_of(r, "committee") for r in items]),
+            _joined([text_of(r, "follow_committee") for r in items]),
+            list(dict.fromkeys(s for s in specs if s)), len(items),
+            sum(as_int(r.data.get("quantity")) for r in items),
+            sum(as_int(r.data.get("quantity")) for r in items
+                if r.data.get("status") == RECEIVED),
+            sum(1 for spec in specs
+                if spec and approved is not None and normalize_name(spec) not in known),
+        ))
+    return out
+
+
+def approved_specs(references: object) -> list[str] | None:
+    """The approved specifications of the reference lists (None without them)."""
+    return getattr(references, "spec_texts", None)
+
+
+def projects_block(ctx: SummaryContext) -> Block:
+    approved = approved_specs(ctx.references)
+    headers = ["رقم العطاء", "اسم المشروع", "المورد", "لجنة الاستلام", "لجنة المتابعة",
+               "المواصفات المعتمدة", "البنود", "الكمية", "المستلم"]
+    kinds = ["text"] * 6 + ["int"] * 3
+    if approved is not None:
+        headers.append("بنود بمواصفات غير معتمدة")
+        kinds.append("int")
+    rows: list[list[object]] = [
+        [p.tender_no, p.title, p.supplier, p.committee, p.follow_committee,
+         "\n".join(p.specs), p.items, p.quantity, p.received,
+         *([p.unapproved] if approved is not None else [])]
+        for p in projects(ctx.src, approved)
+    ]
+    return Block("المشاريع والعطاءات: لجنتا الاستلام والمتابعة والمواصفات المعتمدة",
+                 headers, rows, kinds,
+                 note="المواصفات غير المعتمدة: غير الموجودة في قائمة المواصفات الفنية "
+                      "المعتمدة (device_specs.xlsx)" if approved is not None else "")
 
 
 def _needs_list(src: RowSource) -> list[dict[str, object]]:

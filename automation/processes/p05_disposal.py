@@ -23,6 +23,7 @@ from automation.processes.definition import (
     with_total,
 )
 from automation.processes.figures import (
+    Decision,
     Figure,
     RowSource,
     as_int,
@@ -32,7 +33,7 @@ from automation.processes.figures import (
     up_to,
     within,
 )
-from automation.text.normalize import normalize_name
+from automation.text.arabic import normalize_name
 
 ITEMS = "DISPOSAL"
 CATEGORIES = CATALOG.form(ITEMS).field("category").choices
@@ -42,16 +43,27 @@ DECISION_COLUMNS = ("رقم القرار", "تاريخ القرار")
 DISPOSED = "المواد المتلفة بقرار"
 
 
+def approved(src: RowSource) -> dict[int, Decision]:
+    """The decisions approved (drafts hold their items without disposing of them; a void
+    decision has released its items), read once per source."""
+    key = ("P5", "approved")
+    if key not in src.memo:
+        ids = {int(r[0]) for r in src.ledger.conn.execute(
+            "SELECT id FROM decisions WHERE state = 'approved'")}
+        src.memo[key] = {k: v for k, v in src.decisions().items() if k in ids}
+    return src.memo[key]  # type: ignore[return-value]
+
+
 def decided(src: RowSource, period: Period | None) -> list[LedgerRow]:
-    """Items of decisions taken (dated) in the period."""
-    decisions = src.decisions()
+    """Items of decisions approved (dated) in the period."""
+    decisions = approved(src)
     return [r for r in src.rows(ITEMS)
             if r.decision_id in decisions and within(period, decisions[r.decision_id].decided_on)]
 
 
 def pending(src: RowSource, period: Period | None) -> list[LedgerRow]:
-    """Items listed by the period's end and in no decision taken by then."""
-    decisions = src.decisions()
+    """Items listed by the period's end and in no decision approved by then."""
+    decisions = approved(src)
     return [
         r for r, day in zip(src.rows(ITEMS), src.dates(ITEMS, "date"), strict=True)
         if up_to(period, day) and not (
@@ -75,7 +87,7 @@ def columns(form: str, src: RowSource) -> list[Column]:
     decision."""
     if form != ITEMS:
         return []
-    decisions = src.decisions()
+    decisions = approved(src)
     cited = p01_maintenance.unrepairable_references(src)
     return [
         Column(CITES_UNREPAIRABLE, "yesno",
@@ -92,7 +104,7 @@ def columns(form: str, src: RowSource) -> list[Column]:
 def summary(ctx: SummaryContext) -> list[Block]:
     waiting: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     by_decision: dict[int, list[int]] = defaultdict(lambda: [0, 0])
-    decisions = ctx.src.decisions()
+    decisions = approved(ctx.src)
     for r in ctx.fed[ITEMS]:
         qty = as_int(r.data.get("quantity"))
         if r.decision_id in decisions:

@@ -17,7 +17,7 @@ from automation.processes.definition import (
     SummaryContext,
     status_table,
 )
-from automation.processes.figures import Figure, RowSource, as_int, field_date, rows_in, up_to
+from automation.processes.figures import Figure, RowSource, as_int, rows_in, up_to
 
 INITIATIVES = "INITIATIVES"
 STATUSES = CATALOG.form(INITIATIVES).field("status").choices
@@ -32,8 +32,9 @@ def _by_start(r: LedgerRow) -> tuple[str, int]:
 
 def started_by_end(src: RowSource, period: Period | None) -> list[LedgerRow]:
     """Initiatives started by the period's end (their status as it stands), oldest first."""
-    return sorted((r for r in src.rows(INITIATIVES)
-                   if up_to(period, field_date(r, "start_date"))), key=_by_start)
+    return sorted((r for r, day in zip(src.rows(INITIATIVES),
+                                       src.dates(INITIATIVES, "start_date"), strict=True)
+                   if up_to(period, day)), key=_by_start)
 
 
 def by_status(src: RowSource, period: Period | None) -> dict[str, int]:

@@ -1,8 +1,15 @@
 """P9 — administrative systems, the ministry website and e-government (QP-70-2 §5.2/9).
 
 Inputs: the directorate's and schools' web pages, reviewed against the set
-criteria (WEB-REVIEW). Outputs: an updated site, and reports on how well each
-page meets the criteria (its score: the share of criteria met).
+criteria (WEB-REVIEW), the e-services each page offers and when they were activated
+(E-SERVICES), and the feedback the pages and systems receive (FEEDBACK). Outputs: an
+updated site, and reports on how well each page meets the criteria (its score: the
+share of criteria met), the services activated and the feedback handled.
+
+E-SERVICES is a running list: its latest copy says which services a page offers; a
+service counts as activated at a period's end when it is marked activated and its
+activation date (if given) is not after it. Feedback is handled when it is closed
+(«مغلقة»), in the period of its closing date (docs/FIGURES.md).
 """
 
 from __future__ import annotations
@@ -11,9 +18,17 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
+from automation.catalog.forms import CATALOG
 from automation.core.periods import Period
 from automation.ledger.store import LedgerRow
-from automation.processes.definition import Block, Indicator, ProcessDef, SummaryContext
+from automation.processes.definition import (
+    TOTAL,
+    Block,
+    Indicator,
+    ProcessDef,
+    SummaryContext,
+    with_total,
+)
 from automation.processes.figures import (
     Figure,
     RowSource,
@@ -21,12 +36,20 @@ from automation.processes.figures import (
     mean,
     ratio_pct,
     rows_in,
+    text_of,
+    up_to,
     within,
 )
 
 REVIEWS = "WEB-REVIEW"
+SERVICES = "E-SERVICES"
+FEEDBACK = "FEEDBACK"
+KINDS = CATALOG.form(FEEDBACK).field("kind").choices
+NEW, IN_HAND, CLOSED = CATALOG.form(FEEDBACK).field("status").choices
 
 MEAN_SCORE = "متوسط نسبة تحقق المعايير"
+ACTIVATED = "الخدمات الإلكترونية المفعلة"
+HANDLED = "التغذية الراجعة المعالجة"
 
 
 @dataclass
@@ -53,8 +76,7 @@ class PageReview:
 def page_reviews(src: RowSource, period: Period | None) -> list[PageReview]:
     """One review per WEB-REVIEW submission dated in the period, by page then date."""
     reviews: dict[int, PageReview] = {}
-    for r in src.rows(REVIEWS):
-        day = field_date(r, "review_date")
+    for r, day in zip(src.rows(REVIEWS), src.dates(REVIEWS, "review_date"), strict=True):
         if not within(period, day):
             continue
         review = reviews.get(r.submission_id)
@@ -72,14 +94,72 @@ def unmet(src: RowSource, period: Period | None) -> list[LedgerRow]:
             if r.data.get("met") is not True]
 
 
+@dataclass
+class PageServices:
+    """The e-services of one page (the latest E-SERVICES list) at a period's end."""
+
+    page: str
+    services: int = 0
+    activated: int = 0
+    activated_in_period: int = 0
+
+    @property
+    def pct(self) -> Decimal | None:
+        return ratio_pct(self.activated, self.services)
+
+
+def services_by_page(src: RowSource, period: Period | None) -> list[PageServices]:
+    """Each page's services listed and activated by the period's end (activated in it too),
+    by page."""
+    pages: dict[str, PageServices] = {}
+    for r, day in zip(src.rows(SERVICES), src.dates(SERVICES, "activated_on"), strict=True):
+        page = text_of(r, "page")
+        entry = pages.get(page) or pages.setdefault(page, PageServices(page))
+        entry.services += 1
+        if r.data.get("activated") is True and up_to(period, day):
+            entry.activated += 1
+            if period is not None and within(period, day):
+                entry.activated_in_period += 1
+    return sorted(pages.values(), key=lambda e: e.page)
+
+
+def feedback_received(src: RowSource, period: Period | None) -> list[LedgerRow]:
+    return rows_in(src, FEEDBACK, "date", period)
+
+
+def feedback_handled(src: RowSource, period: Period | None) -> list[LedgerRow]:
+    """Feedback closed in the period (by its closing date)."""
+    return rows_in(src, FEEDBACK, "closed_on", period, status=CLOSED)
+
+
+def feedback_open(src: RowSource, period: Period | None) -> list[LedgerRow]:
+    """Feedback received by the period's end and not closed by then, oldest first."""
+    rows = [
+        r for r, got, closed in zip(src.rows(FEEDBACK), src.dates(FEEDBACK, "date"),
+                                    src.dates(FEEDBACK, "closed_on"), strict=True)
+        if up_to(period, got) and not (r.data.get("status") == CLOSED and up_to(period, closed))
+    ]
+    return sorted(rows, key=lambda r: (text_of(r, "date"), r.id))
+
+
 def figures(src: RowSource, period: Period, references: object) -> list[Figure]:
     reviews = page_reviews(src, period)
+    services = services_by_page(src, period)
     return [
         Figure("الصفحات التي تمت مراجعتها", "distinct", len({e.page for e in reviews})),
         Figure("المراجعات", "flow", len(reviews)),
         Figure(MEAN_SCORE, "mean", mean(e.exact_score for e in reviews)),
         Figure("صفحات تحقق جميع المعايير", "distinct",
                len({e.page for e in reviews if e.score == 100})),
+        Figure("المعايير المتحققة في المراجعات", "flow", sum(e.met for e in reviews)),
+        Figure("الخدمات الإلكترونية المدرجة", "stock", sum(e.services for e in services)),
+        Figure(ACTIVATED, "stock", sum(e.activated for e in services)),
+        Figure("الخدمات المفعلة خلال الفترة", "flow",
+               sum(e.activated_in_period for e in services)),
+        Figure("التغذية الراجعة الواردة", "flow", len(feedback_received(src, period))),
+        Figure(HANDLED, "flow", len(feedback_handled(src, period))),
+        Figure("التغذية الراجعة غير المغلقة حتى نهاية الفترة", "stock",
+               len(feedback_open(src, period))),
     ]
 
 
@@ -87,14 +167,29 @@ def summary(ctx: SummaryContext) -> list[Block]:
     latest = {review.page: review for review in page_reviews(ctx.src, None)}
     rows = [[r.page, r.review_date, r.criteria, r.met, (r.score, "pct"), r.last_news_date]
             for r in latest.values()]
+    services = [[e.page, e.services, e.activated, (e.pct, "pct")]
+                for e in services_by_page(ctx.src, None)]
+    feedback: dict[str, list[int]] = {}
+    for r in ctx.fed.get(FEEDBACK, []):
+        counts = feedback.setdefault(text_of(r, "kind"), [0, 0, 0])
+        status = text_of(r, "status")
+        counts[(NEW, IN_HAND, CLOSED).index(status) if status in (NEW, IN_HAND, CLOSED)
+               else 0] += 1
+    order = {k: i for i, k in enumerate(KINDS)}
     return [Block("نتيجة كل صفحة (آخر مراجعة)",
                   ["الصفحة", "تاريخ المراجعة", "المعايير", "المتحققة", "النسبة (%)",
-                   "تاريخ آخر خبر"], rows, ["text", "date", "int", "int", "pct", "date"])]
+                   "تاريخ آخر خبر"], rows, ["text", "date", "int", "int", "pct", "date"]),
+            Block("الخدمات الإلكترونية حسب الصفحة",
+                  ["الصفحة", "الخدمات", "المفعلة", "نسبة التفعيل (%)"], services),
+            Block("التغذية الراجعة حسب النوع والحالة", ["النوع", NEW, IN_HAND, CLOSED, TOTAL],
+                  with_total([[k, *v, sum(v)] for k, v in sorted(
+                      feedback.items(), key=lambda kv: (order.get(kv[0], 99), kv[0]))]),
+                  total=bool(feedback))]
 
 
 PROCESS = ProcessDef(
     code="P9",
-    forms=(REVIEWS,),
+    forms=(REVIEWS, SERVICES, FEEDBACK),
     figures=figures,
     indicators=(Indicator("متوسط نسبة تحقق معايير الصفحات", MEAN_SCORE, "mean", (REVIEWS,)),),
     summary=summary,

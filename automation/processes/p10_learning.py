@@ -1,24 +1,31 @@
 """P10 — learning resources: computer and science labs, multipurpose rooms, libraries,
 the production of educational aids, science fairs (QP-70-2 §5.2/10).
 
-Inputs: letters and memos, the QF70-2 forms and field visits to schools. Outputs:
-official correspondence and visit reports (sent on to QRC).
+Inputs: letters and memos, the QF70-2 forms and field visits to schools, the
+science fairs held (SCIENCE-FAIR) and the multipurpose rooms (MP-ROOMS); the
+educational devices' maintenance requests (QF70-2-7, P1) and the surplus/shortage
+lists (QF70-2-12, P4) show in this register too. Outputs: official correspondence and
+visit reports (sent on to QRC).
 
 A field visit is one school on one day (docs/FIGURES.md): a programme line marked
 executed (QF70-2-1), a visit report (QF70-2-9, -17, -40) and a field visit report
 (QF75-13) whose purpose is learning resources, of the same school and day, are
-one visit.
+one visit. A science fair is one filled SCIENCE-FAIR form (a school and a day); a
+multipurpose room is in use when its school's latest list by a period's end (the list
+of the latest school year begun by then) marks it available and used at least once a
+week.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable
 
 from automation.catalog.forms import CATALOG
 from automation.core.periods import Period
 from automation.ledger.store import LedgerRow
-from automation.processes import p03_fibre
+from automation.processes import p01_maintenance, p03_fibre, p04_projects
 from automation.processes.definition import (
     Block,
     Indicator,
@@ -33,9 +40,14 @@ from automation.processes.figures import (
     as_int,
     distinct_visits,
     field_date,
+    quantity,
     rows_in,
+    school_key,
     subject_of,
+    submissions,
+    up_to,
 )
+from automation.text.dates import year_span
 
 PROGRAMME = "QF70-2-1"
 LIBRARY = "QF70-2-3"
@@ -49,11 +61,18 @@ LAB_DAILY = "QF70-2-27"
 LAB_YEAR = "QF70-2-28"
 AIDS_VISIT = "QF70-2-40"
 AIDS = "QF70-2-43"
+FAIRS = "SCIENCE-FAIR"
+ROOMS = "MP-ROOMS"
+EDU_REQUEST = p01_maintenance.EDU_REQUEST
+"""Educational devices' maintenance requests (P1's form, shown here too)."""
+NEEDS_LIST = p04_projects.LIST
+"""The surplus/shortage devices lists (P4's form, shown here too)."""
 VISIT_REPORTS = {LIBRARY_VISIT: "officer", LAB_VISIT: "visitor", AIDS_VISIT: "visitor"}
 """Visit reports of this process and the field naming who visited."""
 PLANNED, EXECUTED, POSTPONED, CANCELLED = CATALOG.form(PROGRAMME).field("status").choices
 
 VISITS = "الزيارات الميدانية المنفذة"
+FAIRS_HELD = "المعارض العلمية المنفذة"
 
 
 def field_visits(src: RowSource, period: Period | None) -> list[FieldVisit]:
@@ -77,9 +96,60 @@ def _reports(src: RowSource, form: str, period: Period) -> int:
     return len({r.submission_id for r in rows_in(src, form, "visit_date", period)})
 
 
+def _school_year_start(value: object) -> dt.date | None:
+    try:
+        return year_span(str(value or ""))[0]
+    except ValueError:
+        return None
+
+
+def _room_lists(src: RowSource) -> dict[str, list[tuple[dt.date, int, list[LedgerRow]]]]:
+    """Each school's MP-ROOMS lists, oldest school year first: (its first day, submission,
+    rows); read once per source."""
+    memo = src.memo.get(("p10-rooms",))
+    if memo is None:
+        starts: dict[object, dt.date | None] = {}
+        by_list: dict[int, list[LedgerRow]] = defaultdict(list)
+        for r in src.rows(ROOMS):
+            by_list[r.submission_id].append(r)
+        memo = defaultdict(list)
+        for sub, rows in by_list.items():
+            year = rows[0].data.get("year")
+            if year not in starts:
+                starts[year] = _school_year_start(year)
+            memo[school_key(subject_of(rows[0]))].append(  # type: ignore[union-attr]
+                (starts[year] or dt.date.min, sub, rows))
+        for lists in memo.values():  # type: ignore[union-attr]
+            lists.sort(key=lambda e: (e[0], e[1]))
+        src.memo[("p10-rooms",)] = memo
+    return memo  # type: ignore[return-value]
+
+
+def latest_rooms(src: RowSource, period: Period | None) -> list[LedgerRow]:
+    """The rooms of each school's latest MP-ROOMS list by the period's end: the list of
+    the latest school year begun by then (all time when None)."""
+    out: list[LedgerRow] = []
+    for lists in _room_lists(src).values():
+        begun = [rows for start, _, rows in lists if up_to(period, start)]
+        if begun:
+            out += begun[-1]
+    return out
+
+
+def room_in_use(row: LedgerRow) -> bool:
+    return row.data.get("available") is True and as_int(row.data.get("uses_per_week")) > 0
+
+
+def fairs(src: RowSource, period: Period | None) -> list[LedgerRow]:
+    """The projects shown at the science fairs held in the period."""
+    return rows_in(src, FAIRS, "fair_date", period)
+
+
 def figures(src: RowSource, period: Period, references: object) -> list[Figure]:
     library = rows_in(src, LIBRARY, "month", period)
     labs = rows_in(src, LAB_MONTHLY, "month", period)
+    projects = fairs(src, period)
+    rooms = latest_rooms(src, period)
     return [
         Figure(VISITS, "flow", len(field_visits(src, period))),
         Figure("التقارير الشهرية للمكتبات", "flow", len(library)),
@@ -97,6 +167,14 @@ def figures(src: RowSource, period: Period, references: object) -> list[Figure]:
                sum(as_int(r.data.get("planned")) for r in labs)),
         Figure("التجارب المخبرية المنفذة", "flow",
                sum(as_int(r.data.get("executed")) for r in labs)),
+        Figure(FAIRS_HELD, "flow", submissions(projects)),
+        Figure("مشاريع المعارض العلمية", "flow", len(projects)),
+        Figure("الطلبة المشاركون في المعارض العلمية", "flow", quantity(projects, "students")),
+        Figure("الغرف متعددة الأغراض المتوفرة", "stock",
+               sum(1 for r in rooms if r.data.get("available") is True)),
+        Figure("الغرف متعددة الأغراض المستخدمة", "stock", sum(1 for r in rooms if room_in_use(r))),
+        Figure("الأجهزة التعليمية المطلوب صيانتها", "flow", quantity(
+            rows_in(src, EDU_REQUEST, "request_date", period))),
     ]
 
 
@@ -115,6 +193,9 @@ def summary(ctx: SummaryContext) -> list[Block]:
     visits: dict[str, int] = defaultdict(int)
     for visit in field_visits(ctx.src, None):
         visits[visit.school] += 1
+    rooms_in_use: dict[str, int] = defaultdict(int)
+    for r in latest_rooms(ctx.src, None):
+        rooms_in_use[subject_of(r)] += room_in_use(r)
     columns = {
         "الزيارات الميدانية المنفذة": visits,
         "تقارير المكتبة الشهرية": per_school(LIBRARY),
@@ -126,19 +207,29 @@ def summary(ctx: SummaryContext) -> list[Block]:
         "زيارات الوسائل": per_school(AIDS_VISIT, distinct=True),
         "عدد المختبرات": per_school(LAB_STATS, lambda r: as_int(r.data.get("count"))),
         "الوسائل المنتجة": per_school(AIDS),
+        "المعارض العلمية": per_school(FAIRS, distinct=True),
+        "الغرف متعددة الأغراض المستخدمة": rooms_in_use,
+        "الأجهزة التعليمية المطلوب صيانتها": per_school(
+            EDU_REQUEST, lambda r: as_int(r.data.get("quantity"))),
     }
     schools = sorted({s for counts in columns.values() for s in counts})
     rows = with_total([[s, *(c.get(s, 0) for c in columns.values())] for s in schools])
     return [Block("أرقام المدارس", ["المدرسة", *columns], rows, total=True)]
 
 
+def _every_row(row: LedgerRow) -> bool:
+    return True
+
+
 PROCESS = ProcessDef(
     code="P10",
     forms=(PROGRAMME, LIBRARY, TAPES, LIBRARY_VISIT, LAB_VISIT, LAB_PLAN, LAB_STATS,
-           LAB_MONTHLY, LAB_DAILY, LAB_YEAR, AIDS_VISIT, AIDS),
-    shown={p03_fibre.VISIT: p03_fibre.purpose_is(p03_fibre.LEARNING)},
+           LAB_MONTHLY, LAB_DAILY, LAB_YEAR, AIDS_VISIT, AIDS, FAIRS, ROOMS),
+    shown={p03_fibre.VISIT: p03_fibre.purpose_is(p03_fibre.LEARNING),
+           EDU_REQUEST: _every_row, NEEDS_LIST: _every_row},
     figures=figures,
     indicators=(Indicator("عدد الزيارات الميدانية المنفذة", VISITS, "flow",
-                          (PROGRAMME, LIBRARY_VISIT, LAB_VISIT, AIDS_VISIT, p03_fibre.VISIT)),),
+                          (PROGRAMME, LIBRARY_VISIT, LAB_VISIT, AIDS_VISIT, p03_fibre.VISIT)),
+                Indicator("عدد المعارض العلمية المنفذة", FAIRS_HELD, "flow", (FAIRS,))),
     summary=summary,
 )

@@ -6,6 +6,11 @@ quarter. A line is measured over its plan's year and its quarter (docs/FIGURES.m
 «السنة» is a calendar year (its quarters follow ``quarter_start_month``) or a school
 year (its quarters counted from ``school_year_start_month``); «طوال العام» lines
 over the whole plan year, or from its start to the end of a period inside it.
+
+A free line names an indicator the product does not compute: its achieved value is the
+one staff typed in «المنجز (يدوي)», marked «يدوي» wherever it is shown. A value typed
+there for a computed indicator is not used: the line carries a warning naming the
+computed value instead.
 """
 
 from __future__ import annotations
@@ -24,13 +29,16 @@ from automation.processes.figures import (
     ratio_pct,
     text_of,
 )
-from automation.text.normalize import parse_year
+from automation.text.arabic import normalize_name
+from automation.text.dates import parse_year
 
 PLAN_FORM = "QF12-1"
 QUARTERS = CATALOG.form(PLAN_FORM).field("quarter").choices
 ALL_YEAR = QUARTERS[4]
 _PROCESS_CODES = {p.title_ar: p.code for p in CATALOG.processes}
 _PROCESS_ORDER = {p.code: i for i, p in enumerate(CATALOG.processes)}
+MANUAL_AR = "يدوي"
+"""The mark beside an achieved value staff typed by hand (a free line's)."""
 
 
 @dataclass(frozen=True)
@@ -39,8 +47,10 @@ class PlanLine:
 
     ``process`` is the process code (``"P1"``), ``process_ar`` its title as written in
     the plan; ``achieved`` is None where the indicator has nothing to measure (a mean
-    over nothing) or is not one the product computes; ``pct`` is None then, and when
-    the target is 0.
+    over nothing) or is not one the product computes and nothing was typed for it;
+    ``pct`` is None then, and when the target is 0. ``manual`` marks an achieved value
+    typed by hand (a free line's «المنجز (يدوي)»); ``warning`` (Arabic) says a value typed
+    there for a computed indicator was set aside, naming the computed value.
     """
 
     year: str
@@ -55,6 +65,8 @@ class PlanLine:
     pct: Decimal | None
     period: Period
     process_ar: str = ""
+    manual: bool = False
+    warning: str = ""
 
     @property
     def kind(self) -> str:
@@ -64,7 +76,8 @@ class PlanLine:
 
     @property
     def achieved_text(self) -> str:
-        return Figure(self.indicator, self.kind, self.achieved).text  # type: ignore[arg-type]
+        text = Figure(self.indicator, self.kind, self.achieved).text  # type: ignore[arg-type]
+        return f"{text} ({MANUAL_AR})" if self.manual else text
 
     def as_json(self) -> dict[str, object]:
         return {
@@ -72,6 +85,7 @@ class PlanLine:
             "indicator": self.indicator, "quarter": self.quarter, "target": self.target,
             "achieved": Figure(self.indicator, "flow", self.achieved).json_value,
             "pct": None if self.pct is None else float(self.pct),
+            "manual": self.manual, "warning": self.warning or None,
         }
 
 
@@ -115,8 +129,6 @@ def plan_lines(
 ) -> list[PlanLine]:
     """The current QF12-1 lines that cover ``period`` (every line when None), each with
     its target, achieved and percentage, in process and quarter order."""
-    from automation.processes import indicator_value
-
     lines: list[tuple[tuple[int, int, int], PlanLine]] = []
     for row in src.rows(PLAN_FORM):
         quarter_ar = text_of(row, "quarter")
@@ -124,8 +136,9 @@ def plan_lines(
         measured = _measured(span, quarter_ar, period) if span is not None else None
         if measured is None:
             continue
-        indicator = text_of(row, "indicator")
-        achieved = indicator_value(src, indicator, measured, references)
+        indicator = computed_name(text_of(row, "indicator"))
+        achieved, manual, warning = _achieved(
+            src, indicator, row.data.get("manual_achieved"), measured, references)
         target = as_int(row.data.get("target"))
         process_ar = text_of(row, "process")
         code = _PROCESS_CODES.get(process_ar, process_ar)
@@ -134,10 +147,39 @@ def plan_lines(
             activity=text_of(row, "activity"), indicator=indicator, target=target,
             quarter=quarter_ar, responsible=text_of(row, "responsible"), achieved=achieved,
             pct=None if achieved is None else ratio_pct(achieved, target), period=measured,
-            process_ar=process_ar,
+            process_ar=process_ar, manual=manual, warning=warning,
         )
         lines.append(((_PROCESS_ORDER.get(code, 99), QUARTERS.index(quarter_ar), row.id), line))
     return [line for _, line in sorted(lines, key=lambda item: item[0])]
+
+
+def computed_name(indicator: str) -> str:
+    """The computed indicator ``indicator`` names, spelled as the list spells it (a line
+    typed by hand may differ in alef forms or spaces); the text itself for a free line."""
+    from automation.processes import INDICATORS
+
+    folded = normalize_name(indicator)
+    return next((name for name in INDICATORS if normalize_name(name) == folded), indicator)
+
+
+def _achieved(
+    src: RowSource, indicator: str, typed: object, measured: Period, references: object,
+) -> tuple[Number | None, bool, str]:
+    """(achieved, typed by hand, warning) of one line: a computed indicator's value (a
+    value typed for it set aside with a warning), or a free line's typed value."""
+    from automation.processes import INDICATORS, indicator_value
+
+    manual = None if typed in (None, "") else as_int(typed)
+    if indicator not in INDICATORS:
+        return manual, manual is not None, ""
+    achieved = indicator_value(src, indicator, measured, references)
+    if manual is None:
+        return achieved, False, ""
+    shown = Figure(indicator, INDICATORS[indicator][1].kind, achieved).text  # type: ignore[arg-type]
+    return achieved, False, (
+        f"المؤشر «{indicator}» يُحسب من السجلات (المنجز المحسوب: {shown})؛ "
+        f"القيمة المكتوبة في «المنجز (يدوي)» ({manual}) لم تُستخدم."
+    )
 
 
 def current_lines(src: RowSource, ctx: SummaryContext) -> list[PlanLine]:
@@ -152,7 +194,9 @@ def plan_block(ctx: SummaryContext, process: str | None) -> Block:
     """The plan's lines (of one process, or all) with target and achieved."""
     rows: list[list[object]] = [
         [ln.process_ar or ln.process, ln.goal, ln.activity, ln.indicator, ln.year, ln.quarter,
-         ln.target, figure_cell(Figure(ln.indicator, ln.kind, ln.achieved)),  # type: ignore[arg-type]
+         ln.target,
+         ln.achieved_text if ln.manual
+         else figure_cell(Figure(ln.indicator, ln.kind, ln.achieved)),  # type: ignore[arg-type]
          (ln.pct, "pct"), ln.responsible]
         for ln in current_lines(ctx.src, ctx)
         if process is None or ln.process == process

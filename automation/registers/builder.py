@@ -47,11 +47,14 @@ from automation.registers.sheets import (
     write_table,
 )
 from automation.registers.swap import ExcelAdapter, Replace, swap_in
+from automation.text.names import WINDOWS_FORBIDDEN
 
 log = logging.getLogger(__name__)
 
 NO_DATE = "بدون تاريخ"
-_UNSAFE_NAME = re.compile(r'\s*[<>:"/\\|?*]\s*')
+_UNSAFE_NAME = re.compile(rf"\s*[{re.escape(WINDOWS_FORBIDDEN)}]\s*")
+"""A character Windows forbids in a file name, with the spaces around it (it becomes
+``" - "``)."""
 
 
 @dataclass(frozen=True)
@@ -94,6 +97,14 @@ def _generic_blocks(fed: dict[str, list[LedgerRow]], catalog: Catalog) -> list[B
     ]
 
 
+def records_block(forms: list[FormSpec]) -> Block:
+    """QP-70-2's records table for the forms of a register: where each is kept, how long."""
+    return Block("جدول السجلات (QP-70-2): مكان الحفظ ومدته",
+                 ["النموذج", "مكان الحفظ", "مدة الحفظ"],
+                 [[f"{f.code} {f.name_ar}", f.kept_at_ar, f.retention_ar] for f in forms],
+                 ["text", "text", "text"])
+
+
 def figures_block(code: str, ctx: SummaryContext) -> Block:
     """The process's figures for each quarter of the year being written and the year:
     the very numbers ``eti figures`` and the reports print."""
@@ -118,6 +129,7 @@ def _summary(code: str, ctx: SummaryContext, catalog: Catalog, now: dt.datetime)
         blocks.append(figures_block(code, ctx))
         blocks += _generic_blocks(ctx.fed, catalog)
     blocks += process_def(code).summary(ctx)
+    blocks.append(records_block([catalog.form(c) for c in ctx.fed]))
     heading = [
         f"{code} — {proc.register_ar}",
         proc.title_ar,

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-import re
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
@@ -14,20 +13,10 @@ from automation.ledger.store import LedgerRow
 from automation.processes.definition import Block, Column
 from automation.processes.figures import DASH, RowSource, as_date, as_decimal
 from automation.registers import xlsx_stream as xs
+from automation.text.cells import inert_text
 
 SUMMARY = "ملخص"
 PROVENANCE = ("الملف المصدر", "تاريخ الاستلام", "رقم الإرسال")
-MAX_TEXT = 32767
-
-# Characters XML 1.0 cannot hold, and other control characters: removed.
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
-_BREAKS = re.compile("[\t\n\r]+")
-
-
-def inert_text(value: object) -> str:
-    """Text safe to write: line breaks and tabs become spaces, control characters go."""
-    text = _CONTROL.sub("", _BREAKS.sub(" ", str(value))).strip()
-    return text[:MAX_TEXT]
 
 # -- writing cells ---------------------------------------------------------------------------
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import importlib.util
 import logging
 import os
+import stat
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -27,6 +28,7 @@ log = logging.getLogger(__name__)
 
 PENDING_SUFFIX = ".pending.xlsx"
 WAITING_AR = "السجل مفتوح في Excel وسيُحدَّث عند إغلاقه"
+READ_ONLY_AR = "الملف {name} للقراءة فقط؛ أزل خاصية القراءة فقط ليُحدَّث السجل"
 
 Replace = Callable[[Path, Path], None]
 
@@ -59,6 +61,18 @@ def _key(target: Path) -> Path:
     return Path(os.path.abspath(target))
 
 
+def is_read_only(target: Path) -> bool:
+    """Whether the register file itself is marked read-only (Windows' attribute, or no
+    write permission): it waits as a locked one does, under its own message."""
+    try:
+        info = os.stat(target)
+    except OSError:
+        return False
+    attributes = getattr(info, "st_file_attributes", 0)
+    return bool(attributes & getattr(stat, "FILE_ATTRIBUTE_READONLY", 0)) or not (
+        info.st_mode & 0o222)
+
+
 def _try_excel(excel: ExcelAdapter | None, target: Path, new_file: Path) -> bool:
     if excel is None:
         return False
@@ -83,7 +97,8 @@ def swap_in(
     - ``"written"``: renamed over the target (an older pending version is dropped);
     - ``"updated-in-excel"``: the target is open in Excel and was updated there;
     - ``"waiting-for-excel"``: the target is locked; ``tmp`` now waits as
-      ``<name>.pending.xlsx`` (replacing an older one) for :func:`retry_pending`.
+      ``<name>.pending.xlsx`` (replacing an older one) for :func:`retry_pending`;
+    - ``"waiting-read-only"``: the same, the target being marked read-only.
 
     Raises :class:`~automation.core.errors.ExcelBusy` (``tmp`` removed) in the rare case
     that the pending file itself is locked too (someone opened it in Excel).
@@ -106,16 +121,22 @@ def swap_in(
                 f"{pending_exc}",
                 f"السجل {target.name} ونسخته المنتظرة مفتوحان في Excel؛ أغلقهما ليُحدَّث السجل",
             ) from pending_exc
+        read_only = is_read_only(target)
         if _key(target) not in _announced:
             _announced.add(_key(target))
-            log.warning(
-                "register %s is open in Excel (%s); the new version waits as %s — %s",
-                target.name,
-                exc.__class__.__name__,
-                pending.name,
-                WAITING_AR,
-            )
-        return "waiting-for-excel"
+            if read_only:
+                log.warning("register %s is read-only and cannot be replaced (%s); the new "
+                            "version waits as %s — %s", target.name, exc, pending.name,
+                            READ_ONLY_AR.format(name=target.name))
+            else:
+                log.warning(
+                    "register %s is open in Excel (%s); the new version waits as %s — %s",
+                    target.name,
+                    exc.__class__.__name__,
+                    pending.name,
+                    WAITING_AR,
+                )
+        return "waiting-read-only" if read_only else "waiting-for-excel"
     if pending.exists():
         try:
             pending.unlink()

@@ -21,21 +21,19 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import os
-import re
-import sqlite3
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from pathlib import Path
 
 import schedule
 
 from automation.core.clock import Clock
 from automation.core.department import Department
-from automation.core.errors import EtiError, LedgerError
+from automation.core.errors import EtiError
 from automation.core.periods import previous_quarter, quarter, quarter_of
 from automation.core.settings import Settings
+from automation.ledger.backup import backup_ledger
+from automation.ledger.backup import backups as backups  # where it lived before
 from automation.ledger.store import Ledger
 
 log = logging.getLogger(__name__)
@@ -44,7 +42,6 @@ RETENTION_TIME = dt.time(3, 0)
 TICK_SECONDS = 60
 """How often the service asks which jobs are due."""
 
-BACKUP_NAME = re.compile(r"^ledger-\d{8}-\d{4}\.sqlite$")
 
 
 # -- when: pure functions of (now, settings) ----------------------------------------
@@ -219,36 +216,6 @@ SCHEDULES: tuple[JobSchedule, ...] = (
 SCHEDULE_BY_NAME: dict[str, JobSchedule] = {s.name: s for s in SCHEDULES}
 
 
-def backup_ledger(ledger: Ledger, folder: Path, *, when: dt.datetime, keep: int) -> Path:
-    """Copy the live ledger with SQLite's online backup API, keep the newest ``keep``."""
-    folder.mkdir(parents=True, exist_ok=True)
-    final = folder / f"ledger-{when:%Y%m%d-%H%M}.sqlite"
-    tmp = final.with_name(final.name + ".tmp")
-    tmp.unlink(missing_ok=True)
-    target = sqlite3.connect(str(tmp))
-    try:
-        ledger.conn.backup(target)
-        target.execute("PRAGMA journal_mode=DELETE")  # one self-contained file
-        check = target.execute("PRAGMA quick_check").fetchone()[0]
-    finally:
-        target.close()
-    if check != "ok":
-        tmp.unlink(missing_ok=True)
-        raise LedgerError(f"ledger backup failed its check: {check}",
-                          f"فشل التحقق من النسخة الاحتياطية لقاعدة البيانات: {check}")
-    os.replace(tmp, final)
-    for old in backups(folder)[:-keep]:
-        old.unlink(missing_ok=True)
-    return final
-
-
-def backups(folder: Path) -> list[Path]:
-    """The ledger backups in a folder, oldest first."""
-    if not folder.is_dir():
-        return []
-    return sorted(p for p in folder.iterdir() if BACKUP_NAME.match(p.name))
-
-
 def _documents() -> object:
     import automation.documents as documents
 
@@ -393,6 +360,7 @@ class JobRunner:
         if unknown:
             raise ValueError(f"jobs without a schedule: {sorted(unknown)}")
         self.open_ledger = open_ledger or (lambda: Ledger(dept.ledger_path))
+        self._last_error = ""
 
     @property
     def schedules(self) -> list[JobSchedule]:
@@ -414,11 +382,18 @@ class JobRunner:
         return outcomes
 
     def safe_tick(self) -> None:
-        """``tick`` for the scheduler: nothing escapes into the service loop."""
+        """``tick`` for the scheduler: nothing escapes into the service loop; the
+        product's own errors (a lost ledger) are said once while they last."""
         try:
             self.tick()
+        except EtiError as exc:
+            if exc.message_en != self._last_error:
+                log.error("jobs not run: %s / %s", exc.message_en, exc.message_ar)
+            self._last_error = exc.message_en
+            return
         except Exception:
             log.exception("job tick failed; retrying on the next tick")
+        self._last_error = ""
 
     def _run(
         self, spec: JobSchedule, ledger: Ledger, now: dt.datetime, due: dt.datetime,

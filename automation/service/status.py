@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import socket
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -18,11 +19,12 @@ from pathlib import Path
 from automation.core.clock import Clock
 from automation.core.department import Department
 from automation.core.errors import EtiError
+from automation.core.inbox_listing import NotAFile, not_files, waiting_files
 from automation.core.locks import exclusive
 from automation.core.settings import Settings, load_settings
-from automation.intake.inbox import waiting_files
+from automation.ledger.backup import backups
 from automation.ledger.store import Ledger
-from automation.service.jobs import JobInfo, JobRunner, backups
+from automation.service.jobs import JobInfo, JobRunner
 
 STATE_FILE = "watch.json"
 """``data/watch.json``: the running watcher's heartbeat."""
@@ -61,14 +63,73 @@ def read_state(dept: Department) -> dict[str, object]:
 
 
 def watcher_alive(state: dict[str, object], now: dt.datetime, grace: float = 60.0) -> bool:
-    """Whether a heartbeat says the watcher is running now."""
+    """Whether a heartbeat says the watcher is running now.
+
+    Its process is asked first: a watcher killed without a word (kill -9, a crash,
+    the PC's power) still has a fresh heartbeat for a minute, but its process id
+    names no process any more. The heartbeat's age is what is left when the watcher
+    runs on another machine (a department folder on a network share).
+    """
     if not state.get("running"):
+        return False
+    pid = state.get("pid")
+    host = state.get("host")
+    if isinstance(pid, int) and (host is None or host == socket.gethostname()) \
+            and not process_alive(pid):
         return False
     try:
         seen = dt.datetime.fromisoformat(str(state.get("seen_at")))
     except ValueError:
         return False
     return abs((now - seen).total_seconds()) <= HEARTBEAT_SECONDS + grace
+
+
+def process_alive(pid: int) -> bool:
+    """Whether a process with this id is running on this machine."""
+    if pid <= 0:
+        return False
+    if os.name == "nt":  # pragma: no cover - Windows only
+        return _windows_process_alive(pid)
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # it exists, under another user
+    except OSError:
+        return False
+    return not _zombie(pid)
+
+
+def _zombie(pid: int) -> bool:
+    """A process that has ended but whose parent has not collected it yet (Linux)."""
+    try:
+        text = Path(f"/proc/{pid}/stat").read_text(encoding="ascii", errors="replace")
+    except OSError:
+        return False
+    return text.rpartition(")")[2].split()[:1] == ["Z"]
+
+
+def _windows_process_alive(pid: int) -> bool:  # pragma: no cover - Windows only
+    import ctypes
+    from ctypes import wintypes
+
+    kernel32 = ctypes.WinDLL("kernel32", use_last_error=True)  # type: ignore[attr-defined]
+    kernel32.OpenProcess.argtypes = [wintypes.DWORD, wintypes.BOOL, wintypes.DWORD]
+    kernel32.OpenProcess.restype = wintypes.HANDLE
+    kernel32.GetExitCodeProcess.argtypes = [wintypes.HANDLE, ctypes.POINTER(wintypes.DWORD)]
+    kernel32.CloseHandle.argtypes = [wintypes.HANDLE]
+    query_limited, still_active, access_denied = 0x1000, 259, 5
+    handle = kernel32.OpenProcess(query_limited, False, pid)
+    if not handle:
+        return ctypes.get_last_error() == access_denied  # it exists, under another user
+    try:
+        code = wintypes.DWORD()
+        if not kernel32.GetExitCodeProcess(handle, ctypes.byref(code)):
+            return True
+        return code.value == still_active
+    finally:
+        kernel32.CloseHandle(handle)
 
 
 class AlreadyRunning(EtiError):
@@ -111,6 +172,8 @@ class StatusReport:
     jobs: list[JobInfo] = field(default_factory=list)
     last_backup: str = ""
     last_backup_at: dt.datetime | None = None
+    not_files: list[NotAFile] = field(default_factory=list)
+    """What the inbox holds that is not a regular file: never read, left for staff."""
 
     @property
     def registers_up_to_date(self) -> bool:
@@ -140,6 +203,7 @@ class StatusReport:
             "jobs": [j.to_json() for j in self.next_jobs],
             "last_backup": self.last_backup or None,
             "last_backup_at": iso(self.last_backup_at),
+            "not_files": [item.to_json() for item in self.not_files],
         }
 
 
@@ -192,6 +256,7 @@ def status(
         watcher_running=running,
         watcher=state,
         waiting=[p.name for p in waiting_files(dept)],
+        not_files=not_files(dept),
         locked=list(locked) if isinstance(locked, list) else [],
         claimed=_claimed(dept),
         today=_today_counts(ledger, now.date()),

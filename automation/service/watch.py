@@ -2,11 +2,19 @@
 
 File events (watchdog) and periodic rescans only *nominate* files; one loop
 decides when a file is complete and hands the ready ones, in batches, to
-``handle_batch`` (:func:`automation.intake.pipeline.run_batch`). A file is complete when
-its size and modification time have not changed for ``intake.stability_seconds``
-and it can be opened for exclusive access (a workbook open in Excel waits; it is
-never rejected for that). Excel saves through a temporary file renamed into
-place, so moves count by their destination.
+``handle_batch`` (:func:`automation.intake.pipeline.run_batch`). A workbook is
+complete when the file itself says so (:mod:`automation.service.dropped`: a zip
+written to its end, the same size over a short re-check) and it can be opened for
+exclusive access (a workbook open in Excel waits; it is never rejected for that);
+anything else waits for ``intake.stability_seconds`` of quiet. Excel saves through
+a temporary file renamed into place, so moves count by their destination. A
+symbolic link, a folder or anything not a regular file is never followed or read:
+it is logged once and left for staff (``eti status`` lists it).
+
+A flood is handed over in batches of ``intake.max_batch`` that share their worker
+processes, with the registers and the documents owed written once after the last. A
+registers folder or outbox that cannot be written holds back only the work for it,
+never the intake.
 
 Stopping (Ctrl+C, SIGTERM, closing the console) sets an event: the batch under
 way stops after its current file, and whatever was not handled stays in the
@@ -20,193 +28,50 @@ import logging
 import os
 import queue
 import signal
+import socket
 import stat
-import sys
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
-from watchdog.events import FileSystemEvent, FileSystemEventHandler
-from watchdog.observers import Observer
 from watchdog.observers.api import BaseObserver
 from watchdog.observers.polling import PollingObserver
 
 from automation.core.clock import Clock
 from automation.core.department import Department
+from automation.core.errors import EtiError
+from automation.core.inbox_listing import PRODUCT_FOLDERS, not_files
 from automation.core.settings import Settings
-from automation.intake.inbox import is_candidate
+from automation.service.dropped import (
+    RECHECK_SECONDS,
+    Arrival,
+    can_open_exclusively,
+    is_watched,
+)
 from automation.service.jobs import JobRunner
+from automation.service.observer import InboxEvents
+from automation.service.observer import is_network_path as is_network_path
+from automation.service.observer import make_observer as make_observer
+from automation.service.observer import mount_type as mount_type
 from automation.service.status import HEARTBEAT_SECONDS, pending_registers, write_state
 
 log = logging.getLogger(__name__)
 
 HandleBatch = Callable[..., object]
-"""``run_batch(dept, *, clock, settings, paths, progress, should_stop)``."""
+"""``run_batch(dept, *, clock, settings, paths, progress, should_stop, registers, documents,
+workers)``."""
 
 ObserverFactory = Callable[[], BaseObserver]
 
 BACKOFF_SECONDS = 30.0
+"""Pause after a batch that failed on the machine (ledger locked, disk full)."""
 MAX_RETRY_SECONDS = 300.0
 """Longest wait before offering again a file the batch left in the inbox."""
-"""Pause after a batch that failed on the machine (ledger locked, disk full)."""
-
-NETWORK_FILESYSTEMS = frozenset({
-    "nfs", "nfs4", "cifs", "smb", "smb2", "smb3", "smbfs", "ncpfs", "afs", "9p", "davfs",
-    "fuse.davfs2", "fuse.sshfs", "sshfs", "ceph", "glusterfs", "fuse.glusterfs", "lustre",
-})
-
-
-# -- which files ----------------------------------------------------------------------
-
-
-def is_hidden(path: Path) -> bool:
-    """A dot file, or a file with the Windows hidden attribute."""
-    if path.name.startswith("."):
-        return True
-    try:
-        attributes = getattr(os.stat(path), "st_file_attributes", 0)
-    except OSError:
-        return False
-    return bool(attributes & getattr(stat, "FILE_ATTRIBUTE_HIDDEN", 0))
-
-
-def is_watched(path: Path, inbox: Path) -> bool:
-    """Whether ``path`` is a file staff dropped directly into ``inbox``."""
-    if os.path.normcase(str(path.parent)) != os.path.normcase(str(inbox)):
-        return False
-    return is_candidate(path) and not is_hidden(path)
-
-
-def can_open_exclusively(path: Path) -> bool:
-    """Whether no other program holds the file (Excel keeps an open workbook locked).
-
-    Windows: open with no sharing (a sharing violation while Excel, a copy or
-    anything else has it open). Elsewhere a shared open cannot be seen, so an
-    exclusive ``flock`` attempt is all there is; stability is the signal.
-    """
-    if os.name == "nt":
-        return _windows_exclusive(path)
-    try:
-        fd = os.open(path, os.O_RDONLY)
-    except OSError:
-        return False
-    try:
-        import fcntl
-
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
-            return False
-        fcntl.flock(fd, fcntl.LOCK_UN)
-        return True
-    finally:
-        os.close(fd)
-
-
-def _windows_exclusive(path: Path) -> bool:  # pragma: no cover - Windows only
-    """Open with no sharing at all: fails while any other program has the file open."""
-    try:
-        import ctypes
-        from ctypes import wintypes
-
-        kernel32 = ctypes.WinDLL("kernel32", use_last_error=True)  # type: ignore[attr-defined]
-        create = kernel32.CreateFileW
-        create.argtypes = [wintypes.LPCWSTR, wintypes.DWORD, wintypes.DWORD, wintypes.LPVOID,
-                           wintypes.DWORD, wintypes.DWORD, wintypes.HANDLE]
-        create.restype = wintypes.HANDLE
-    except (AttributeError, OSError, ImportError):
-        return _windows_exclusive_crt(path)
-    generic_read, no_sharing, open_existing, normal = 0x80000000, 0, 3, 0x80
-    handle = create(str(path), generic_read, no_sharing, None, open_existing, normal, None)
-    if handle is None or handle == ctypes.c_void_p(-1).value:
-        return False  # sharing violation (Excel, a copy under way) or gone
-    kernel32.CloseHandle(handle)
-    return True
-
-
-def _windows_exclusive_crt(path: Path) -> bool:  # pragma: no cover - Windows only
-    import msvcrt
-
-    try:
-        fd = os.open(path, os.O_RDWR | getattr(os, "O_BINARY", 0))
-    except OSError:
-        return False
-    try:
-        msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)  # type: ignore[attr-defined]
-        os.lseek(fd, 0, os.SEEK_SET)
-        msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)  # type: ignore[attr-defined]
-        return True
-    except OSError:
-        return False
-    finally:
-        os.close(fd)
-
-
-# -- network shares ---------------------------------------------------------------------
-
-
-def _unescape_mount(text: str) -> str:
-    """/proc/mounts writes a space as ``\\040``."""
-    out, i = [], 0
-    while i < len(text):
-        if text[i] == "\\" and text[i + 1 : i + 4].isdigit():
-            out.append(chr(int(text[i + 1 : i + 4], 8)))
-            i += 4
-        else:
-            out.append(text[i])
-            i += 1
-    return "".join(out)
-
-
-def mount_type(path: str, mounts: str) -> str:
-    """The file-system type of the mount holding ``path``, per /proc/mounts text."""
-    best, fstype = "", ""
-    target = path.rstrip("/") + "/"
-    for line in mounts.splitlines():
-        parts = line.split()
-        if len(parts) < 3:
-            continue
-        point = _unescape_mount(parts[1]).rstrip("/") + "/"
-        if target.startswith(point) and len(point) > len(best):
-            best, fstype = point, parts[2]
-    return fstype
-
-
-def is_network_path(path: Path, *, mounts: str | None = None, platform: str = sys.platform) -> bool:
-    """UNC paths, mapped network drives (Windows), nfs/cifs/smb mounts (Linux)."""
-    text = str(path)
-    if text.startswith(("\\\\", "//")):
-        return True
-    if platform == "win32":
-        return _windows_remote_drive(text)
-    if mounts is None:
-        try:
-            mounts = Path("/proc/mounts").read_text(encoding="utf-8", errors="replace")
-        except OSError:
-            return False
-    return mount_type(text, mounts).lower() in NETWORK_FILESYSTEMS
-
-
-def _windows_remote_drive(text: str) -> bool:  # pragma: no cover - Windows only
-    if len(text) < 2 or text[1] != ":":
-        return False
-    try:
-        import ctypes
-
-        drive_remote = 4
-        return ctypes.windll.kernel32.GetDriveTypeW(text[:2] + "\\") == drive_remote  # type: ignore[attr-defined]
-    except (AttributeError, OSError):
-        return False
-
-
-def make_observer(inbox: Path, poll: bool) -> tuple[BaseObserver, str]:
-    """The observer for ``inbox`` and its kind (``polling`` on network shares)."""
-    if poll or is_network_path(inbox):
-        return PollingObserver(timeout=1.0), "polling"
-    return Observer(), "native"
-
+POOL_IDLE_SECONDS = 120.0
+"""Worker processes a batch used are replaced by fresh ones this long after its end."""
+REGISTERS_OWED_SECONDS = 15.0
+"""Longest a flood still arriving may put off writing the registers and documents."""
 
 # -- stopping -----------------------------------------------------------------------
 
@@ -278,43 +143,6 @@ def _windows_console_handler(
 # -- the watcher ----------------------------------------------------------------------
 
 
-class _InboxEvents(FileSystemEventHandler):
-    """File events only nominate a path; the loop decides."""
-
-    def __init__(self, nominate: Callable[[Path], None]) -> None:
-        self.nominate = nominate
-
-    def _put(self, raw: bytes | str) -> None:
-        if raw:
-            self.nominate(Path(os.fsdecode(raw)))
-
-    def on_created(self, event: FileSystemEvent) -> None:
-        if not event.is_directory:
-            self._put(event.src_path)
-
-    def on_modified(self, event: FileSystemEvent) -> None:
-        if not event.is_directory:
-            self._put(event.src_path)
-
-    def on_moved(self, event: FileSystemEvent) -> None:
-        if not event.is_directory:
-            self._put(event.dest_path)
-
-    def on_closed(self, event: FileSystemEvent) -> None:
-        if not event.is_directory:
-            self._put(event.src_path)
-
-
-@dataclass
-class _Seen:
-    size: int
-    mtime_ns: int
-    since: float
-    locked: bool = False
-    attempts: int = 0
-    not_before: float = 0.0
-
-
 class Watcher:
     """Watches one department's inbox until its stop event is set."""
 
@@ -330,6 +158,9 @@ class Watcher:
         jobs: JobRunner | None = None,
         wake_seconds: float = 0.2,
     ) -> None:
+        from automation.intake.pipeline import WorkerPool
+
+        self.warm = handle_batch is None  # worker processes started ahead for the pipeline
         if handle_batch is None:
             from automation.intake.pipeline import run_batch
 
@@ -346,11 +177,15 @@ class Watcher:
         self.inbox = dept.inbox.resolve()
         self.observer_kind = ""
         self.handled = 0
+        self.workers = WorkerPool()
         self._events: queue.SimpleQueue[Path] = queue.SimpleQueue()
-        self._pending: dict[Path, _Seen] = {}
+        self._pending: dict[Path, Arrival] = {}
         self._observer: BaseObserver | None = None
         self._backoff_until = 0.0
         self._started_at = clock.now()
+        self._said: dict[str, str] = {}  # what was last logged about each trouble
+        self._owed_since = 0.0  # when a batch first left its registers for a later one
+        self._not_files: set[str] = set()
 
     # -- lifecycle -------------------------------------------------------------------
 
@@ -367,9 +202,12 @@ class Watcher:
         """Watch until the stop event is set; whatever is not handled stays in the inbox."""
         try:
             self.dept.inbox.mkdir(parents=True, exist_ok=True)
-            log.info("watching %s (%s observer, stable after %ss)", self.inbox,
-                     self._start_observer(), self.settings.intake.stability_seconds)
-            self._finish_leftovers()
+            log.info("watching %s (%s observer; a complete workbook is taken after %ss, "
+                     "anything else after %ss of quiet)", self.inbox, self._start_observer(),
+                     RECHECK_SECONDS, self.settings.intake.stability_seconds)
+            self._heartbeat()
+            self._catch_up()
+            self._warm_workers()
             self.rescan()
             self.jobs.safe_tick()  # runs missed while the PC was off
             ticks = self.jobs.scheduler()
@@ -377,7 +215,7 @@ class Watcher:
             next_rescan = time.monotonic() + rescan_every
             next_beat = 0.0
             while not self.stop_event.is_set():
-                self._drain(self.wake_seconds)
+                self._drain(self._wait(time.monotonic()))
                 now = time.monotonic()
                 if now >= next_rescan:
                     self.rescan()
@@ -387,6 +225,13 @@ class Watcher:
                 ready = self._ready(now)
                 if ready and now >= self._backoff_until:
                     self._handle(ready)
+                elif self._owed_since and now >= self._backoff_until \
+                        and not self._more_coming([]):
+                    self._batch([])  # the registers a flood put off
+                elif self.workers.used and not self._pending \
+                        and now - self.workers.last_used > POOL_IDLE_SECONDS:
+                    self.workers.close()  # grown by a flood: a fresh, small one instead
+                    self._warm_workers()
                 if not self.stop_event.is_set():
                     ticks.run_pending()
                 if now >= next_beat:
@@ -394,6 +239,7 @@ class Watcher:
                     next_beat = now + HEARTBEAT_SECONDS
         finally:
             self._stop_observer()
+            self.workers.close()
             self._heartbeat(stopping=True)
             log.info("stopped; %d files handled, %d waiting in the inbox", self.handled,
                      len(self._pending))
@@ -404,13 +250,13 @@ class Watcher:
             observer, kind = self.observer_factory(), "custom"
         else:
             observer, kind = make_observer(self.inbox, self.settings.watch.poll)
-        observer.schedule(_InboxEvents(self._events.put), str(self.inbox), recursive=False)
+        observer.schedule(InboxEvents(self._events.put), str(self.inbox), recursive=False)
         try:
             observer.start()
         except OSError as exc:  # e.g. the inotify watch limit
             log.warning("file events unavailable (%s); polling instead", exc)
             observer = PollingObserver(timeout=1.0)
-            observer.schedule(_InboxEvents(self._events.put), str(self.inbox), recursive=False)
+            observer.schedule(InboxEvents(self._events.put), str(self.inbox), recursive=False)
             observer.start()
             kind = "polling"
         self._observer, self.observer_kind = observer, kind
@@ -439,7 +285,8 @@ class Watcher:
     # -- nominating ----------------------------------------------------------------
 
     def rescan(self) -> None:
-        """Nominate every file directly in the inbox (at start and every few minutes)."""
+        """Nominate every file directly in the inbox (at start and every few minutes);
+        say once about each thing in it that is not a file (it is never read)."""
         try:
             entries = list(os.scandir(self.inbox))
         except OSError as exc:
@@ -447,6 +294,15 @@ class Watcher:
             return
         for entry in entries:
             self._nominate(Path(entry.path))
+        self._note_not_files()
+
+    def _note_not_files(self) -> None:
+        """Say once about each thing in the inbox that is not a file (left there unread)."""
+        odd = not_files(self.dept)
+        for item in odd:
+            if item.name not in self._not_files:
+                log.warning("%s / %s", item.message_en, item.message_ar)
+        self._not_files = {item.name for item in odd}
 
     def _drain(self, timeout: float) -> None:
         try:
@@ -456,32 +312,44 @@ class Watcher:
         except queue.Empty:
             pass
 
+    def _wait(self, now: float) -> float:
+        """How long to wait for file events: until the next nominated file may be ready."""
+        if not self._pending:
+            return self.wake_seconds
+        stability = self.settings.intake.stability_seconds
+        due = min(seen.due(stability) for seen in self._pending.values())
+        return min(self.wake_seconds, max(0.01, due - now, self._backoff_until - now))
+
     def _nominate(self, path: Path) -> None:
         if path in self._pending or not is_watched(path, self.inbox):
             return
         try:
-            info = os.stat(path)
+            info = os.lstat(path)  # the entry itself: a link is never followed
         except OSError:
             return
         if stat.S_ISREG(info.st_mode):
-            self._pending[path] = _Seen(info.st_size, info.st_mtime_ns, time.monotonic())
+            self._pending[path] = Arrival(info.st_size, info.st_mtime_ns, time.monotonic())
+        elif path.name not in self._not_files and path.name not in PRODUCT_FOLDERS:
+            self._note_not_files()
 
     # -- deciding ------------------------------------------------------------------
 
     def _ready(self, now: float) -> list[Path]:
-        """Nominated files unchanged for the stability period and free to open."""
+        """Nominated files complete (or quiet long enough) and free to open."""
         stability = self.settings.intake.stability_seconds
         ready: list[tuple[int, str, Path]] = []
         for path, seen in list(self._pending.items()):
             try:
-                info = os.stat(path)
+                info = os.lstat(path)
             except OSError:
                 del self._pending[path]  # handled, renamed or deleted
                 continue
-            if (info.st_size, info.st_mtime_ns) != (seen.size, seen.mtime_ns):
-                seen.size, seen.mtime_ns, seen.since = info.st_size, info.st_mtime_ns, now
+            if not stat.S_ISREG(info.st_mode):
+                del self._pending[path]  # replaced by a link or a folder: never read
                 continue
-            if now - seen.since < stability or now < seen.not_before:
+            if seen.changed(info, now) or now < seen.not_before:
+                continue
+            if not seen.quiet_enough(path, now, stability):
                 continue
             if not can_open_exclusively(path):
                 if not seen.locked:
@@ -493,22 +361,68 @@ class Watcher:
         return [path for _, _, path in sorted(ready)]
 
     def _handle(self, ready: list[Path]) -> None:
+        """Hand the ready files over in batches of ``intake.max_batch``; in a flood the
+        registers and the documents owed are written once, after the last batch."""
         size = self.settings.intake.max_batch
-        for start in range(0, len(ready), size):
+        chunks = [ready[start : start + size] for start in range(0, len(ready), size)]
+        for index, chunk in enumerate(chunks):
             if self.stop_event.is_set():
                 return
-            chunk = ready[start : start + size]
-            try:
-                result = self.handle_batch(
-                    self.dept, clock=self.clock, settings=self.settings, paths=chunk,
-                    progress=self._progress, should_stop=self.stop_event.is_set,
-                )
-            except Exception:
-                log.exception("batch of %d files failed; retrying in %ds", len(chunk),
-                              BACKOFF_SECONDS)
-                self._backoff_until = time.monotonic() + BACKOFF_SECONDS
+            registers = index == len(chunks) - 1 and not self._more_coming(chunk)
+            result = self._batch(chunk, registers=registers)
+            if result is None or getattr(result, "interrupted", ""):
                 return
-            self._after_batch(chunk, result)
+
+    def _batch(self, paths: list[Path], *, registers: bool = True) -> object | None:
+        """One call of ``handle_batch``; None when it failed (said, then a pause)."""
+        try:
+            result = self.handle_batch(
+                self.dept, clock=self.clock, settings=self.settings, paths=paths,
+                progress=self._progress, should_stop=self.stop_event.is_set,
+                registers=registers, documents=registers, workers=self.workers,
+            )
+        except EtiError as exc:  # the ledger lost or locked, a bad setting: said once
+            self._say("batch", f"{exc.message_en} / {exc.message_ar}", logging.ERROR)
+            self._backoff_until = time.monotonic() + BACKOFF_SECONDS
+            return None
+        except Exception:
+            log.exception("batch of %d files failed; retrying in %ds", len(paths),
+                          BACKOFF_SECONDS)
+            self._backoff_until = time.monotonic() + BACKOFF_SECONDS
+            return None
+        self._say("batch", "")
+        self._owed_since = 0.0 if registers else self._owed_since or time.monotonic()
+        self._after_batch(paths, result)
+        return result
+
+    def _more_coming(self, chunk: list[Path]) -> bool:
+        """Whether more workbooks are about to be ready (a flood still arriving): then
+        the registers wait for them, up to :data:`REGISTERS_OWED_SECONDS`."""
+        if self._owed_since and time.monotonic() - self._owed_since > REGISTERS_OWED_SECONDS:
+            return False
+        self._drain(0)
+        taken, now = set(chunk), time.monotonic()
+        for path, seen in self._pending.items():
+            if path in taken or seen.locked:
+                continue
+            try:
+                seen.changed(os.lstat(path), now)  # a copy that went on since last looked at
+            except OSError:
+                continue
+            if seen.complete is not False:
+                return True
+        return False
+
+    def _say(self, topic: str, message: str, level: int = logging.WARNING) -> None:
+        """Log a trouble once while it lasts, and once when it is over."""
+        before = self._said.get(topic, "")
+        if message == before:
+            return
+        if message:
+            log.log(level, "%s", message)
+        else:
+            log.info("%s: resolved", topic)
+        self._said[topic] = message
 
     def _after_batch(self, chunk: list[Path], result: object) -> None:
         now = time.monotonic()
@@ -521,7 +435,7 @@ class Watcher:
             log.info("batch: %d files (%s)", len(files),
                      ", ".join(f"{n} {k}" for k, n in sorted(counts.items())))
         for path in chunk:
-            if path.exists():  # not claimed (held open, or the batch stopped early)
+            if os.path.lexists(path):  # not claimed (held open, or the batch stopped early)
                 seen = self._pending.get(path)
                 if seen is not None and not self.stop_event.is_set():
                     seen.attempts += 1
@@ -531,9 +445,17 @@ class Watcher:
                 self.handled += 1
         for outcome in getattr(result, "registers", None) or []:
             status = getattr(outcome, "status", "")
-            if status == "waiting-for-excel":
-                log.warning("register %s is open in Excel; it will be replaced when closed: %s",
-                            getattr(outcome, "process", "?"), getattr(outcome, "path", ""))
+            if status in ("waiting-for-excel", "waiting-read-only"):
+                why = "is open in Excel" if status == "waiting-for-excel" else "is read-only"
+                log.warning("register %s %s; it will be replaced when it can be: %s",
+                            getattr(outcome, "process", "?"), why, getattr(outcome, "path", ""))
+        held = {str(getattr(h, "what", "")): h for h in getattr(result, "held", None) or []}
+        for what in ("registers", "documents"):
+            if what in held:
+                self._say(what, f"{held[what].message_en} / {held[what].message_ar}",
+                          logging.ERROR)
+            elif getattr(result, what, None):
+                self._say(what, "")
         interrupted = getattr(result, "interrupted", "")
         if interrupted:
             log.error("batch interrupted (%s); retrying in %ds", interrupted, BACKOFF_SECONDS)
@@ -545,22 +467,21 @@ class Watcher:
                   getattr(result, "outcome", "?"), getattr(result, "form", "") or "?",
                   getattr(result, "rows", 0))
 
-    def _finish_leftovers(self) -> None:
-        """Files claimed by a run that was interrupted: the pipeline finishes them."""
-        try:
-            leftovers = any(self.dept.claimed.iterdir())
-        except OSError:
+    def _warm_workers(self) -> None:
+        """Worker processes started ahead of a flood (the real pipeline only)."""
+        if not self.warm:
             return
-        if leftovers:
+        try:
+            self.workers.warm(self.dept)
+        except Exception as exc:  # a reference list unreadable now: a batch starts them
+            log.warning("worker processes not started ahead: %s", exc)
+
+    def _catch_up(self) -> None:
+        """At start: finish what a run left (files claimed by an interrupted batch,
+        registers and documents still owed); the pipeline is convergent."""
+        if any(self.dept.claimed.glob("*")):
             log.info("finishing files left claimed by an interrupted run")
-            try:
-                result = self.handle_batch(
-                    self.dept, clock=self.clock, settings=self.settings, paths=[],
-                    progress=self._progress, should_stop=self.stop_event.is_set,
-                )
-                self._after_batch([], result)
-            except Exception:
-                log.exception("finishing claimed files failed; the next batch retries")
+        self._batch([])
 
     def _retry_pending_registers(self) -> None:
         """Registers that waited for Excel are swapped in even when no file arrives."""
@@ -582,6 +503,7 @@ class Watcher:
     def _heartbeat(self, stopping: bool = False) -> None:
         state = {
             "pid": os.getpid(),
+            "host": socket.gethostname(),
             "root": str(self.dept.root),
             "observer": self.observer_kind,
             "started_at": self._started_at.isoformat(timespec="seconds"),

@@ -34,6 +34,7 @@ from automation.templates.docx_xml import (
     tbl_pr,
     twips,
 )
+from automation.templates.office import meeting_minutes, staff_report
 from automation.templates.reports import (
     activation_report,
     helpdesk_report,
@@ -41,14 +42,21 @@ from automation.templates.reports import (
     systems_report,
     webpages_report,
 )
+from automation.templates.technical import technical_report
 
 """Where the package ships the built templates."""
 
 
 def decision_disposal() -> TemplateDoc:
     t = TemplateDoc("قرار لجنة الإتلاف")
-    t.letterhead(("رقم القرار: {{ number }}", "التاريخ: {{ date }}", *QP_LINES[:2]))
-    t.title("قرار لجنة الإتلاف", "رقم القرار: {{ number }} — بتاريخ {{ date }}")
+    shown = "{% if draft %}مسودة{% else %}{{ number }}{% endif %}"
+    t.letterhead((f"رقم القرار: {shown}", "التاريخ: {{ date }}", *QP_LINES[:2]))
+    t.tag("{%p if draft %}")
+    t.p(Run("مسودة", bold=True, size=20, color=NOTE_COLOR), align="center", before=4, after=0)
+    t.p(Run("مسودة للمراجعة: لا رقم لها ولا تُعتمد قبل إصدار القرار بالرقم الصادر.",
+            size=9, color=NOTE_COLOR), align="center", after=2)
+    t.tag("{%p endif %}")
+    t.title("قرار لجنة الإتلاف", f"رقم القرار: {shown} — بتاريخ {{{{ date }}}}")
     t.p(
         "اجتمعت لجنة الإتلاف المشكلة في {{ directorate.name }} بتاريخ {{ date }}، "
         "بعضوية كل من:"
@@ -104,7 +112,7 @@ def decision_disposal() -> TemplateDoc:
         )
     )
     t.landscape_section()
-    t.heading("ملحق القرار رقم {{ number }}: كشف بالمواد المراد إتلافها", size=13)
+    t.heading(f"ملحق القرار رقم {shown}: كشف بالمواد المراد إتلافها", size=13)
     t.table(
         [
             Col("م", "{{ i.n }}", 8, "center"),
@@ -178,6 +186,7 @@ def visit_report() -> TemplateDoc:
     t.p(Run("{{ visitors_label }}: ", bold=True), "{{ visitors }}", before=6)
     t.heading("التواقيع")
     t.signatures()
+    t.p(Run("{{ records }}", color="595959"), size=9, before=6)
     return t
 
 
@@ -254,16 +263,36 @@ def rejection_letter() -> TemplateDoc:
         "{{ received }}، لوجود {{ problem_count }} ملاحظة مبينة في الجدول أدناه، "
         "راجين تصويبها وإعادة إرسال النموذج."
     )
+    t.p(
+        Run(
+            "We return the form sent in the file «{{ file_name }}», received on {{ received }}: "
+            "{{ problem_count }} problem(s) are listed below, each in Arabic with the English "
+            "line under it.",
+            size=9,
+            color=NOTE_COLOR,
+        ),
+        after=6,
+    )
     t.table(
         [
             Col("م", "{{ e.n }}", 8, "center"),
             Col("الخلية", "{{ e.cell }}", 18, "center"),
             Col("الحقل", "{{ e.field }}", 40),
-            Col("الملاحظة", "{{ e.message }}", 108),
+            Col(
+                "الملاحظة",
+                [
+                    Run("{{ e.message }}"),
+                    Run("{% if e.message_en is defined and e.message_en %}\n{{ e.message_en }}"
+                        "{% endif %}", size=8.5, color=NOTE_COLOR),
+                ],
+                108,
+            ),
         ],
         "e in problems",
         size=10,
     )
+    t.p(Run("المطلوب: {{ action_ar }}", bold=True), before=4, after=0)
+    t.p(Run("What to do: {{ action_en }}", size=9, color=NOTE_COLOR), after=6)
     t.tag("{%p if more_count %}")
     t.p(
         Run(
@@ -277,6 +306,45 @@ def rejection_letter() -> TemplateDoc:
     t.head_signature()
     t.p("نسخة / الملف", size=9, before=10)
     return t
+
+
+def _letter(title: str, to: str, paragraphs: Sequence[str], *, loop: str = "") -> TemplateDoc:
+    """An official letter: number and date, addressee, subject, body, the head's signature."""
+    t = TemplateDoc(title)
+    t.letterhead(("الرقم: {{ number }}", "التاريخ: {{ date }}", "رمز الوثيقة: {{ doc_code }}"))
+    t.p(Run(to, bold=True), before=6)
+    t.p("تحية طيبة وبعد،", after=6)
+    t.p(Run("الموضوع: {{ subject }}", bold=True), after=6)
+    for text in paragraphs:
+        t.p(text, after=4)
+    if loop:
+        t.tag(f"{{%p for {loop} %}}")
+        t.p("{{ line }}", after=4)
+        t.tag("{%p endfor %}")
+    t.p("وتفضلوا بقبول فائق الاحترام،", before=6)
+    t.head_signature()
+    t.p("نسخة / الملف", size=9, before=10)
+    return t
+
+
+def letter_thanks() -> TemplateDoc:
+    return _letter("كتاب شكر وتشجيع", "حضرة {{ to }} المحترم/ة", (
+        "يسرّ {{ department }} في {{ directorate.name }} أن يتقدم إليكم وإلى فريق المبادرة "
+        "«{{ initiative }}» في {{ school }} بالشكر والتقدير على ما بذلتموه من جهد في "
+        "تفعيلها، وعلى ما حققته من أثر في توظيف التكنولوجيا في التعليم.",
+        "متمنين لكم دوام التميز والعطاء، ومؤكدين استعداد القسم لدعم المبادرة ومتابعتها.",
+    ))
+
+
+def letter_qrc() -> TemplateDoc:
+    return _letter("كتاب تغطية", "حضرة {{ to }} المحترم", (
+        "نرفق لكم طيه التقرير «{{ report_name }}» الصادر عن {{ department }} في "
+        "{{ directorate.name }}، للاطلاع واتخاذ ما ترونه مناسباً.",
+    ))
+
+
+def letter_free() -> TemplateDoc:
+    return _letter("كتاب", "{{ to }}", (), loop="line in body")
 
 
 def daily_digest() -> TemplateDoc:
@@ -347,6 +415,19 @@ def daily_digest() -> TemplateDoc:
         "d in documents",
         size=9,
     )
+    t.heading("المهام المتأخرة ({{ overdue_count }}) لدى {{ overdue_staff }} من العاملين")
+    t.table(
+        [
+            Col("م", "{{ loop.index }}", 8, "center"),
+            Col("الموظف", "{{ o.staff }}", 40),
+            Col("المهمة", "{{ o.task }}", 70),
+            Col("تاريخ الاستحقاق", "{{ o.due }}", 24, "center"),
+            Col("أيام التأخير", "{{ o.days }}", 18, "center"),
+            Col("المصدر", "{{ o.source }}", 34),
+        ],
+        "o in overdue",
+        size=9,
+    )
     return t
 
 
@@ -361,6 +442,12 @@ BUILDERS: dict[str, Callable[[], TemplateDoc]] = {
     "webpages_report.docx": webpages_report,
     "rejection_letter.docx": rejection_letter,
     "daily_digest.docx": daily_digest,
+    "letter_thanks.docx": letter_thanks,
+    "letter_qrc.docx": letter_qrc,
+    "letter_free.docx": letter_free,
+    "meeting_minutes.docx": meeting_minutes,
+    "staff_report.docx": staff_report,
+    "technical_report.docx": technical_report,
 }
 """Every template, by file name."""
 

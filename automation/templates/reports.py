@@ -1,13 +1,14 @@
-"""The templates of the period reports (P2, P6, P7, P8, P9)."""
+"""The templates of the period reports (P2, P6, P7, P8, P9): the tables each report's
+context (:mod:`automation.documents.reports`) fills."""
 
 from __future__ import annotations
 
-from automation.catalog.forms import CATALOG
+from automation.processes import p02_helpdesk, p06_systems
 from automation.templates.doc import TemplateDoc
 from automation.templates.docx_xml import Col, Run
 
-HD_CATEGORIES: tuple[str, ...] = CATALOG.form("HD-EXPORT").field("category").choices
-EMIS_STATUSES: tuple[str, ...] = CATALOG.form("EMIS-ISSUES").field("status").choices
+HD_CATEGORIES: tuple[str, ...] = p02_helpdesk.CATEGORIES
+EMIS_STATUSES: tuple[str, ...] = p06_systems.STATUSES
 
 
 def _period_report(title: str) -> TemplateDoc:
@@ -72,6 +73,37 @@ def systems_report() -> TemplateDoc:
         totals=("المجموع", "{{ issues_total }}",
                 *["{{ status_totals[" + str(i) + "] }}" for i in range(len(EMIS_STATUSES))]),
     )
+    t.heading("حالة كل نظام: المشكلات والتحديثات واختبار الوظائف")
+    t.table(
+        [
+            Col("النظام", "{{ s.system }}", 44),
+            Col("المشكلات المسجلة", "{{ s.problems }}", 20, "center"),
+            Col("لم تُحل", "{{ s.open }}", 16, "center"),
+            Col("التحديثات", "{{ s.updates }}", 18, "center"),
+            Col("الوظائف المختبرة", "{{ s.tested }}", 20, "center"),
+            Col("ناجحة", "{{ s.passed }}", 16, "center"),
+            Col("فاشلة", "{{ s.failed }}", 16, "center"),
+        ],
+        "s in systems",
+        size=9,
+        totals=("المجموع", *("{{ systems_total." + k + " }}" for k in (
+            "problems", "open", "updates", "tested", "passed", "failed"))),
+    )
+    t.p("الوظيفة المختبرة: وظيفة نظام عند مستوى مستخدم؛ تُحسب مرة واحدة في الفترة بنتيجة "
+        "آخر اختبار لها.", size=9)
+    t.heading("الوظائف التي فشل اختبارها")
+    t.table(
+        [
+            Col("م", "{{ loop.index }}", 8, "center"),
+            Col("تاريخ الاختبار", "{{ f.date }}", 22, "center"),
+            Col("النظام", "{{ f.system }}", 30),
+            Col("مستوى المستخدم", "{{ f.user_level }}", 22, "center"),
+            Col("الوظيفة", "{{ f.function }}", 50),
+            Col("ملاحظات", "{{ f.notes }}", 42),
+        ],
+        "f in failed_tests",
+        size=9,
+    )
     t.heading("المشكلات التي لم تُحل بعد")
     t.table(
         [
@@ -130,6 +162,30 @@ def activation_report() -> TemplateDoc:
         "f in functions",
     )
     _chart(t)
+    t.heading("الإنجاز مقابل خطة عمل مركز الملكة رانيا")
+    t.tag("{%p if qrc %}")
+    t.p("تحقق {{ qrc_met }} من أصل {{ qrc_total }} من أهداف خطة المركز حتى نهاية الفترة "
+        "({{ qrc_pct }}).")
+    t.tag("{%p endif %}")
+    t.table(
+        [
+            Col("م", "{{ loop.index }}", 8, "center"),
+            Col("النظام", "{{ q.system }}", 28),
+            Col("الوظيفة", "{{ q.function }}", 36),
+            Col("المستهدف", "{{ q.target }}", 18, "center"),
+            Col("الموعد", "{{ q.by_date }}", 20, "center"),
+            Col("المدارس المفعلة", "{{ q.activated }} من {{ q.schools }}", 22, "center"),
+            Col("المنجز", "{{ q.achieved }}", 16, "center"),
+            Col("الحالة", "{{ q.status }}", 26, "center"),
+        ],
+        "q in qrc",
+        size=9,
+    )
+    t.tag("{%p if not qrc %}")
+    t.p("لا توجد خطة عمل لمركز الملكة رانيا تغطي هذه الفترة.")
+    t.tag("{%p endif %}")
+    t.p("المنجز = المدارس التي وُجدت الوظيفة مفعلة فيها في آخر زيارة متابعة حتى نهاية الفترة "
+        "÷ مدارس المديرية.", size=9)
     t.head_signature()
     return t
 
@@ -178,6 +234,10 @@ def initiatives_report() -> TemplateDoc:
 def webpages_report() -> TemplateDoc:
     t = _period_report("تقرير مدى تحقق معايير الصفحات الإلكترونية للمديرية والمدارس")
     t.p(Run("متوسط نسبة تحقق المعايير: {{ average_score }}", bold=True))
+    t.p("تحقق {{ criteria_met }} معياراً من أصل {{ criteria_total }} في مراجعات الفترة، "
+        "والخدمات الإلكترونية المفعلة {{ services_total.activated }} من أصل "
+        "{{ services_total.services }}، وعولجت {{ feedback_total.handled }} من التغذية "
+        "الراجعة.")
     t.heading("النتائج حسب الصفحة")
     t.table(
         [
@@ -202,6 +262,47 @@ def webpages_report() -> TemplateDoc:
             Col("ملاحظات", "{{ u.notes }}", 50),
         ],
         "u in unmet",
+        size=9,
+    )
+    t.heading("الخدمات الإلكترونية المفعلة")
+    t.table(
+        [
+            Col("م", "{{ loop.index }}", 8, "center"),
+            Col("الصفحة", "{{ s.page }}", 60),
+            Col("الخدمات", "{{ s.services }}", 24, "center"),
+            Col("المفعلة", "{{ s.activated }}", 24, "center"),
+            Col("فُعّلت خلال الفترة", "{{ s.in_period }}", 28, "center"),
+            Col("نسبة التفعيل", "{{ s.pct }}", 24, "center"),
+        ],
+        "s in services",
+        size=9,
+        totals=("", "المجموع", "{{ services_total.services }}",
+                "{{ services_total.activated }}", "{{ services_total.in_period }}",
+                "{{ services_total.pct }}"),
+    )
+    t.heading("التغذية الراجعة: الواردة والمعالجة")
+    t.table(
+        [
+            Col("النوع", "{{ f.kind }}", 60),
+            Col("الواردة خلال الفترة", "{{ f.received }}", 38, "center"),
+            Col("المعالجة (مغلقة) خلال الفترة", "{{ f.handled }}", 40, "center"),
+            Col("غير مغلقة في نهاية الفترة", "{{ f.open }}", 36, "center"),
+        ],
+        "f in feedback",
+        totals=("المجموع", "{{ feedback_total.received }}", "{{ feedback_total.handled }}",
+                "{{ feedback_total.open }}"),
+    )
+    t.heading("التغذية الراجعة غير المغلقة")
+    t.table(
+        [
+            Col("م", "{{ loop.index }}", 8, "center"),
+            Col("التاريخ", "{{ f.date }}", 20, "center"),
+            Col("الصفحة أو النظام", "{{ f.page }}", 40),
+            Col("النوع", "{{ f.kind }}", 18, "center"),
+            Col("النص", "{{ f.text }}", 60),
+            Col("الحالة", "{{ f.status }}", 22, "center"),
+        ],
+        "f in feedback_open",
         size=9,
     )
     t.head_signature()

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from automation.documents.render import ImageRef
+from automation.processes import p01_maintenance, p03_fibre, p10_learning
 
 Context = dict[str, Any]
 
@@ -41,6 +42,7 @@ def _figures() -> list[dict[str, str]]:
 def decision_disposal(image: ImageRef | str = "") -> Context:
     return common("QP-70-2 / P5", "قرار لجنة الإتلاف", image) | {
         "number": "ت ت/2026/1",
+        "draft": False,
         "source_text": "جميع الجهات",
         "range_text": "",
         "committee": [
@@ -68,8 +70,8 @@ def decision_disposal(image: ImageRef | str = "") -> Context:
 
 
 def visit_report(image: ImageRef | str = "") -> Context:
-    return common("QF75-13", "تقرير زيارة ميدانية", image) | {
-        "form_code": "QF75-13",
+    return common(p03_fibre.VISIT, "تقرير زيارة ميدانية", image) | {
+        "form_code": p03_fibre.VISIT,
         "form_name": "تقرير زيارة ميدانية",
         "header_fields": [
             {"label": "الموقع / المدرسة", "value": "مدرسة الأمل"},
@@ -81,6 +83,7 @@ def visit_report(image: ImageRef | str = "") -> Context:
         "recommendations": ["متابعة الصيانة"],
         "visitors_label": "أسماء الزائرين",
         "visitors": "أحمد علي",
+        "records": "مكان الحفظ: القسم — مدة الحفظ: سنة واحدة",
         "signatures": [{"role": "الزائر", "name": "أحمد علي"}],
     }
 
@@ -144,6 +147,12 @@ def systems_report(image: ImageRef | str = "") -> Context:
             {"date": "5/3/2026", "system": "OpenEMIS", "change": "إضافة شاشة الحضور",
              "source": "مركز الملكة رانيا", "notes": ""}
         ],
+        "systems": [{"system": "OpenEMIS", "problems": 2, "open": 1, "updates": 1,
+                     "tested": 3, "passed": 2, "failed": 1}],
+        "systems_total": {"problems": 2, "open": 1, "updates": 1, "tested": 3, "passed": 2,
+                          "failed": 1},
+        "failed_tests": [{"date": "8/3/2026", "system": "OpenEMIS", "user_level": "مديرية",
+                          "function": "نقل الطلبة", "notes": "رسالة خطأ"}],
     }
 
 
@@ -160,6 +169,12 @@ def activation_report(image: ImageRef | str = "") -> Context:
         ],
         "chart": image,
         "chart_title": "متوسط نسبة الإنجاز حسب المدرسة",
+        "qrc": [{"system": "OpenEMIS", "function": "الحضور والغياب", "target": "80%",
+                 "by_date": "30/6/2026", "activated": 1, "schools": 3, "achieved": "33.3%",
+                 "status": "لم يتحقق بعد"}],
+        "qrc_met": 0,
+        "qrc_total": 1,
+        "qrc_pct": "0.0%",
     }
 
 
@@ -190,6 +205,15 @@ def webpages_report(image: ImageRef | str = "") -> Context:
         "unmet": [{"page": "مدرسة الأمل", "criterion": "تحديث الأخبار", "notes": ""}],
         "chart": image,
         "chart_title": "نسبة تحقق المعايير حسب الصفحة",
+        "criteria_met": 2,
+        "criteria_total": 3,
+        "services": [{"page": "مدرسة الأمل", "services": 2, "activated": 1, "in_period": 1,
+                      "pct": "50.0%"}],
+        "services_total": {"services": 2, "activated": 1, "in_period": 1, "pct": "50.0%"},
+        "feedback": [{"kind": "شكوى", "received": 1, "handled": 1, "open": 0}],
+        "feedback_total": {"received": 1, "handled": 1, "open": 0},
+        "feedback_open": [{"date": "9/3/2026", "page": "مدرسة الأمل", "kind": "استفسار",
+                           "text": "رابط التسجيل لا يعمل", "status": "جديدة"}],
     }
 
 
@@ -197,13 +221,16 @@ def rejection_letter(image: ImageRef | str = "") -> Context:
     return common("QP-70-2", "كتاب إعادة نموذج", image) | {
         "number": "ت ت/2026/7",
         "school": "مدرسة الأمل",
-        "form_code": "QF70-2-3",
+        "form_code": p10_learning.LIBRARY,
         "form_name": "نموذج التقرير الشهري للمكتبة المدرسية",
         "file_name": "مكتبة-آذار.xlsx",
         "received": "14/3/2026",
         "problem_count": 1,
-        "problems": [{"n": 1, "cell": "C5", "field": "عدد الكتب الكلي", "message": "مطلوب"}],
+        "problems": [{"n": 1, "cell": "C5", "field": "عدد الكتب الكلي", "message": "مطلوب",
+                      "message_en": "books_total: required"}],
         "more_count": 0,
+        "action_ar": "صحّح الخلايا الملوّنة بالأحمر في ملف الأخطاء، ثم أرسله من جديد.",
+        "action_en": "Correct the red cells listed in the errors workbook, then send it again.",
     }
 
 
@@ -214,12 +241,14 @@ def daily_digest(image: ImageRef | str = "") -> Context:
         "arrived_total": 2,
         "by_outcome": [{"outcome": "مقبول", "count": 1}, {"outcome": "مرفوض", "count": 1}],
         "accepted": [
-            {"time": "09:15", "form": "QF75-11", "school": "مدرسة الأمل", "file": "صيانة.xlsx",
+            {"time": "09:15", "form": p01_maintenance.REQUEST, "school": "مدرسة الأمل",
+             "file": "صيانة.xlsx",
              "rows": 3}
         ],
         "accepted_count": 1,
         "rejected": [
-            {"time": "10:02", "form": "QF70-2-3", "school": "مدرسة النور", "file": "مكتبة.xlsx",
+            {"time": "10:02", "form": p10_learning.LIBRARY, "school": "مدرسة النور",
+             "file": "مكتبة.xlsx",
              "problem": "C5: مطلوب"}
         ],
         "rejected_count": 1,
@@ -229,6 +258,87 @@ def daily_digest(image: ImageRef | str = "") -> Context:
                        "status": "بانتظار التحديث"}],
         "documents": [{"kind": "تقرير زيارة", "path": "outbox/visits/x.docx", "time": "09:16"}],
         "document_count": 1,
+        "overdue": [{"staff": "عمر مصطفى القضاة", "task": "تحديث قائمة المدارس",
+                     "due": "10/3/2026", "days": 5, "source": "محضر اجتماع 2026-03-01"}],
+        "overdue_count": 1,
+        "overdue_staff": 1,
+    }
+
+
+def _letter(title: str, process: str, image: ImageRef | str) -> Context:
+    return common(f"QP-70-2 / {process}".removesuffix(" / "), title, image) | {
+        "number": "ت ت/2026/12",
+        "to": "مدير/ة مدرسة الأمل",
+        "subject": "شكر وتشجيع على مبادرة «نادي البرمجة»",
+    }
+
+
+def letter_thanks(image: ImageRef | str = "") -> Context:
+    return _letter("كتاب شكر وتشجيع", "P8", image) | {
+        "school": "مدرسة الأمل", "initiative": "نادي البرمجة"}
+
+
+def letter_qrc(image: ImageRef | str = "") -> Context:
+    return _letter("كتاب تغطية", "P10", image) | {
+        "report_name": "تقرير-ربعي-2026-Q1.docx"}
+
+
+def letter_free(image: ImageRef | str = "") -> Context:
+    return _letter("كتاب", "", image) | {"body": ["الفقرة الأولى.", "الفقرة الثانية."]}
+
+
+def meeting_minutes(image: ImageRef | str = "") -> Context:
+    return common("QP-70-2", "محضر اجتماع", image) | {
+        "kind": "اجتماع القسم",
+        "meeting_day": "1/3/2026",
+        "header_fields": [{"label": "تاريخ الاجتماع", "value": "1/3/2026"},
+                          {"label": "الحضور", "value": "عمر القضاة، دعاء الزعبي"}],
+        "decisions": [{"decision": "تحديث قائمة المدارس", "owner": "عمر مصطفى القضاة",
+                       "due": "15/3/2026", "notes": ""}],
+        "decision_count": 1,
+        "signatures": [{"role": "رئيس الاجتماع", "name": "م. سامر الخطيب"},
+                       {"role": "عضو", "name": "عمر مصطفى القضاة"}],
+        "records": "مكان الحفظ: القسم — مدة الحفظ: سنة واحدة",
+    }
+
+
+def staff_report(image: ImageRef | str = "") -> Context:
+    return common("QP-70-2", "شواهد أداء الموظف", image) | {
+        "year": 2026,
+        "staff": {"name": "عمر مصطفى القضاة", "job_title": "مهندس صيانة حاسوب"},
+        "identity": [{"label": "الاسم", "value": "عمر مصطفى القضاة"},
+                     {"label": "المسمى الوظيفي", "value": "مهندس صيانة حاسوب"}],
+        "task_figures": [{"label": "المهام المكلف بها", "value": "3"}],
+        "tasks": [{"task": "تحديث قائمة المدارس", "assigned": "1/3/2026", "due": "15/3/2026",
+                   "state": "متأخرة", "source": "محضر اجتماع 2026-03-01"}],
+        "visits": [{"day": "5/2/2026", "form": "QF75-13 تقرير زيارة ميدانية",
+                    "place": "مدرسة الأمل", "role": "الزائر"}],
+        "visit_count": 1,
+        "repairs": [{"label": "الأجهزة التي أصلحها", "value": "4"}],
+        "repair_count": 4,
+        "meetings": [{"day": "1/3/2026", "kind": "اجتماع القسم", "role": "عضو"}],
+        "meeting_count": 1,
+        "inspections": [{"day": "9/3/2026", "official": "نعم", "aspect": "الانضباط",
+                         "finding": "ملتزم بالدوام", "rating": "ممتاز"}],
+        "inspection_count": 1,
+    }
+
+
+def technical_report(image: ImageRef | str = "") -> Context:
+    return common(p01_maintenance.REQUEST, "تقرير فني", image) | {
+        "form_code": p01_maintenance.REQUEST,
+        "form_name": "نموذج طلب صيانة (أجهزة، شبكة) تقرير فني",
+        "header_fields": [{"label": "المدرسة", "value": "مدرسة الأمل"},
+                          {"label": "تاريخ الطلب", "value": "15/1/2026"}],
+        "devices": [{"n": 1, "title": "حاسوب مكتبي — SN-0001",
+                     "fields": [{"label": "وصف العطل", "value": "لا يقلع النظام"},
+                                {"label": "التشخيص الفني", "value": "تلف القرص الصلب"},
+                                {"label": "الكلفة (دينار)", "value": "25.500"}]}],
+        "device_count": 1,
+        "total_cost": "25.500",
+        "signatures": [{"role": "الفني المنفذ", "name": "عمر مصطفى القضاة"},
+                       {"role": "رئيس القسم", "name": "م. سامر الخطيب"}],
+        "records": "مكان الحفظ: القسم — مدة الحفظ: سنة واحدة",
     }
 
 
@@ -243,6 +353,12 @@ SAMPLES: dict[str, Callable[..., Context]] = {
     "webpages_report.docx": webpages_report,
     "rejection_letter.docx": rejection_letter,
     "daily_digest.docx": daily_digest,
+    "letter_thanks.docx": letter_thanks,
+    "letter_qrc.docx": letter_qrc,
+    "letter_free.docx": letter_free,
+    "meeting_minutes.docx": meeting_minutes,
+    "staff_report.docx": staff_report,
+    "technical_report.docx": technical_report,
 }
 """Sample context of each template, by template file name."""
 

@@ -20,6 +20,7 @@ from automation.catalog.blank import (
     META_SHEET,
     fill_form,
     layout,
+    lists_hash,
     read_meta,
     write_form_workbook,
 )
@@ -59,6 +60,10 @@ def test_blank_workbook_contract(tmp_path: Path, form: FormSpec) -> None:
     title = str(ws["A1"].value)
     assert form.code in title and form.name_ar in title and CATALOG.version in title
     assert ws["A2"].value
+    # the records table of QP-70-2: where the record is kept and for how long
+    assert ws["A3"].value == form.records_ar
+    assert ("القسم" if form.kept_at == "department" else "المدرسة") in ws["A3"].value
+    assert form.retention_ar in ws["A3"].value and "A3:" in str(ws.merged_cells)
 
     # header labels in column A, value cell in B, in order, one per row
     for offset, spec in enumerate(form.header):
@@ -105,7 +110,8 @@ def test_blank_workbook_contract(tmp_path: Path, form: FormSpec) -> None:
             assert '"' not in name and "," not in name
             assert name in wb.defined_names
             assert LISTS_SHEET in wb.defined_names[name].attr_text
-            expected_style = "warning" if spec.type == "school" or spec.choices_from else "stop"
+            open_list = spec.type in ("school", "text") or spec.choices_from  # QF12-1's
+            expected_style = "warning" if open_list else "stop"  # indicator: free text too
             assert dv.errorStyle == expected_style
         if spec.type == "date":
             assert dv.type == "date"
@@ -157,6 +163,26 @@ def test_lists_hold_reference_names_and_yesno(tmp_path: Path) -> None:
     path, _ = _build(tmp_path, fo)
     wb = openpyxl.load_workbook(path)
     assert values("list_connected_FO_SITES") == ["نعم", "لا"]
+
+
+def test_projects_offer_the_approved_specifications(tmp_path: Path) -> None:
+    """PRJ's «المواصفات المعتمدة» offers the device-specs list, as an open list (a warning,
+    any text accepted), and the specs are part of the lists hash only when there are any."""
+    form = CATALOG.form("PRJ")
+    specs = ["حاسوب مكتبي: Core i5، ذاكرة 8 غيغا", "طابعة ليزرية: 30 صفحة في الدقيقة"]
+    path = tmp_path / "PRJ.xlsx"
+    write_form_workbook(path, form, CATALOG, schools=SCHOOLS, device_types=DEVICES,
+                        lists={"device_specs": specs})
+    wb = openpyxl.load_workbook(path)
+    dest = next(wb.defined_names["list_spec_ref_PRJ"].destinations)
+    assert [c[0].value for c in wb[dest[0]][dest[1].replace("$", "")] if c[0].value] == specs
+    col = layout(form).columns["spec_ref"]
+    dv = _validations(wb.worksheets[0])[f"{col}{layout(form).table_first_row}"][0]
+    assert dv.type == "list" and dv.errorStyle == "warning"
+    assert lists_hash(SCHOOLS, DEVICES) == lists_hash(SCHOOLS, DEVICES, {"device_specs": []})
+    assert lists_hash(SCHOOLS, DEVICES) != lists_hash(SCHOOLS, DEVICES, {"device_specs": specs})
+    assert read_meta(path)["lists_hash"] == lists_hash(SCHOOLS, DEVICES,
+                                                      {"device_specs": specs})
 
 
 def test_empty_device_list_still_present(tmp_path: Path) -> None:

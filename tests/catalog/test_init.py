@@ -14,6 +14,7 @@ from automation.catalog.department_init import init_department
 from automation.catalog.forms import CATALOG
 from automation.catalog.issue_forms import issue_forms, school_forms
 from automation.catalog.reference import read_reference
+from automation.catalog.reference_books import write_reference_rows
 from automation.core.department import Department
 from automation.core.errors import EtiError
 from automation.demo.references import demo_references, write_demo_references
@@ -30,15 +31,15 @@ def test_init_creates_layout(tmp_path: Path) -> None:
     dept = Department.at(tmp_path)
     forms = sorted(dept.forms.glob("*.xlsx"))
     assert [p.stem for p in forms] == sorted(CATALOG.codes)
-    assert len(forms) == 27
+    assert len(forms) == len(CATALOG.forms) == 36
     refs = sorted(p.name for p in dept.reference.glob("*.xlsx"))
-    assert refs == sorted(r.file for r in CATALOG.references) and len(refs) == 5
+    assert refs == sorted(r.file for r in CATALOG.references) and len(refs) == 7
     for folder in (dept.inbox, dept.processed, dept.rejected, dept.outbox, dept.registers):
         assert folder.is_dir()
     assert dept.config_path.exists()
     assert tomllib.loads(dept.config_path.read_text(encoding="utf-8")) == {}
     assert "stability_seconds = 5" in dept.config_path.read_text(encoding="utf-8")
-    assert len(result.created) == 27 + 5 + 1 + len(list(dept.templates.glob("*.docx")))
+    assert len(result.created) == 36 + 7 + 1 + len(list(dept.templates.glob("*.docx")))
     assert not result.regenerated
 
 
@@ -80,13 +81,24 @@ def test_rerun_regenerates_on_version_or_list_change(tmp_path: Path) -> None:
     # new schools in the reference list: every form is regenerated with them
     write_demo_references(dept, 30, 7)
     result = init_department(tmp_path)
-    assert len(result.regenerated) == 27
+    assert len(result.regenerated) == 36
     wb = openpyxl.load_workbook(target)
     dest = next(wb.defined_names["list_school_QF75_11"].destinations)
     names = [c[0].value for c in wb[dest[0]][dest[1].replace("$", "")]]
     assert names == [s["name"] for s in demo_references(30, 7)["schools"]]
 
-    assert len(init_department(tmp_path, force_forms=True).regenerated) == 27
+    assert len(init_department(tmp_path, force_forms=True).regenerated) == 36
+
+    # a new approved specification: the forms are regenerated, PRJ offers it
+    ref = CATALOG.reference("device_specs")
+    specs = [{"device_type": "حاسوب مكتبي", "spec": "معالج Core i7، ذاكرة 16 غيغا",
+              "approved_on": "1/2/2026"}]
+    write_reference_rows(dept.reference_file(ref.file), ref, specs)
+    assert len(init_department(tmp_path).regenerated) == 36
+    wb = openpyxl.load_workbook(dept.forms / "PRJ.xlsx")
+    dest = next(wb.defined_names["list_spec_ref_PRJ"].destinations)
+    assert [c[0].value for c in wb[dest[0]][dest[1].replace("$", "")]] == [specs[0]["spec"]]
+    assert init_department(tmp_path).regenerated == []
 
 
 def test_issue_forms_per_school(tmp_path: Path) -> None:

@@ -107,6 +107,9 @@ def test_demo_references_realistic_and_deterministic(tmp_path: Path) -> None:
     assert [s.name for s in refs.schools] == [s["name"] for s in schools]
     assert refs.schools[0].school_no == schools[0]["school_no"]
     assert {b.year for b in refs.budget} == {"2025", "2026"}
+    devices = {d["name"] for d in data["device_types"]}
+    assert refs.spec_texts == [s["spec"] for s in data["device_specs"]]
+    assert all(s.device_type in devices and s.approved_on for s in refs.device_specs)
     assert all(isinstance(b.amount_jod, Decimal) and b.amount_jod > 0 for b in refs.budget)
     assert len(refs.committee) == 5
     assert refs.directorate.name == "مديرية التربية والتعليم للواء قصبة عمان"

@@ -211,6 +211,24 @@ def test_documents_in_the_outbox(demo: DemoSummary) -> None:
     assert list(demo.dept.rejected.glob("*.errors.xlsx"))
 
 
+def test_the_year_has_a_decision_approved_and_one_voided(demo: DemoSummary) -> None:
+    from automation.documents.correspondence import outgoing_list
+    from automation.documents.decision import list_decisions
+    from automation.ledger.store import Ledger
+    from automation.registers.outgoing import outgoing_path
+
+    with Ledger(demo.dept.ledger_path) as ledger:
+        states = [d.state for d in list_decisions(ledger)]
+        entries = outgoing_list(ledger)
+    assert states == ["approved", "void"]
+    numbers = [e["number"] for e in entries]
+    assert len(numbers) == len(set(numbers))  # letters and decisions: one numbering
+    kinds = {e["kind"] for e in entries}
+    assert {"decision-disposal", "rejection-letter", "letter-thanks"} <= kinds
+    assert [e["void"] for e in entries if e["kind"] == "decision-disposal"] == [False, True]
+    assert outgoing_path(demo.dept).is_file()
+
+
 def test_summary_says_what_happened_and_what_to_open(demo: DemoSummary) -> None:
     text = format_summary(demo)
     assert f"Files: {demo.files}" in text and "مقبولة" in text

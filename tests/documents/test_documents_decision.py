@@ -18,6 +18,7 @@ from automation.documents import (
     make_disposal_decision,
     pending_items,
 )
+from automation.documents.decision import approve_decision, draft_disposal_decision, list_decisions
 from automation.templates.builder import ASSET_TEMPLATES
 from tests.documents.test_documents_helpers import (
     AMAL,
@@ -146,7 +147,10 @@ def test_decision_is_recorded_in_one_transaction(setup: tuple) -> None:
     assert attached == {i.row_id for i in result.items}
     assert ledger.dirty_processes() == ["P5", "PLAN"]  # P5 and its indicator in the plan
     docs = ledger.conn.execute("SELECT kind, path FROM documents").fetchall()
-    assert [tuple(d) for d in docs] == [("decision-disposal", decision[0]["document"])]
+    assert [tuple(d) for d in docs] == [
+        ("decision-disposal-draft", "outbox/decisions/مسودة-قرار-إتلاف-1.docx"),
+        ("decision-disposal", decision[0]["document"]),
+    ]
     # the items are not offered to the next decision
     assert {i.source for i in pending_items(ledger)} == {NOOR, STORE}
 
@@ -184,12 +188,15 @@ def test_date_range_filters_on_the_list_date(setup: tuple) -> None:
 def test_a_broken_template_records_nothing(setup: tuple) -> None:
     dept, ledger = setup
     broken = dept.templates / "decision_disposal.docx"
-    corrupt(ASSET_TEMPLATES / "decision_disposal.docx", broken, "{{ number }}", "{{ numbr }}")
+    corrupt(ASSET_TEMPLATES / "decision_disposal.docx", broken, "{{ item_count }}",
+            "{{ item_cnt }}")
     with pytest.raises(TemplateError) as info:
         make_disposal_decision(dept, ledger, clock=clock(), source=AMAL, references=references())
-    assert "numbr" in info.value.message_ar and "decision_disposal.docx" in info.value.message_ar
+    assert "item_cnt" in info.value.message_ar
+    assert "decision_disposal.docx" in info.value.message_ar
     assert ledger.conn.execute("SELECT COUNT(*) FROM decisions").fetchone()[0] == 0
     assert ledger.conn.execute("SELECT COUNT(*) FROM documents").fetchone()[0] == 0
+    assert ledger.conn.execute("SELECT COUNT(*) FROM outgoing").fetchone()[0] == 0
     assert all(r.decision_id is None for r in ledger.current_rows("DISPOSAL"))
     assert ledger.dirty_processes() == []
     assert not list((dept.outbox / "decisions").glob("*"))
@@ -197,6 +204,24 @@ def test_a_broken_template_records_nothing(setup: tuple) -> None:
     result = make_disposal_decision(dept, ledger, clock=clock(), source=AMAL,
                                     references=references())
     assert result.number == "ت ت/2026/1"  # the failed attempt used no number
+
+
+def test_a_failed_approval_leaves_the_draft_and_uses_no_number(setup: tuple) -> None:
+    dept, ledger = setup
+    draft = draft_disposal_decision(dept, ledger, clock=clock(), source=AMAL,
+                                    references=references())
+    broken = dept.templates / "decision_disposal.docx"
+    corrupt(ASSET_TEMPLATES / "decision_disposal.docx", broken, "{{ number }}", "{{ numbr }}")
+    with pytest.raises(TemplateError):
+        approve_decision(dept, ledger, draft.decision_id, clock=clock(),
+                         references=references())
+    assert [d.state for d in list_decisions(ledger)] == ["draft"]
+    assert ledger.conn.execute("SELECT COUNT(*) FROM outgoing").fetchone()[0] == 0
+    assert [p.name for p in (dept.outbox / "decisions").iterdir()] == [draft.path.name]
+    broken.unlink()
+    result = approve_decision(dept, ledger, draft.decision_id, clock=clock(),
+                              references=references())
+    assert result.number == "ت ت/2026/1"
 
 
 def test_blank_signature_lines_without_a_committee(setup: tuple) -> None:

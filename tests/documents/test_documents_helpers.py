@@ -7,6 +7,8 @@ reference values given directly, and ways to read a produced .docx back.
 from __future__ import annotations
 
 import datetime as dt
+import io
+import posixpath
 import re
 import zipfile
 from pathlib import Path
@@ -14,6 +16,7 @@ from pathlib import Path
 from docx import Document
 from docx.oxml.ns import qn
 from ledger_factory import add_submission
+from lxml import etree
 
 from automation.catalog.reference import Directorate, Member, References, School
 from automation.core.clock import FakeClock
@@ -148,7 +151,9 @@ def document_xml(path: Path) -> str:
 
 
 def assert_rtl(path: Path) -> None:
-    """Every paragraph carries w:bidi and every table w:bidiVisual."""
+    """Every paragraph carries w:bidi and every table w:bidiVisual; a paragraph holding a
+    chart (and no text) is left-to-right on purpose (LibreOffice reverses a chart's digits
+    in a right-to-left one)."""
     doc = Document(str(path))
     body = doc.element.body
     paragraphs = list(body.iter(qn("w:p")))
@@ -156,8 +161,59 @@ def assert_rtl(path: Path) -> None:
     for p in paragraphs:
         ppr = p.find(qn("w:pPr"))
         assert ppr is not None and ppr.find(qn("w:bidi")) is not None, p.xml[:300]
+        ltr = ppr.find(qn("w:bidi")).get(qn("w:val")) in ("0", "false")
+        has_chart = next(p.iter(qn("c:chart")), None) is not None
+        assert ltr == has_chart, p.xml[:300]
+        if has_chart:
+            assert not "".join(t.text or "" for t in p.iter(qn("w:t"))).strip()
     for tbl in body.iter(qn("w:tbl")):
         assert tbl.find(qn("w:tblPr")).find(qn("w:bidiVisual")) is not None
+
+
+_R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+_PKG_RELS = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
+
+
+def _rels(zf: zipfile.ZipFile, part: str) -> dict[str, str]:
+    """A part's relationships: id → target part name inside the package."""
+    folder, name = part.rsplit("/", 1)
+    root = etree.fromstring(zf.read(f"{folder}/_rels/{name}.rels"))
+    return {r.get("Id"): posixpath.normpath(f"{folder}/{r.get('Target')}")
+            for r in root.iter(_PKG_RELS)}
+
+
+def charts_in(path: Path) -> list[dict[str, object]]:
+    """The native charts of a .docx in the order the body places them: bar direction,
+    category labels, each series' values by name (the chart part's caches), the legend's
+    position, the drawing's width in mm, and the embedded workbook's rows."""
+    from openpyxl import load_workbook
+
+    found = []
+    with zipfile.ZipFile(path) as zf:
+        body = etree.fromstring(zf.read("word/document.xml"))
+        rels = _rels(zf, "word/document.xml")
+        for ref in body.iter(qn("c:chart")):
+            part = rels[ref.get(_R)]
+            chart = etree.fromstring(zf.read(part))
+            series = {}
+            categories: list[str] = []
+            for ser in chart.iter(qn("c:ser")):
+                name = "".join(v.text or "" for v in ser.find(qn("c:tx")).iter(qn("c:v")))
+                categories = [v.text for v in ser.find(qn("c:cat")).iter(qn("c:v"))]
+                series[name] = [float(v.text) for v in ser.find(qn("c:val")).iter(qn("c:v"))]
+            legend = chart.find(f".//{qn('c:legendPos')}")
+            external = chart.find(qn("c:externalData"))
+            book = load_workbook(io.BytesIO(zf.read(_rels(zf, part)[external.get(_R)])))
+            inline = next(ref.iterancestors(qn("wp:inline")))
+            found.append({
+                "direction": chart.find(f".//{qn('c:barDir')}").get("val"),
+                "categories": categories,
+                "series": series,
+                "legend": legend.get("val") if legend is not None else "",
+                "width_mm": round(int(inline.find(qn("wp:extent")).get("cx")) / 36000, 1),
+                "workbook": [list(row) for row in book.active.iter_rows(values_only=True)],
+            })
+    return found
 
 
 def no_tags_left(path: Path) -> None:

@@ -102,3 +102,24 @@ def test_quarterly_report_pdf(made: dict[str, Path]) -> None:
     count = pages(pdf)
     assert 2 <= count <= 8
     assert f"صفحة1من{count}" in text
+
+
+def test_a_charts_numbers_read_as_written_in_the_pdf(tmp_path: Path) -> None:
+    """LibreOffice reverses the digits of a chart in a right-to-left paragraph (17 as 71):
+    the chart's paragraph is made left-to-right, and the PDF shows 17."""
+    from automation.documents.charts import bar_chart
+    from automation.documents.render import render_document
+    from automation.templates.builder import ASSET_TEMPLATES
+    from automation.templates.samples import sample_context
+
+    context = sample_context("helpdesk_report.docx")
+    context["chart"] = bar_chart(["شبكة", "حماية"], [17, 250], ylabel="عدد الطلبات")
+    docx = render_document(ASSET_TEMPLATES / "helpdesk_report.docx", context,
+                           tmp_path / "chart.docx")
+    pdf = to_pdf(docx)
+    assert pdf is not None
+    raw = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, check=True,
+                         text=True).stdout
+    lines = {MARKS.sub("", line).strip() for line in raw.splitlines()}
+    assert {"17", "250", "شبكة", "حماية"} <= lines
+    assert not {"71", "052"} & lines

@@ -33,8 +33,10 @@ from tests.documents.test_documents_helpers import (
     D,
     all_text,
     assert_rtl,
+    charts_in,
     clock,
     department,
+    document_xml,
     find_table,
     no_tags_left,
     open_ledger,
@@ -286,7 +288,23 @@ def test_quarterly_report(world: tuple) -> None:
     pages = lines["متوسط نسبة تحقق معايير الصفحات"]
     expected = indicator_value(ledger, "متوسط نسبة تحقق معايير الصفحات", Q1)
     assert pages[header.index("المنجز")] == fmt_pct(expected)
-    assert len(Document(str(path)).inline_shapes) == 3  # help desk, maintenance, plan
+    charts = charts_in(path)  # help desk, maintenance, plan: native Word charts
+    assert [c["direction"] for c in charts] == ["col", "col", "bar"]
+    assert charts[0]["categories"] == ["شبكة", "أجهزة", "حماية"]  # most requests first
+    assert charts[0]["series"] == {"عدد الطلبات": [2, 1, 1]}
+    assert charts[1]["categories"] == ["تم الإصلاح", "قيد المعالجة"]
+    assert charts[1]["series"] == {"عدد الأجهزة": [1, 1]}
+    indicators = [r[header.index("مؤشر الأداء")] for r in plan[1:]]
+    assert charts[2]["categories"] == indicators
+    assert list(charts[2]["series"]) == ["المستهدف", "المنجز"]
+    assert charts[2]["series"]["المستهدف"] == [float(r[header.index("المستهدف")])
+                                              for r in plan[1:]]
+    assert charts[2]["series"]["المنجز"] == [float(r[header.index("المنجز")].rstrip("%"))
+                                            for r in plan[1:]]  # 4, 3 and the pages' 83.3%
+    assert charts[2]["legend"] == "b" and charts[0]["legend"] == "t"
+    assert {c["width_mm"] for c in charts} == {150.0}
+    assert charts[0]["workbook"] == [[None, "عدد الطلبات"], ["شبكة", 2], ["أجهزة", 1],
+                                     ["حماية", 1]]
     visits = find_table(path, "الزائر")
     assert [r[1] for r in visits[1:]] == ["20/1/2026", "15/2/2026", "1/3/2026", "10/3/2026"]
     assert "تقارير الزيارات الميدانية (4)" in text  # every visit report, the fibre one too
@@ -294,8 +312,8 @@ def test_quarterly_report(world: tuple) -> None:
     assert rejections[1:] == [["1", AMAL, "2"], ["2", NOOR, "1"], ["3", "غير محددة", "1"],
                               ["", "المجموع", "4"]]
     again = make_quarterly_report(dept, ledger, 2026, 1, clock=clock(), references=references())
-    assert again.name == "تقرير-ربعي-2026-Q1-2.docx"
-    assert path.exists()
+    assert again == path and path.exists()  # made again, it replaces the earlier one
+    assert len(list((dept.outbox / ".previous" / path.parent.name).iterdir())) == 1
 
 
 def test_quarterly_report_of_an_empty_quarter(world: tuple) -> None:
@@ -304,6 +322,7 @@ def test_quarterly_report_of_an_empty_quarter(world: tuple) -> None:
     text = all_text(path)
     assert "لا توجد بيانات كافية لرسم المخططات" in text
     assert "لا توجد بيانات" in text
+    assert charts_in(path) == []
     assert not Document(str(path)).inline_shapes
 
 
@@ -324,7 +343,9 @@ def test_helpdesk_report(world: tuple) -> None:
                           "المجموع"]
     assert schools[1] == ["1", AMAL, "1", "1", "0", "0", "0", "2"]
     assert schools[-1] == ["", "المجموع", "2", "1", "1", "0", "0", "4"]
-    assert len(Document(str(path)).inline_shapes) == 1
+    [chart] = charts_in(path)  # the categories with requests, in the list's order
+    assert chart["categories"] == ["شبكة", "حماية", "أجهزة"]
+    assert chart["series"] == {"عدد الطلبات": [2, 1, 1]}
     assert "بلغ عدد طلبات الدعم الفني المنفذة خلال الفترة 4 طلباً." in all_text(path)
 
 
@@ -350,7 +371,9 @@ def test_activation_report(world: tuple) -> None:
     assert schools[2] == ["2", NOOR, "15/3/2026", "خالد يوسف", "1", "1", "90.0%"]
     functions = find_table(path, "الوظيفة")
     assert ["الحضور والغياب", "2", "2", "95.0%"] in functions
-    assert len(Document(str(path)).inline_shapes) == 1
+    [chart] = charts_in(path)
+    assert chart["categories"] == [AMAL, NOOR]
+    assert chart["series"] == {"متوسط نسبة الإنجاز %": [66.7, 90]}
 
 
 def test_initiatives_report(world: tuple) -> None:
@@ -377,6 +400,9 @@ def test_webpages_report_for_a_date_range(world: tuple) -> None:
     assert average in ("83.3%", "83.4%")  # the mean of exact scores, or of rounded ones
     assert f"متوسط نسبة تحقق المعايير: {average}" in all_text(path)
     assert f"متوسط نسبة تحقق المعايير\n{average}" in all_text(path)  # as in the figures
+    [chart] = charts_in(path)
+    assert chart["categories"] == [DIRECTORATE, AMAL]
+    assert chart["series"] == {"نسبة تحقق المعايير %": [100, 66.7]}
 
 
 # -- letters, digest, pending --------------------------------------------------------------------
@@ -404,7 +430,11 @@ def test_rejection_letter(tmp_path: Path) -> None:
         assert f"حضرة مدير/ة {AMAL} المحترم/ة" in text
         table = find_table(path, "الملاحظة")
         assert len(table) == 1 + 200
-        assert table[1] == ["1", "C1", "أمين المكتبة", "القيمة مطلوبة في الصف 1"]
+        # the English line follows the Arabic after a line break (the helper joins the runs)
+        assert table[1] == ["1", "C1", "أمين المكتبة", "القيمة مطلوبة في الصف 1required"]
+        assert "الصف 1</w:t>" in document_xml(path) and "<w:br/>" in document_xml(path)
+        assert "المطلوب: صحّح الخلايا الملوّنة بالأحمر" in text
+        assert "What to do: Correct the red cells" in text
         assert "وهناك 30 ملاحظة أخرى" in text
         assert "تنبيه فقط" not in text
         assert "م. سامر الخطيب" in text

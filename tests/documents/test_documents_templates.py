@@ -29,14 +29,15 @@ from automation.templates.builder import (
 )
 from automation.templates.samples import SAMPLES, sample_context
 from tests.documents.test_documents_decision import corrupt
-from tests.documents.test_documents_helpers import all_text, assert_rtl, find_table
+from tests.documents.test_documents_helpers import all_text, assert_rtl, charts_in, find_table
 
 REPO = Path(__file__).resolve().parents[2]
 EXPECTED = {
     "decision_disposal.docx", "visit_report.docx", "quarterly_report.docx",
     "helpdesk_report.docx", "systems_report.docx", "activation_report.docx",
     "initiatives_report.docx", "webpages_report.docx", "rejection_letter.docx",
-    "daily_digest.docx",
+    "daily_digest.docx", "meeting_minutes.docx", "staff_report.docx",
+    "letter_thanks.docx", "letter_qrc.docx", "letter_free.docx", "technical_report.docx",
 }
 TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}")
 
@@ -199,16 +200,57 @@ def test_clean_value() -> None:
 
 
 def test_an_image_file_becomes_a_picture(tmp_path: Path) -> None:
-    from automation.documents.charts import bar_chart
+    from docx.enum.shape import WD_INLINE_SHAPE
 
-    chart = bar_chart(tmp_path / "c.png", ["شبكة", "حماية"], [3, 1], ylabel="عدد")
-    context = sample_context("helpdesk_report.docx", ImageRef(str(chart), 120))
+    from automation.documents.render import _tiny_png
+
+    image = tmp_path / "c.png"
+    image.write_bytes(_tiny_png())
+    context = sample_context("helpdesk_report.docx", ImageRef(str(image), 120))
     context["logo"] = ImageRef(str(tmp_path / "missing.png"))  # a vanished file is left out
     path = render_document(ASSET_TEMPLATES / "helpdesk_report.docx", context,
                            tmp_path / "h.docx")
     shapes = Document(str(path)).inline_shapes
     assert len(shapes) == 1
+    assert shapes[0].type == WD_INLINE_SHAPE.PICTURE
     assert shapes[0].width.mm == pytest.approx(120, abs=0.5)
+    assert charts_in(path) == []
+
+
+def test_a_chart_becomes_a_native_word_chart(tmp_path: Path) -> None:
+    from docx.enum.shape import WD_INLINE_SHAPE
+
+    from automation.documents.charts import bar_chart, target_chart
+
+    labels = ["شبكة & <حماية>", "مدرسة\x07 الأمل\u202e", "أخرى"]
+    context = sample_context("quarterly_report.docx")
+    context["charts"] = [
+        {"title": "حسب التصنيف", "image": bar_chart(labels, [3, 1, 0.25], ylabel="عدد الطلبات",
+                                                     width_mm=120)},
+        {"title": "المستهدف والمنجز", "image": target_chart(["أ", "ب"], [10, 80], [12, 66.666])},
+    ]
+    path = render_document(ASSET_TEMPLATES / "quarterly_report.docx", context,
+                           tmp_path / "q.docx")
+    assert_rtl(path)  # and the charts' own paragraphs left-to-right
+    shapes = Document(str(path)).inline_shapes
+    assert [s.type for s in shapes] == [WD_INLINE_SHAPE.CHART, WD_INLINE_SHAPE.CHART]
+    column, bars = charts_in(path)
+    shown = ["شبكة & <حماية>", "مدرسة الأمل", "أخرى"]  # escaped, control characters removed
+    assert column["direction"] == "col" and column["categories"] == shown
+    assert column["series"] == {"عدد الطلبات": [3, 1, 0.3]}  # one decimal, half up (tables)
+    assert column["legend"] == "t" and column["width_mm"] == 120
+    assert column["workbook"] == [[None, "عدد الطلبات"], [shown[0], 3], [shown[1], 1],
+                                  [shown[2], 0.3]]
+    assert bars["direction"] == "bar" and bars["categories"] == ["أ", "ب"]
+    assert bars["series"] == {"المستهدف": [10, 80], "المنجز": [12, 66.7]}
+    assert bars["legend"] == "b" and bars["width_mm"] == 150
+    with zipfile.ZipFile(path) as zf:
+        names = set(zf.namelist())
+        types = zf.read("[Content_Types].xml").decode()
+    assert {"word/charts/chart1.xml", "word/charts/chart2.xml",
+            "word/embeddings/Microsoft_Excel_Sheet1.xlsx"} <= names
+    assert "drawingml.chart+xml" in types
+    assert "المستهدف والمنجز" in all_text(path)
 
 
 def test_unknown_variable_is_an_error_naming_the_tag(tmp_path: Path) -> None:
@@ -243,6 +285,76 @@ def test_a_template_that_never_ends_is_stopped(tmp_path: Path) -> None:
     assert time.monotonic() - started < 15
     assert info.value.kind == "timeout"  # type: ignore[attr-defined]
     assert "3 ثانية" in info.value.message_ar and "loop.docx" in info.value.message_en
+
+
+def test_the_package_imports_a_module_when_one_of_its_names_is_used() -> None:
+    import importlib
+    import subprocess
+    import sys
+
+    import automation.documents as documents
+
+    for name in documents.__all__:
+        home = documents._HOME[name]
+        module = importlib.import_module(home if "." in home else f"automation.documents.{home}")
+        assert getattr(documents, name) is getattr(module, name), name
+    assert set(dir(documents)) >= set(documents.__all__)
+    with pytest.raises(AttributeError):
+        documents.no_such_name  # noqa: B018
+    code = ("import sys\n"
+            "from automation.documents import make_quarterly_report\n"
+            "print(sorted(m for m in ('automation.documents.decision', 'automation.documents."
+            "letters', 'automation.templates.builder', 'openpyxl', 'matplotlib') "
+            "if m in sys.modules))\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout.strip()
+    assert out == "[]"  # the quarterly report's own modules only
+
+
+def test_many_labels_lie_as_horizontal_bars_and_a_chart_fits_a_page() -> None:
+    from automation.documents.charts import MAX_COLUMNS, MAX_HEIGHT_MM, bar_chart, target_chart
+
+    few = bar_chart([f"م{i}" for i in range(MAX_COLUMNS)], range(MAX_COLUMNS), ylabel="عدد")
+    assert few.direction == "column" and few.height_mm == pytest.approx(150 * 3 / 7)
+    twelve = bar_chart([f"م{i}" for i in range(12)], range(12), ylabel="عدد")
+    assert twelve.direction == "bar"
+    assert twelve.height_mm == pytest.approx(150 * (0.32 * 12 + 1) / 7)
+    assert twelve.categories[0] == "م0" and twelve.legend == "t"
+    forty = bar_chart([f"مدرسة {i}" for i in range(40)], range(40))
+    assert forty.height_mm == MAX_HEIGHT_MM and forty.legend == ""
+    plan = target_chart(["أ", "ب", "ج"], [1, 2, 3], [1, 1, 1])
+    assert plan.direction == "bar" and plan.height_mm == pytest.approx(150 * 2.65 / 7)
+    assert target_chart(["أ"] * 30, [1] * 30, [1] * 30).height_mm == MAX_HEIGHT_MM
+
+
+def test_a_one_shot_command_forks_the_render_child_a_threaded_service_does_not(
+    tmp_path: Path,
+) -> None:
+    import sys
+    import threading
+
+    from automation.documents.charts import bar_chart
+    from automation.documents.render import start_method
+
+    single = start_method()
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait, daemon=True)
+    other.start()  # as the watch service's threads: a fork could copy a held lock
+    try:
+        threaded = start_method()
+        context = sample_context("helpdesk_report.docx")
+        context["chart"] = bar_chart(["شبكة", "حماية"], [2, 1], ylabel="عدد الطلبات")
+        path = render_document(ASSET_TEMPLATES / "helpdesk_report.docx", context,
+                               tmp_path / "h.docx")
+    finally:
+        stop.set()
+        other.join()
+    if sys.platform.startswith("linux"):
+        assert (single, threaded) == ("fork", "forkserver")
+    else:
+        assert single == threaded != "fork"
+    [chart] = charts_in(path)  # the same document either way
+    assert chart["series"] == {"عدد الطلبات": [2, 1]}
 
 
 # -- outbox names -------------------------------------------------------------------------

@@ -49,6 +49,12 @@ CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
 MB = 1024 * 1024
 
 
+def _part(path: Path, part: str = "xl/worksheets/sheet1.xml") -> tuple[bytes, zipfile.ZipInfo]:
+    """A workbook's bytes and the zip entry of one of its parts, as the scans take them."""
+    with zipfile.ZipFile(path) as archive:
+        return path.read_bytes(), archive.getinfo(part)
+
+
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory: pytest.TempPathFactory) -> dict[str, HostileCase]:
     cases = build_hostile_corpus(tmp_path_factory.mktemp("hostile"))
@@ -206,8 +212,7 @@ def test_our_parser_options_never_expand_entities(xml: str, tmp_path: Path) -> N
     assert "root:" not in text and "lollol" not in text and len(text) < 1000
     assert time.perf_counter() - started < 1
     path = raw_xlsx(tmp_path / "xxe.xlsx", sheet_xml(XXE_CELL, prolog=XXE))
-    with zipfile.ZipFile(path) as archive:
-        scan_sheet(archive, SHEET1, Limits())  # bounded, nothing fetched: a plain cell
+    scan_sheet(*_part(path), Limits())  # bounded, nothing fetched: a plain cell
 
 
 @pytest.mark.parametrize(
@@ -250,18 +255,27 @@ def test_limits_are_parameters(tmp_path: Path) -> None:
     assert caught.value.code == "too-large"
 
 
-def test_unexpected_errors_become_corrupt(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_unexpected_errors_become_cannot_read_with_the_reason_kept(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A file that passed every check but that calamine fails on is not called damaged:
+    the sender is told it could not be read and to save it as .xlsx; the reason is in
+    the log and in the error's detail."""
     path = write_form(tmp_path / "ok.xlsx").path
 
     def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("boom inside calamine")
 
     monkeypatch.setattr("automation.intake.reader.CalamineWorkbook.from_filelike", broken)
-    with pytest.raises(UnreadableWorkbook) as caught:
+    with caplog.at_level("WARNING"), pytest.raises(UnreadableWorkbook) as caught:
         read_workbook(path)
-    assert caught.value.code == "corrupt"
-    assert isinstance(caught.value.__cause__, RuntimeError)
-    assert ARABIC.search(caught.value.message_ar)
+    error = caught.value
+    assert error.code == "cannot-read"
+    assert isinstance(error.__cause__, RuntimeError)
+    assert "boom inside calamine" in error.detail and "boom inside calamine" in caplog.text
+    assert "boom" not in error.message_ar and "boom" not in error.message_en
+    assert "تالف" not in error.message_ar and "damaged" not in error.message_en
+    assert "xlsx" in error.message_ar and "Save As" in error.message_en
 
 
 def test_inspect_rejects_without_reading_a_parser(corpus: dict[str, HostileCase]) -> None:
@@ -303,14 +317,14 @@ def test_scan_numbers_cells_like_calamine(rows: list, tmp_path: Path) -> None:
             + "".join(after)
         )
     path = raw_xlsx(tmp_path / "shape.xlsx", sheet_xml("".join(xml)))
-    with zipfile.ZipFile(path) as archive:
-        if any(outside and cells for _, _, cells, outside in rows):  # a cell outside a row
-            with pytest.raises(UnreadableWorkbook) as caught:
-                scan_sheet(archive, SHEET1, Limits())
-            assert caught.value.code == "corrupt"
-            return
-        scan = full_scan(archive, SHEET1, Limits())
-        quick = scan_sheet(archive, SHEET1, Limits())
+    data, info = _part(path)
+    if any(outside and cells for _, _, cells, outside in rows):  # a cell outside a row
+        with pytest.raises(UnreadableWorkbook) as caught:
+            scan_sheet(data, info, Limits())
+        assert caught.value.code == "corrupt"
+        return
+    scan = full_scan(data, info, Limits())
+    quick = scan_sheet(data, info, Limits())
     with CalamineWorkbook.from_path(str(path)) as book:
         sheet = book.get_sheet_by_index(0)
         values = [v for line in sheet.to_python() for v in line if v != ""]
@@ -379,8 +393,8 @@ def test_fast_and_streaming_scans_agree(
     """With RE2's one search, and with the Python patterns alone (no google-re2 wheel)."""
     import io
 
-    from automation.intake import safety
-    from automation.intake.safety import _quick_scan
+    from automation.intake import sheet_scan as safety
+    from automation.intake.sheet_scan import _quick_scan
 
     if safety._SMALL_AND_PLAIN_SEARCH is None:
         pytest.skip("google-re2 is not installed")
@@ -405,14 +419,23 @@ def test_fast_and_streaming_scans_agree(
         z.writestr(SHEET1, xml)
     limits = Limits(max_rows=100_000, max_columns=1000)
     engine = safety._SMALL_AND_PLAIN_SEARCH if re2 else None
-    with zipfile.ZipFile(buffer) as archive, \
-            mock.patch.object(safety, "_SMALL_AND_PLAIN_SEARCH", engine):
-        quick = _quick_scan(archive, SHEET1, limits)
+    data = buffer.getvalue()
+    with zipfile.ZipFile(buffer) as archive:
+        info = archive.getinfo(SHEET1)
+    with mock.patch.object(safety, "_SMALL_AND_PLAIN_SEARCH", engine):
+        try:
+            quick = _quick_scan(data, info, limits)
+        except UnreadableWorkbook as refused:  # a value far out: the streaming pass agrees
+            event("fast path refused")
+            with pytest.raises(UnreadableWorkbook) as caught:
+                full_scan(data, info, limits)
+            assert caught.value.code == refused.code
+            return
         if quick is None:
             event("fast path declined")
             return
         event("fast path answered")
-        full = full_scan(archive, SHEET1, limits)
+        full = full_scan(data, info, limits)
     assert full.merges == quick.merges
     assert not full.formulas_without_value and not full.error_cells
     if full.max_row:
@@ -436,7 +459,7 @@ _PIECES = st.sampled_from([
 @settings(max_examples=3000, deadline=None)
 @given(pieces=st.lists(_PIECES, max_size=12))
 def test_re2_search_covers_the_python_patterns(pieces: list[str]) -> None:
-    from automation.intake import safety
+    from automation.intake import sheet_scan as safety
 
     if safety._SMALL_AND_PLAIN_SEARCH is None:
         pytest.skip("google-re2 is not installed")

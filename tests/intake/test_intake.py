@@ -226,7 +226,11 @@ def test_hostile_file_is_rejected_with_a_message(dept: Department) -> None:
         errors = stored.with_name(stored.stem + ".errors.xlsx")
         wb = openpyxl.load_workbook(errors)
         assert wb.sheetnames == ["الأخطاء"]
-        assert f.problems[0].message in [c.value for c in wb["الأخطاء"]["D"]]
+        listed = [str(c.value) for c in wb["الأخطاء"]["D"]]
+        assert f"{f.problems[0].message}\n{f.problems[0].message_en}" in listed
+        todo = str(wb["الأخطاء"]["A2"].value)
+        assert "workbooks/forms" in todo and "workbooks/forms/" in todo.split("\n")[1]
+        assert "الأحمر" not in todo and "red cells" not in todo
 
 
 def test_ignored_files_stay(dept: Department) -> None:
@@ -270,7 +274,11 @@ def test_cli_process_json_equals_library(tmp_path: Path) -> None:
     assert sorted(strip(printed), key=str) == sorted(strip(library), key=str)
     assert {p["outcome"] for p in printed} == {"accepted", "rejected"}
     problem = next(p for p in printed if p["outcome"] == "rejected")["problems"][0]
-    assert set(problem) == {"code", "severity", "sheet", "cell", "field", "message"}
+    assert set(problem) == {"code", "severity", "sheet", "cell", "field", "message",
+                            "message_en"}
+    for item in printed:
+        for each in item["problems"]:
+            assert each["message"] and each["message_en"], each
 
 
 def _intake(dept: Department, ledger: Ledger) -> Intake:

@@ -196,10 +196,32 @@ def test_unknown_form_names_the_closest(tmp_path: Path) -> None:
         read(tmp_path / "partial.xlsx")
     error = caught.value
     assert error.code == "unknown-form"
-    assert error.message_ar.startswith("لم يُتعرَّف على النموذج. أقرب النماذج:")
-    assert "QF70-2-7 (طلب صيانة الأجهزة التعليمية)" in error.message_ar
-    assert "QF75-11" in error.message_ar
-    assert len(error.message_ar.split("أقرب النماذج:")[1].split("؛ ")) == 3
+    assert error.message_ar.startswith("لم يُتعرَّف على النموذج")
+    closest = error.message_ar.split("أقرب النماذج إليه: ")[1].split(" المطلوب:")[0]
+    assert closest.startswith("QF70-2-7 (طلب صيانة الأجهزة التعليمية، 3 من")
+    assert "QF75-11" in closest
+    assert 1 <= len(closest.split("؛ ")) <= 3
+    assert "Closest: QF70-2-7 (3 of" in error.message_en
+    assert "workbooks/forms" in error.message_ar and "workbooks/forms/" in error.message_en
+
+
+def test_unknown_form_sharing_no_labels_lists_the_forms(tmp_path: Path) -> None:
+    """One common label («المدرسة») is no likeness: no form is called close; the message
+    says which forms exist and where the blank ones are."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.append(["المدرسة", "الاسم", "العمر", "اللون"])
+    wb.save(tmp_path / "other.xlsx")
+    with pytest.raises(UnreadableWorkbook) as caught:
+        read(tmp_path / "other.xlsx")
+    error = caught.value
+    assert error.code == "unknown-form"
+    assert "أقرب" not in error.message_ar and "Closest" not in error.message_en
+    assert f"النماذج المعروفة ({len(CATALOG.codes)})" in error.message_ar
+    assert all(code in error.message_ar and code in error.message_en for code in CATALOG.codes)
+    assert "workbooks/forms" in error.message_ar and "eti forms" in error.message_en
+    assert "الخلايا" not in error.message_ar and "red cells" not in error.message_en
 
 
 def test_two_forms_in_one_workbook_are_ambiguous(tmp_path: Path) -> None:

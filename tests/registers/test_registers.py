@@ -514,9 +514,11 @@ def _order(path: Path) -> tuple[list[str], list[tuple[str, object, str]]]:
 
 def test_processes_fed_by() -> None:
     # a field visit shows in the register of its purpose's process, and P10's visits are
-    # an indicator; a shortage list changes the fulfilment ratio (an indicator)
+    # an indicator; a shortage list changes the fulfilment ratio (an indicator) and shows in
+    # P10's register too, as the educational devices' requests do (issue 16)
     assert processes_fed_by("QF75-13") == ("P1", "P3", "P4", "P7", "P10", "PLAN")
-    assert processes_fed_by("QF70-2-12") == ("P4", "PLAN")
+    assert processes_fed_by("QF70-2-12") == ("P4", "P10", "PLAN")
+    assert processes_fed_by("QF70-2-7") == ("P1", "P10")
     assert processes_fed_by("QF12-1") == ("P7", "PLAN")
     assert processes_fed_by("HD-EXPORT") == ("P2", "PLAN")
     assert processes_fed_by("QF70-2-28") == ("P10",)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 from pathlib import Path
 
 import click
@@ -145,3 +146,26 @@ def test_eti_jobs_and_retention_commands(dept: Department) -> None:
     dry = _invoke(["retention", "--root", str(dept.root), "--dry-run", "--json"])
     assert dry.exit_code == 0, dry.output
     assert json.loads(dry.output)["dry_run"] is True
+
+
+def test_a_dead_watcher_is_seen_at_once_by_its_process_id(dept: Department) -> None:
+    import socket
+    import subprocess
+    import sys
+
+    from automation.service.status import read_state, watcher_alive
+
+    ended = subprocess.Popen([sys.executable, "-c", "pass"])
+    ended.wait()  # its id now names no process (reused ids are rare within a test)
+    beat = {"running": True, "seen_at": NOW.isoformat(), "host": socket.gethostname()}
+    write_state(dept, beat | {"pid": ended.pid})
+    assert not watcher_alive(read_state(dept), NOW)  # a fresh heartbeat, a dead process
+    with Ledger(dept.ledger_path) as ledger:
+        assert status(dept, ledger, clock=FakeClock(NOW)).watcher_running is False
+    assert "not running" in _invoke(["status", "--root", str(dept.root)]).output
+    write_state(dept, beat | {"pid": os.getpid()})
+    assert watcher_alive(read_state(dept), NOW)
+    assert not watcher_alive(read_state(dept), NOW + dt.timedelta(minutes=5))  # silent
+    # a watcher on another machine (a shared folder): its heartbeat is all there is
+    write_state(dept, beat | {"pid": ended.pid, "host": "another-pc"})
+    assert watcher_alive(read_state(dept), NOW)

@@ -46,7 +46,7 @@ class FakeBatch:
 
     def __call__(self, dept: Department, *, clock: object, settings: object = None,
                  paths: list[Path] | None = None, progress: object = None,
-                 should_stop: object = None) -> SimpleNamespace:
+                 should_stop: object = None, **rest: object) -> SimpleNamespace:
         assert paths is not None
         files = []
         self.calls.append(len(paths))

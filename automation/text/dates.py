@@ -1,13 +1,11 @@
-"""Reading the values staff type into Arabic Excel forms.
+"""Reading the dates, months and years staff type into Arabic Excel forms, and
+showing a date as staff read it.
 
-Every cell value passes through here before it is trusted: text is cleaned of
-invisible characters, Arabic-Indic and Persian digits become ASCII digits,
-names are folded for matching (alef forms, taa marbuta, alef maqsura, tatweel,
-diacritics), and numbers, dates, months, years and yes/no answers are parsed.
-
-A value that cannot be read raises :class:`ValueProblem`, which carries a
-stable ``code``, an Arabic message for staff (what is wrong and what is
-expected) and an English message for the log.
+Dates come as Excel gives them (dates, serial numbers) or as text in any digit set
+and spelling (``15/3/2026``, ``2026-03-15``); months also by their Arabic names,
+Levantine or Egyptian/Gulf (``آذار 2026``, ``مارس 2026``); years as calendar years
+(``2026``) or school years (``2025/2026``). A value that cannot be read raises
+:class:`~automation.text.problem.ValueProblem`.
 
 Standard library only.
 """
@@ -17,319 +15,20 @@ from __future__ import annotations
 import datetime
 import math
 import re
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal
+
+from automation.text.arabic import clean_text, is_blank, normalize_name, to_ascii_digits
+from automation.text.numbers import parse_int
+from automation.text.problem import ValueProblem, as_typed, empty_value
 
 __all__ = [
     "ARABIC_MONTHS",
-    "ValueProblem",
-    "clean_text",
     "format_date",
-    "is_blank",
-    "normalize_name",
     "parse_date",
-    "parse_decimal",
-    "parse_int",
     "parse_month",
-    "parse_pct",
     "parse_year",
-    "parse_yesno",
-    "to_ascii_digits",
     "year_span",
 ]
-
-
-class ValueProblem(ValueError):
-    """A value staff typed that cannot be read as its type."""
-
-    code: str
-    message_ar: str
-    message_en: str
-
-    def __init__(self, code: str, message_ar: str, message_en: str) -> None:
-        super().__init__(message_en)
-        self.code = code
-        self.message_ar = message_ar
-        self.message_en = message_en
-
-    def __repr__(self) -> str:
-        return f"ValueProblem({self.code!r}, {self.message_en!r})"
-
-
-# --------------------------------------------------------------------------- text
-
-_DIGITS: dict[int, str | None] = {
-    ord(zero) + i: str(i)
-    for zero in ("٠", "۰")
-    for i in range(10)  # Arabic-Indic, Persian
-}
-_DIGITS[ord("٫")] = "."  # Arabic decimal separator
-_DIGITS[ord("٬")] = None  # Arabic thousands separator
-
-# Characters removed outright: C0/C1 controls (except those turned into spaces),
-# zero-width characters, bidi marks/embeddings/isolates, BOM, Arabic letter mark.
-_REMOVED = (
-    "\x00-\x08\x0e-\x1f\x7f\x80-\x84\x86-\x9f"
-    "\u200b-\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff\u061c"
-)
-_REMOVED_RE = re.compile(f"[{_REMOVED}]")
-# Line-like controls that separate words: turned into a space, not glued.
-_SPACE_CONTROLS_RE = re.compile("[\t\n\r\x0b\x0c\x85\u2028\u2029]")
-_SPACES_RE = re.compile(r"\s+")  # str patterns: includes NBSP, U+2000-U+200A, U+202F, U+3000
-
-
-def to_ascii_digits(text: str) -> str:
-    """Turn Arabic-Indic (٠-٩) and Persian (۰-۹) digits into 0-9.
-
-    The Arabic decimal separator ``٫`` becomes ``.`` and the Arabic thousands
-    separator ``٬`` is removed.
-    """
-    return text.translate(_DIGITS)
-
-
-def clean_text(value: object) -> str:
-    """Return ``value`` as one line of visible text.
-
-    ``None`` gives ``""``; whole floats (``3.0``) give ``"3"``. Tabs and line
-    breaks become spaces; other control characters, zero-width characters and
-    bidi marks are removed; runs of whitespace (including NBSP) collapse to
-    one space; the result is stripped.
-    """
-    if value is None:
-        return ""
-    if isinstance(value, float) and math.isfinite(value) and value.is_integer():
-        text = str(int(value))
-    else:
-        text = str(value)
-    text = _SPACE_CONTROLS_RE.sub(" ", text)
-    text = _REMOVED_RE.sub("", text)
-    return _SPACES_RE.sub(" ", text).strip()
-
-
-_LETTERS = str.maketrans(
-    {
-        "أ": "ا",
-        "إ": "ا",
-        "آ": "ا",
-        "ٱ": "ا",
-        "ة": "ه",
-        "ى": "ي",
-        "ی": "ي",  # Persian yeh, from copy-paste and Persian keyboards
-        "ک": "ك",  # Persian keheh
-        "،": ",",
-        "؛": ";",
-        "؟": "?",
-    }
-)
-_MARKS_RE = re.compile("[\u0640\u064b-\u065f\u0670\u06d6-\u06ed]")  # tatweel, diacritics
-_AROUND_SEPARATOR_RE = re.compile(r"\s*([,;:])\s*")
-_AROUND_JOINER_RE = re.compile(r"\s*([-/])\s*")
-_AFTER_OPEN_RE = re.compile(r"\(\s+")
-_BEFORE_CLOSE_RE = re.compile(r"\s+([).!?])")
-
-
-def normalize_name(value: object) -> str:
-    """Fold a name, label or choice for matching (not for display).
-
-    After :func:`clean_text`: alef forms (أ إ آ ٱ) become ا, ة becomes ه,
-    ى becomes ي (ؤ and ئ are kept); tatweel and diacritics are removed;
-    Arabic punctuation becomes Latin (، → ,); spacing around punctuation is
-    made uniform (``a , b`` → ``a, b``; ``a - b`` → ``a-b``); Latin letters
-    are casefolded; digits become ASCII; spaces collapse.
-    """
-    if type(value) is not str:
-        return _normalize(value)
-    try:
-        return _NORMALIZED[value]  # schools, choices and dates come again file after file
-    except KeyError:
-        folded = _normalize(value)
-        if len(_NORMALIZED) < 20_000 and len(value) <= 200:
-            _NORMALIZED[value] = folded
-        return folded
-
-
-_NORMALIZED: dict[str, str] = {}
-
-
-def _normalize(value: object) -> str:
-    text = to_ascii_digits(clean_text(value))
-    text = _MARKS_RE.sub("", text.translate(_LETTERS)).casefold()
-    text = _SPACES_RE.sub(" ", text)
-    text = _AROUND_SEPARATOR_RE.sub(r"\1 ", text)
-    text = _AROUND_JOINER_RE.sub(r"\1", text)
-    text = _AFTER_OPEN_RE.sub("(", text)
-    text = _BEFORE_CLOSE_RE.sub(r"\1", text)
-    return _SPACES_RE.sub(" ", text).strip()
-
-
-# ------------------------------------------------------------------------ helpers
-
-
-def _shown(value: object) -> str:
-    """The value as staff typed it, shortened for a message."""
-    text = clean_text(value)
-    return text if len(text) <= 40 else text[:40] + "…"
-
-
-def is_blank(value: object) -> bool:
-    """Whether a cell's value is empty once cleaned (:func:`clean_text`)."""
-    if value is None:
-        return True
-    if type(value) is str and value.isprintable():  # no control, no mark, no space but " "
-        return not value.strip()
-    return isinstance(value, str) and not clean_text(value)
-
-
-def _empty() -> ValueProblem:
-    return ValueProblem("empty", "هذه الخانة فارغة. اكتب قيمة فيها.", "empty value")
-
-
-# ------------------------------------------------------------------------ numbers
-
-_NUMBER_RE = re.compile(r"[+-]?(?:(?:\d{1,3}(?:[, ]\d{3})+|\d+)(?:\.\d+)?|\.\d+)")
-
-_NUMBER_HINTS = {
-    "int": ("عدداً صحيحاً", "اكتب رقماً بدون كسور، مثل 12.", "a whole number"),
-    "decimal": ("رقماً", "اكتب الرقم فقط، مثل 12.500 أو 1250.", "a number"),
-    "pct": ("نسبة مئوية", "اكتب رقماً بين 0 و100، مثل 85 أو 85%.", "a percentage"),
-}
-
-
-def _bad_number(value: object, kind: str) -> ValueProblem:
-    what_ar, hint_ar, what_en = _NUMBER_HINTS[kind]
-    shown = _shown(value)
-    return ValueProblem(
-        "bad-number",
-        f"القيمة «{shown}» ليست {what_ar}. {hint_ar}",
-        f"not {what_en}: {shown!r}",
-    )
-
-
-def _to_decimal(value: object, kind: str) -> Decimal:
-    """Read a finite Decimal from a number or number text (any digit set)."""
-    if is_blank(value):
-        raise _empty()
-    if isinstance(value, bool):
-        raise _bad_number(value, kind)
-    if isinstance(value, int):
-        return Decimal(value)
-    if isinstance(value, float):
-        if not math.isfinite(value):
-            raise _bad_number(value, kind)
-        return Decimal(repr(value))
-    if isinstance(value, Decimal):
-        if not value.is_finite():
-            raise _bad_number(value, kind)
-        return value
-    if not isinstance(value, str):
-        raise _bad_number(value, kind)
-    text = to_ascii_digits(clean_text(value)).replace("\u2212", "-")
-    text = re.sub(r"^([+-])\s+", r"\1", text)
-    if not _NUMBER_RE.fullmatch(text):
-        raise _bad_number(value, kind)
-    return Decimal(text.replace(",", "").replace(" ", ""))
-
-
-def _check_range(
-    number: Decimal,
-    value: object,
-    minimum: Decimal | int | None,
-    maximum: Decimal | int | None,
-) -> None:
-    shown = _shown(value)
-    if minimum is not None and number < minimum:
-        if number < 0 <= minimum:
-            raise ValueProblem(
-                "negative",
-                f"القيمة «{shown}» سالبة، ولا تُقبل هنا قيمة سالبة. اكتب رقماً لا يقل عن {minimum}.",
-                f"negative value {shown!r} (minimum {minimum})",
-            )
-        if maximum is not None:
-            expected = f"اكتب رقماً بين {minimum} و{maximum}."
-        else:
-            expected = f"اكتب رقماً لا يقل عن {minimum}."
-        raise ValueProblem(
-            "out-of-range",
-            f"القيمة «{shown}» أقل من المسموح. {expected}",
-            f"{shown!r} is below the minimum {minimum}",
-        )
-    if maximum is not None and number > maximum:
-        if minimum is not None:
-            expected = f"اكتب رقماً بين {minimum} و{maximum}."
-        else:
-            expected = f"اكتب رقماً لا يزيد عن {maximum}."
-        raise ValueProblem(
-            "out-of-range",
-            f"القيمة «{shown}» أكبر من المسموح. {expected}",
-            f"{shown!r} is above the maximum {maximum}",
-        )
-
-
-def parse_int(value: object, *, minimum: int | None = 0, maximum: int | None = None) -> int:
-    """Read a whole number: ``12``, ``12.0``, ``"١٢"``, ``"1,250"``, ``"١٬٢٥٠"``, ``"1 250"``.
-
-    Fractions (2.5), text, NaN, infinity and booleans are problems
-    (``bad-number``); values outside ``minimum``/``maximum`` give ``negative``
-    (a negative value where negatives are not allowed) or ``out-of-range``.
-    """
-    number = _to_decimal(value, "int")
-    if number != number.to_integral_value():
-        raise _bad_number(value, "int")
-    result = int(number)
-    _check_range(Decimal(result), value, minimum, maximum)
-    return result
-
-
-def parse_decimal(
-    value: object,
-    *,
-    places: int = 3,
-    minimum: Decimal | None = Decimal(0),
-    maximum: Decimal | None = None,
-) -> Decimal:
-    """Read an amount (JOD has 3 decimals: fils), rounded half-up to ``places``.
-
-    Accepts numbers and text such as ``"١٢٫٥٠٠"``, ``"1,250.5"`` or ``"12.5"``.
-    Text, NaN, infinity and booleans are ``bad-number``; range problems as in
-    :func:`parse_int`.
-    """
-    number = _to_decimal(value, "decimal")
-    try:
-        result = number.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
-    except InvalidOperation:
-        shown = _shown(value)
-        raise ValueProblem(
-            "out-of-range",
-            f"القيمة «{shown}» كبيرة جداً. اكتب المبلغ الصحيح.",
-            f"number too large: {shown!r}",
-        ) from None
-    if result == 0:
-        result = abs(result)  # no "-0.000"
-    _check_range(result, value, minimum, maximum)
-    return result
-
-
-def parse_pct(value: object) -> Decimal:
-    """Read a percentage between 0 and 100: ``85``, ``"85%"``, ``"٨٥٪"``, ``"%85"``.
-
-    ``0.85`` means 0.85 percent (no guessing). Returned as typed, not rounded.
-    """
-    if is_blank(value):
-        raise _empty()
-    text = value
-    if isinstance(value, str):
-        text = clean_text(value).strip("%٪﹪％").strip()  # noqa: B005 - a set of signs
-        if not text:
-            raise _bad_number(value, "pct")
-    number = _to_decimal(text, "pct")
-    if not 0 <= number <= 100:
-        shown = _shown(value)
-        raise ValueProblem(
-            "negative" if number < 0 else "out-of-range",
-            f"النسبة «{shown}» غير ممكنة. اكتب نسبة بين 0 و100.",
-            f"percentage {shown!r} is outside 0..100",
-        )
-    return number
-
 
 # -------------------------------------------------------------------------- dates
 
@@ -349,7 +48,7 @@ _DMY_RE = re.compile(rf"(\d{{1,2}}){_SEP}(\d{{1,2}})\s*\2\s*(\d+){_TIME}")
 
 
 def _bad_date(value: object) -> ValueProblem:
-    shown = _shown(value)
+    shown = as_typed(value)
     return ValueProblem(
         "bad-date",
         f"لا يمكن قراءة التاريخ «{shown}». {_DATE_HINT_AR}",
@@ -358,7 +57,7 @@ def _bad_date(value: object) -> ValueProblem:
 
 
 def _year_out_of_range(value: object) -> ValueProblem:
-    shown = _shown(value)
+    shown = as_typed(value)
     return ValueProblem(
         "bad-date",
         f"سنة التاريخ «{shown}» غير مقبولة. "
@@ -368,7 +67,7 @@ def _year_out_of_range(value: object) -> ValueProblem:
 
 
 def _impossible(value: object) -> ValueProblem:
-    shown = _shown(value)
+    shown = as_typed(value)
     return ValueProblem(
         "impossible-date",
         f"التاريخ غير موجود في التقويم: {shown}. تأكد من اليوم والشهر، و{_DATE_HINT_AR}",
@@ -418,7 +117,7 @@ def _date_from_text(text: str, value: object) -> datetime.date | None:
     if match:
         day, _, month, year = match.groups()
         if len(year) == 2:
-            shown = _shown(value)
+            shown = as_typed(value)
             raise ValueProblem(
                 "bad-date",
                 f"السنة في التاريخ «{shown}» مكتوبة برقمين. "
@@ -442,7 +141,7 @@ def parse_date(value: object) -> datetime.date:
     ``bad-date``; days that do not exist (31/2/2026) give ``impossible-date``.
     """
     if is_blank(value):
-        raise _empty()
+        raise empty_value()
     if isinstance(value, datetime.datetime):
         return _checked(value.date(), value)
     if isinstance(value, datetime.date):
@@ -509,7 +208,7 @@ _NAME_PARTS_RE = re.compile(r"[-/\\,().]")
 
 
 def _bad_month(value: object, detail_ar: str = "", detail_en: str = "") -> ValueProblem:
-    shown = _shown(value)
+    shown = as_typed(value)
     return ValueProblem(
         "bad-month",
         f"لا يمكن قراءة الشهر «{shown}». {detail_ar}{_MONTH_HINT_AR}",
@@ -545,7 +244,7 @@ def parse_month(value: object) -> datetime.date:
     ``bad-month``; a full date that does not exist is ``impossible-date``.
     """
     if is_blank(value):
-        raise _empty()
+        raise empty_value()
     if isinstance(value, bool):
         raise _bad_month(value)
     if isinstance(value, datetime.date | int | float | Decimal):
@@ -591,7 +290,7 @@ def parse_month(value: object) -> datetime.date:
     month = months.pop()
     assert month is not None
     if not numbers:
-        shown = _shown(value)
+        shown = as_typed(value)
         raise ValueProblem(
             "bad-month",
             f"الشهر «{shown}» مكتوب بدون سنة. اكتب الشهر مع السنة، مثل آذار 2026.",
@@ -616,7 +315,7 @@ _SCHOOL_YEAR_RE = re.compile(r"(\d{4})\s*[/\\-]\s*(\d+)")
 
 
 def _bad_year(value: object, detail_ar: str = "", detail_en: str = "") -> ValueProblem:
-    shown = _shown(value)
+    shown = as_typed(value)
     return ValueProblem(
         "bad-year",
         f"لا يمكن قراءة السنة «{shown}». {detail_ar}{_YEAR_HINT_AR}",
@@ -641,18 +340,16 @@ def parse_year(value: object) -> str:
     must follow the first). Years must lie in 1990..2100 (``bad-year``).
     """
     if is_blank(value):
-        raise _empty()
+        raise empty_value()
     if isinstance(value, bool):
         raise _bad_year(value)
     if isinstance(value, int | float | Decimal):
         try:
-            number = _to_decimal(value, "int")
+            year = parse_int(value, minimum=None)  # a fraction is a bad-number problem too
         except ValueProblem:
             raise _bad_year(value) from None
-        if number != number.to_integral_value():
-            raise _bad_year(value)
-        _check_year(int(number), value)
-        return str(int(number))
+        _check_year(year, value)
+        return str(year)
     if not isinstance(value, str):
         raise _bad_year(value)
 
@@ -676,7 +373,7 @@ def parse_year(value: object) -> str:
     else:
         raise _bad_year(value)
     if second != first + 1:
-        shown = _shown(value)
+        shown = as_typed(value)
         raise ValueProblem(
             "bad-year",
             f"العام الدراسي «{shown}» غير صحيح: السنة الثانية يجب أن تلي الأولى مباشرة، "
@@ -696,41 +393,3 @@ def year_span(year: str) -> tuple[datetime.date, datetime.date]:
         return datetime.date(first, 9, 1), datetime.date(first + 1, 8, 31)
     calendar_year = int(canonical)
     return datetime.date(calendar_year, 1, 1), datetime.date(calendar_year, 12, 31)
-
-
-# ------------------------------------------------------------------------- yes/no
-
-_YES = {
-    normalize_name(word)
-    for word in ("نعم", "ن", "✓", "✔", "☑", "✅", "yes", "y", "true", "1", "1.0", "صح", "صحيح")
-}
-_NO = {
-    normalize_name(word)
-    for word in ("لا", "✗", "✘", "✖", "❌", "☒", "x", "×", "no", "n", "false", "0", "0.0", "خطأ")
-}
-
-
-def parse_yesno(value: object) -> bool:
-    """Read a yes/no answer.
-
-    Yes: نعم, ن, ✓, ✔, صح, yes, y, true, 1. No: لا, ✗, ✘, x, خطأ, no, n,
-    false, 0. Booleans pass through. Anything else is ``bad-yesno``.
-    """
-    if is_blank(value):
-        raise _empty()
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, int | float | Decimal) and value in (0, 1):
-        return value == 1
-    if isinstance(value, str):
-        word = normalize_name(value.replace("\ufe0f", "").replace("\ufe0e", ""))
-        if word in _YES:
-            return True
-        if word in _NO:
-            return False
-    shown = _shown(value)
-    raise ValueProblem(
-        "bad-yesno",
-        f"القيمة «{shown}» غير مفهومة. اختر نعم أو لا.",
-        f"not a yes/no answer: {shown!r}",
-    )

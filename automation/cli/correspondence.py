@@ -1,0 +1,121 @@
+"""``eti outgoing`` and ``eti letter``: the outgoing register and numbered letters, thin
+over :mod:`automation.documents.correspondence`."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import click
+
+from automation.cli.options import ROOT, fail
+from automation.core.clock import SystemClock
+from automation.core.department import Department
+from automation.core.errors import EtiError
+
+JSON = click.option("--json", "as_json", is_flag=True, help='Print {"number", "document"}.')
+
+
+@click.group()
+def outgoing() -> None:
+    """The outgoing register (سجل الصادر): every number the department gave."""
+
+
+@outgoing.command("list")
+@ROOT
+@click.option("--json", "as_json", is_flag=True,
+              help='Print [{"number", "date", "kind", "to", "subject", "document"}].')
+def outgoing_list_command(root: Path, as_json: bool) -> None:
+    """Every outgoing number, oldest first (void ones marked)."""
+    from automation.documents.correspondence import KINDS_AR, outgoing_list
+    from automation.ledger.store import Ledger
+
+    dept = Department.at(root)
+    with Ledger(dept.ledger_path) as ledger:
+        entries = outgoing_list(ledger)
+    if as_json:
+        click.echo(json.dumps(entries, ensure_ascii=False, indent=2))
+        return
+    if not entries:
+        click.echo("سجل الصادر فارغ\nthe outgoing register is empty")
+    for e in entries:
+        void = "  [ملغى / void]" if e["void"] else ""
+        click.echo(f"{e['number']:<16} {e['date']:<10} {KINDS_AR.get(e['kind'], e['kind'])}: "
+                   f"{e['to']} — {e['subject']}{void}")
+        if e["document"]:
+            click.echo(f"{'':<28}{e['document']}")
+
+
+@click.group()
+def letter() -> None:
+    """Numbered letters into outbox/letters/ (the outgoing register)."""
+
+
+def _send(root: Path, as_json: bool, make: Callable[..., object], **kwargs: object) -> None:
+    from automation.documents.correspondence import refresh_registers
+    from automation.documents.outbox import relative
+    from automation.ledger.store import Ledger
+
+    dept = Department.at(root)
+    with Ledger(dept.ledger_path) as ledger:
+        try:
+            sent = make(dept, ledger, clock=SystemClock(), **kwargs)
+        except EtiError as exc:
+            raise fail(exc) from exc
+        refresh_registers(dept, ledger, clock=SystemClock())
+    number, path = sent.number, sent.path  # type: ignore[attr-defined]
+    attachment = sent.attachment  # type: ignore[attr-defined]
+    if as_json:
+        data: dict[str, object] = {"number": number, "document": relative(dept, path)}
+        if attachment is not None:
+            data["attachment"] = relative(dept, attachment)
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    click.echo(f"{number}  {path}")
+    if attachment is not None:
+        click.echo(f"{'':<{len(number)}}  {attachment}")
+
+
+@letter.command("thanks")
+@ROOT
+@click.option("--school", required=True, help="The school of the initiative.")
+@click.option("--initiative", required=True, help="The active initiative thanked (P8).")
+@JSON
+def letter_thanks(root: Path, school: str, initiative: str, as_json: bool) -> None:
+    """P8: a letter of thanks and encouragement for an active initiative."""
+    from automation.documents.correspondence import make_thanks_letter
+
+    _send(root, as_json, make_thanks_letter, school=school, initiative=initiative)
+
+
+@letter.command("qrc")
+@ROOT
+@click.option("--document", required=True, type=click.Path(path_type=Path),
+              help="The report to forward (copied beside the letter).")
+@click.option("--process", type=click.Choice(["P7", "P10"]), default="P10", show_default=True)
+@JSON
+def letter_qrc(root: Path, document: Path, process: str, as_json: bool) -> None:
+    """P7/P10: a covering letter forwarding a report to the Queen Rania Center."""
+    from automation.documents.correspondence import make_qrc_letter
+
+    _send(root, as_json, make_qrc_letter, document=document, process=process)
+
+
+@letter.command("free")
+@ROOT
+@click.option("--to", "to", required=True, help="The addressee.")
+@click.option("--subject", required=True)
+@click.option("--body", required=True, help="The text; one paragraph a line.")
+@JSON
+def letter_free(root: Path, to: str, subject: str, body: str, as_json: bool) -> None:
+    """A numbered letter with the addressee, subject and text given."""
+    from automation.documents.correspondence import make_free_letter
+
+    _send(root, as_json, make_free_letter, to=to, subject=subject, body=body)
+
+
+def register(group: click.Group) -> None:
+    """Add the correspondence commands to the ``eti`` group."""
+    for command in (outgoing, letter):
+        group.add_command(command)
