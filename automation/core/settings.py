@@ -95,7 +95,8 @@ class IntakeSettings(_Section):
 
     stability_seconds: float = Field(
         5, gt=0, le=3600,
-        description="Seconds a dropped file must stay unchanged before it is picked up.",
+        description="Seconds a dropped file that is not yet a complete workbook must stay "
+        "unchanged before it is picked up (a complete workbook is taken after 0.1 s).",
     )
     max_batch: int = Field(
         200, ge=1, le=10_000, description="Most files handed to one batch."

@@ -11,6 +11,7 @@ template) is written by the next batch; what was written is never written again
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from pathlib import Path
 
 from automation.catalog.reference import References, load_references
@@ -51,41 +52,41 @@ def pending_documents(
     *,
     clock: Clock,
     references: References | None = None,
+    should_stop: Callable[[], bool] | None = None,
 ) -> list[Path]:
     """Write the visit and technical reports, minutes and rejection letters not written
     yet; returns their paths.
 
     A document that fails (a broken template) is logged and left for the next batch.
+    ``should_stop`` is asked before each document: when it says so (the service is
+    stopping), the documents not yet written stay owed to the next batch.
     """
     refs = references if references is not None else load_references(dept)
     made: list[Path] = []
     numbered = False
-    for sub_id in _without_document(ledger, "accepted", VISIT_KIND, VISIT_FORMS):
+    owed: list[tuple[str, int, Callable[..., Path | None]]] = [
+        *(("visit report", s, make_visit_report)
+          for s in _without_document(ledger, "accepted", VISIT_KIND, VISIT_FORMS)),
+        *(("technical report", s, make_technical_report)
+          for s in _without_document(ledger, "accepted", TECHNICAL_KIND, TECHNICAL_FORMS)),
+        *(("minutes", s, make_meeting_minutes)
+          for s in _without_document(ledger, "accepted", MINUTES_KIND, MINUTES_FORMS)),
+        *(("letter", s, make_rejection_letter)
+          for s in _without_document(ledger, "rejected", LETTER_KIND)),
+    ]
+    for what, sub_id, make in owed:
+        if should_stop is not None and should_stop():
+            log.info("stopping: %d documents stay owed to the next batch",
+                     len(owed) - len(made))
+            break
         try:
-            made.append(make_visit_report(dept, ledger, sub_id, clock=clock, references=refs))
+            path = make(dept, ledger, sub_id, clock=clock, references=refs)
         except EtiError as exc:
-            log.error("visit report of submission %s not written: %s", sub_id, exc.message_en)
-    for sub_id in _without_document(ledger, "accepted", TECHNICAL_KIND, TECHNICAL_FORMS):
-        try:
-            made.append(make_technical_report(dept, ledger, sub_id, clock=clock,
-                                              references=refs))
-        except EtiError as exc:
-            log.error("technical report of submission %s not written: %s", sub_id,
-                      exc.message_en)
-    for sub_id in _without_document(ledger, "accepted", MINUTES_KIND, MINUTES_FORMS):
-        try:
-            made.append(make_meeting_minutes(dept, ledger, sub_id, clock=clock, references=refs))
-        except EtiError as exc:
-            log.error("minutes of submission %s not written: %s", sub_id, exc.message_en)
-    for sub_id in _without_document(ledger, "rejected", LETTER_KIND):
-        try:
-            path = make_rejection_letter(dept, ledger, sub_id, clock=clock, references=refs)
-        except EtiError as exc:
-            log.error("letter for submission %s not written: %s", sub_id, exc.message_en)
+            log.error("%s of submission %s not written: %s", what, sub_id, exc.message_en)
             continue
         if path is not None:
             made.append(path)
-            numbered = True
+            numbered = numbered or make is make_rejection_letter
     if numbered:  # the letters' numbers into workbooks/registers/OUTGOING.xlsx
         from automation.registers.outgoing import write_outgoing_register
 

@@ -311,7 +311,7 @@ def _not_files(items: list[NotAFile], progress: Progress | None) -> list[FileRes
     """What the inbox holds that is not a regular file, as results (never read)."""
     results = []
     for item in items:
-        log.warning("%s / %s", item.message_en, item.message_ar)
+        log.info("%s / %s", item.message_en, item.message_ar)
         problem = Problem("not-a-file", item.message_ar, "error", message_en=item.message_en)
         result = FileResult(item.name, "not-a-file", problems=[problem])
         results.append(result)
@@ -411,7 +411,7 @@ def run_batch(
 
             try:
                 batch.documents = pending_documents(dept, ledger, clock=clock,
-                                                    references=refs)
+                                                    references=refs, should_stop=should_stop)
             except Exception as exc:  # owed documents stay owed: a later batch writes them
                 batch.held.append(_held("documents", dept, dept.outbox, exc))
     return batch

@@ -516,6 +516,32 @@ def test_pending_documents_are_made_once(tmp_path: Path) -> None:
         assert pending_documents(dept, ledger, clock=clock(), references=references()) == []
 
 
+def test_owed_documents_wait_when_the_service_stops(tmp_path: Path) -> None:
+    """A stop asked for between two documents leaves the rest owed to the next batch."""
+    dept = department(tmp_path)
+    with open_ledger(dept) as ledger:
+        visit_id = add_submission(
+            ledger, "QF70-2-40",
+            {"school": AMAL, "visit_date": D(2026, 4, 1), "visitor": "خالد يوسف"},
+            [{"aid": "مجسم", "available": True, "used": True}], received_at=D(2026, 4, 1))
+        rejected = reject(ledger, NOOR, "QF70-2-3", dt.datetime(2026, 4, 4, 9, 0))
+        asked: list[int] = []
+
+        def stop_after_one() -> bool:
+            asked.append(1)
+            return len(asked) > 1
+
+        made = pending_documents(dept, ledger, clock=clock(), references=references(),
+                                 should_stop=stop_after_one)
+        assert [p.parent.name for p in made] == ["visits"]  # the letter stays owed
+        kinds = dict(ledger.conn.execute("SELECT submission_id, kind FROM documents").fetchall())
+        assert kinds == {visit_id: "visit-report"}
+        later = pending_documents(dept, ledger, clock=clock(), references=references())
+        assert [p.parent.name for p in later] == ["letters"]
+        kinds = dict(ledger.conn.execute("SELECT submission_id, kind FROM documents").fetchall())
+        assert kinds == {visit_id: "visit-report", rejected: "rejection-letter"}
+
+
 def test_pipeline_writes_visit_reports_and_letters(tmp_path: Path) -> None:
     """End to end: workbooks dropped into inbox/, one batch, the documents in outbox/."""
     from department_factory import drop, make_department, school_names
