@@ -403,7 +403,7 @@ def _summarise(dept: Department, summary: DemoSummary) -> None:
          _newest(dept.outbox.glob("decisions/قرار-*.docx"))),
         ("كتاب إعادة نموذج مرفوض إلى مدرسته، وبجانبه ملف الأخطاء في inbox/rejected",
          "a letter returning a rejected form (its error workbook is in inbox/rejected)",
-         _newest(dept.outbox.glob("letters/*.docx"))),
+         _newest(dept.outbox.glob("letters/*كتاب-إعادة*.docx"))),
         ("الملخص اليومي لرئيس القسم", "the head's daily digest",
          _newest(dept.outbox.glob("digest/*.docx"))),
     ]
