@@ -25,7 +25,7 @@ def figures(root: Path, text: str, as_json: bool) -> None:
     from automation.core.settings import load_settings
     from automation.ledger.store import Ledger
     from automation.processes import compute_figures, indicator_kind
-    from automation.processes.figures import Figure
+    from automation.processes.figures import Figure, RowSource
 
     dept = Department.at(root)
     try:
@@ -37,7 +37,8 @@ def figures(root: Path, text: str, as_json: bool) -> None:
                 f"اكتب الفترة ربعاً (2026-Q1) أو سنة (2026) أو عاماً دراسياً (2025/2026).\n{exc}",
                 param_hint="--period") from exc
         with Ledger(dept.ledger_path) as ledger:
-            result = compute_figures(ledger, period, load_references(dept), calendar)
+            result = compute_figures(RowSource(ledger, shared=False), period,
+                                     load_references(dept), calendar)
     except EtiError as exc:
         raise fail(exc) from exc
     if as_json:
