@@ -19,7 +19,6 @@ the registers, the reports, the digest and ``eti figures`` all read it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 from automation.core.periods import DEFAULT_CALENDAR, Calendar, Period
@@ -177,11 +176,6 @@ def visit_reports(src: RowSource, period: Period | None) -> list[FieldVisit]:
                 found.setdefault((form, r.submission_id), FieldVisit(
                     subject_of(r), day, form, r.submission_id, str(r.data.get(visitor) or "")))
     return sorted(found.values(), key=lambda v: (v.day, v.submission_id))
-
-
-def forms_of(codes: Iterable[str]) -> tuple[str, ...]:
-    """Every form the given processes' registers show."""
-    return tuple(dict.fromkeys(f for code in codes for f in process(code).sheets))
 
 
 __all__ = [
