@@ -54,18 +54,20 @@ import corpus  # noqa: E402
 import openpyxl  # noqa: E402
 from department_factory import filled_workbook, make_department, school_names  # noqa: E402
 from hostile_cases import HostileCase, build_hostile_corpus  # noqa: E402
+from watch_bench import percentile, wait_for  # noqa: E402
 
 from automation.core.department import Department  # noqa: E402
 from automation.intake.errors_workbook import ERRORS_SHEET  # noqa: E402
 from automation.intake.inbox import errors_workbook_path, safe_name  # noqa: E402
+from automation.intake.limits import DEFAULT_LIMITS  # noqa: E402
 from automation.ledger.store import Ledger  # noqa: E402
 from automation.processes import processes_fed_by  # noqa: E402
 from automation.registers.builder import register_path  # noqa: E402
 
 ARABIC = re.compile("[\u0600-\u06ff]")
-MB = 1024 * 1024
 MEMORY_LIMIT_MB = 512
-HANG_SECONDS = 30.0
+HANG_SECONDS = DEFAULT_LIMITS.max_seconds
+"""A child still running after the product's own bound on reading one file hangs."""
 FORM = "QF75-11"
 
 
@@ -676,22 +678,6 @@ def slow_copies(inbox: Path, files: list[tuple[str, bytes]], drops: dict[str, fl
             time.sleep(pause)
 
 
-def percentile(values: list[float], q: float) -> float:
-    if not values:
-        return float("nan")
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, round(q / 100 * len(ordered) + 0.5) - 1))]
-
-
-def wait_for(predicate: Callable[[], bool], timeout: float, step: float = 0.25) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(step)
-    return predicate()
-
-
 def flood_section(scale: Scale, work: Path, base: Path, templates: list[bytes]) -> list[Check]:
     started = time.monotonic()
     folder = work / "flood"
@@ -723,7 +709,7 @@ def flood_section(scale: Scale, work: Path, base: Path, templates: list[bytes]) 
 
     log = folder / "watch.log"
     proc = eti(root, "watch", log=log)
-    if not wait_for(lambda: "watching" in read_log(log) or proc.poll() is not None, 60):
+    if not wait_for(lambda: "watching" in read_log(log) or proc.poll() is not None, 60, 0.25):
         proc.kill()
     registers = [register_path(dept, p) for p in processes_fed_by(FORM)]
     monitor = RegisterVersions(registers)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 import shutil
 import tempfile
 from pathlib import Path
@@ -34,6 +35,20 @@ def make_department(root: Path, schools: int = 12) -> Department:
         _MADE[schools] = model
     shutil.copytree(_MADE[schools], root)
     return Department.at(root)
+
+
+def own_directorate(dept: Department, name: str) -> Department:
+    """Give the department its own directorate in eti.toml (on a shared PostgreSQL
+    ledger, a department whose records no other test department sees)."""
+    path = dept.config_path
+    text = path.read_text(encoding="utf-8") if path.exists() else ""
+    line = f'directorate = "{name}"'
+    if re.search(r"^\[department\]", text, re.M):
+        text = re.sub(r"^\[department\]\n", f"[department]\n{line}\n", text, count=1, flags=re.M)
+    else:
+        text += f"\n[department]\n{line}\n"
+    path.write_text(text, encoding="utf-8")
+    return dept
 
 
 def school_names(dept: Department) -> list[str]:

@@ -55,6 +55,8 @@ class ValidationContext:
     lists: dict[str, tuple[str, ...]] = field(default_factory=dict)
     matched_schools: dict[str, SchoolMatch] = field(default_factory=dict)
     cache: dict[tuple[object, ...], object] = field(default_factory=dict)
+    device_specs: tuple[tuple[str, str], ...] = ()
+    """(device type, specification) of each approved specification (``device_specs.xlsx``)."""
 
     def choices(self, spec: FieldSpec) -> tuple[str, ...]:
         if spec.choices_from:

@@ -3,16 +3,16 @@ over :mod:`automation.documents.correspondence`."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import click
 
-from automation.cli.options import ROOT, fail
+from automation.cli.options import ROOT, clean_exit, echo_json, echo_list
 from automation.core.clock import SystemClock
 from automation.core.department import Department
-from automation.core.errors import EtiError
+from automation.ledger.open import open_ledger
 
 JSON = click.option("--json", "as_json", is_flag=True, help='Print {"number", "document"}.')
 
@@ -29,22 +29,16 @@ def outgoing() -> None:
 def outgoing_list_command(root: Path, as_json: bool) -> None:
     """Every outgoing number, oldest first (void ones marked)."""
     from automation.documents.correspondence import KINDS_AR, outgoing_list
-    from automation.ledger.store import Ledger
 
-    dept = Department.at(root)
-    with Ledger(dept.ledger_path) as ledger:
-        entries = outgoing_list(ledger)
-    if as_json:
-        click.echo(json.dumps(entries, ensure_ascii=False, indent=2))
-        return
-    if not entries:
-        click.echo("سجل الصادر فارغ\nthe outgoing register is empty")
-    for e in entries:
+    def line(e: dict[str, Any]) -> str:
         void = "  [ملغى / void]" if e["void"] else ""
-        click.echo(f"{e['number']:<16} {e['date']:<10} {KINDS_AR.get(e['kind'], e['kind'])}: "
-                   f"{e['to']} — {e['subject']}{void}")
-        if e["document"]:
-            click.echo(f"{'':<28}{e['document']}")
+        document = f"\n{'':<28}{e['document']}" if e["document"] else ""
+        return (f"{e['number']:<16} {e['date']:<10} {KINDS_AR.get(e['kind'], e['kind'])}: "
+                f"{e['to']} — {e['subject']}{void}{document}")
+
+    with open_ledger(Department.at(root)) as ledger:
+        entries = outgoing_list(ledger)
+    echo_list(entries, as_json, line=line, empty="سجل الصادر فارغ\nthe outgoing register is empty")
 
 
 @click.group()
@@ -55,14 +49,11 @@ def letter() -> None:
 def _send(root: Path, as_json: bool, make: Callable[..., object], **kwargs: object) -> None:
     from automation.documents.correspondence import refresh_registers
     from automation.documents.outbox import relative
-    from automation.ledger.store import Ledger
 
     dept = Department.at(root)
-    with Ledger(dept.ledger_path) as ledger:
-        try:
+    with open_ledger(dept) as ledger:
+        with clean_exit():
             sent = make(dept, ledger, clock=SystemClock(), **kwargs)
-        except EtiError as exc:
-            raise fail(exc) from exc
         refresh_registers(dept, ledger, clock=SystemClock())
     number, path = sent.number, sent.path  # type: ignore[attr-defined]
     attachment = sent.attachment  # type: ignore[attr-defined]
@@ -70,7 +61,7 @@ def _send(root: Path, as_json: bool, make: Callable[..., object], **kwargs: obje
         data: dict[str, object] = {"number": number, "document": relative(dept, path)}
         if attachment is not None:
             data["attachment"] = relative(dept, attachment)
-        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        echo_json(data)
         return
     click.echo(f"{number}  {path}")
     if attachment is not None:

@@ -4,19 +4,18 @@ into ``outbox/``, thin over :mod:`automation.documents`."""
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 
-from automation.cli.options import ROOT, fail
+from automation.cli.options import ROOT, clean_exit, echo_json, echo_list
 from automation.cli.staff import staff_report
 from automation.core.clock import SystemClock
 from automation.core.department import Department
-from automation.core.errors import EtiError
 from automation.core.periods import Calendar, Period, date_range, previous_quarter
+from automation.ledger.open import open_ledger
 
 if TYPE_CHECKING:
     from automation.documents.decision import DecisionInfo
@@ -41,10 +40,9 @@ def _calendar(dept: Department) -> Calendar:
     """The department's quarters and school years (``eti.toml``)."""
     from automation.core.settings import load_settings
 
-    try:
-        return load_settings(dept).department.calendar
-    except EtiError as exc:
-        raise fail(exc) from exc
+    with clean_exit():
+        settings = load_settings(dept)
+    return settings.department.calendar
 
 
 def _period(calendar: Calendar, year: int | None, number: int | None,
@@ -118,6 +116,20 @@ def _after(dept: Department, ledger: object) -> None:
     refresh_registers(dept, ledger, clock=SystemClock())  # type: ignore[arg-type]
 
 
+def _decided(dept: Department, ledger: Ledger, path: Path, kind: str, pdf: bool,
+             as_json: bool, data: Callable[[], dict[str, object]], line: str) -> None:
+    """The end of a command that made a decision's document: the registers it changed, then
+    the JSON (``data`` and the document) or the ``line``, the document and its PDF."""
+    from automation.documents.outbox import relative
+
+    _after(dept, ledger)
+    if as_json:
+        echo_json({**data(), "document": relative(dept, path)})
+        return
+    click.echo(line)
+    _done(dept, ledger, path, kind, pdf)
+
+
 def _ids(value: str | None) -> list[int] | None:
     if value is None:
         return None
@@ -142,28 +154,19 @@ def decision_disposal(root: Path, source: str | None, start: dt.datetime | None,
                       pdf: bool) -> None:
     """A draft disposal decision («مسودة», no number) for the items not yet in one."""
     from automation.documents.decision import draft_disposal_decision
-    from automation.documents.outbox import relative
-    from automation.ledger.store import Ledger
 
     dept = Department.at(root)
-    with Ledger(dept.ledger_path) as ledger:
-        try:
+    with open_ledger(dept) as ledger:
+        with clean_exit():
             result = draft_disposal_decision(
                 dept, ledger, clock=SystemClock(), source=source,
                 date_from=start.date() if start else None, date_to=end.date() if end else None,
                 item_ids=_ids(items),
             )
-        except EtiError as exc:
-            raise fail(exc) from exc
-        _after(dept, ledger)
-        if as_json:
-            click.echo(json.dumps({"id": result.decision_id, "state": result.state,
-                                   "document": relative(dept, result.path)},
-                                  ensure_ascii=False, indent=2))
-            return
-        click.echo(f"draft decision {result.decision_id}: {len(result.items)} items "
-                   f"(eti decision approve {result.decision_id})")
-        _done(dept, ledger, result.path, "decision-disposal-draft", pdf)
+        _decided(dept, ledger, result.path, "decision-disposal-draft", pdf, as_json,
+                 lambda: {"id": result.decision_id, "state": result.state},
+                 f"draft decision {result.decision_id}: {len(result.items)} items "
+                 f"(eti decision approve {result.decision_id})")
 
 
 @decision.command("approve")
@@ -177,27 +180,20 @@ def decision_approve(root: Path, decision_id: int, day: dt.datetime | None, as_j
                      pdf: bool) -> None:
     """Approve a draft: the next outgoing number, the final document, items disposed."""
     from automation.documents.decision import approve_decision
-    from automation.documents.outbox import relative
-    from automation.ledger.store import Ledger
 
     dept = Department.at(root)
-    with Ledger(dept.ledger_path) as ledger:
-        try:
+    with open_ledger(dept) as ledger:
+        with clean_exit():
             result = approve_decision(dept, ledger, decision_id, clock=SystemClock(),
                                       day=day.date() if day else None)
-        except EtiError as exc:
-            raise fail(exc) from exc
-        _after(dept, ledger)
-        if as_json:
+
+        def data() -> dict[str, object]:
             info = next(d for d in _decisions(ledger) if d.id == decision_id)
-            click.echo(json.dumps({"id": decision_id, "state": result.state,
-                                   "number": result.number, "date": info.date,
-                                   "document": relative(dept, result.path)},
-                                  ensure_ascii=False, indent=2))
-            return
-        click.echo(f"decision {decision_id} approved: {result.number}, "
-                   f"{len(result.items)} items")
-        _done(dept, ledger, result.path, "decision-disposal", pdf)
+            return {"id": decision_id, "state": result.state, "number": result.number,
+                    "date": info.date}
+
+        _decided(dept, ledger, result.path, "decision-disposal", pdf, as_json, data,
+                 f"decision {decision_id} approved: {result.number}, {len(result.items)} items")
 
 
 @decision.command("void")
@@ -208,17 +204,14 @@ def decision_approve(root: Path, decision_id: int, day: dt.datetime | None, as_j
 def decision_void(root: Path, decision_id: int, reason: str, as_json: bool) -> None:
     """Void a decision: its items are released; an approved one's number stays, void."""
     from automation.documents.decision import void_decision
-    from automation.ledger.store import Ledger
 
     dept = Department.at(root)
-    with Ledger(dept.ledger_path) as ledger:
-        try:
+    with open_ledger(dept) as ledger:
+        with clean_exit():
             info = void_decision(ledger, decision_id, reason=reason, clock=SystemClock())
-        except EtiError as exc:
-            raise fail(exc) from exc
         _after(dept, ledger)
         if as_json:
-            click.echo(json.dumps(_decision_json(info), ensure_ascii=False, indent=2))
+            echo_json(_decision_json(info))
             return
         click.echo(f"decision {decision_id} void ({info.items} items released)")
 
@@ -241,21 +234,16 @@ def _decision_json(info: DecisionInfo) -> dict[str, object]:
 def decision_list(root: Path, as_json: bool) -> None:
     """Every committee decision: draft, approved or void."""
     from automation.documents.decision import STATES_AR
-    from automation.ledger.store import Ledger
 
-    dept = Department.at(root)
-    with Ledger(dept.ledger_path) as ledger:
-        decisions = _decisions(ledger)
-    if as_json:
-        click.echo(json.dumps([_decision_json(d) for d in decisions], ensure_ascii=False,
-                              indent=2))
-        return
-    if not decisions:
-        click.echo("لا توجد قرارات\nno decisions")
-    for d in decisions:
+    def line(d: DecisionInfo) -> str:
         state = f"{d.state} ({STATES_AR.get(d.state, d.state)})"
-        click.echo(f"{d.id:>4}  {state:<18} {d.number or '—':<16} {d.date or '—':<10} "
-                   f"{d.items} items" + (f"  — {d.void_reason}" if d.void_reason else ""))
+        return (f"{d.id:>4}  {state:<18} {d.number or '—':<16} {d.date or '—':<10} "
+                f"{d.items} items" + (f"  — {d.void_reason}" if d.void_reason else ""))
+
+    with open_ledger(Department.at(root)) as ledger:
+        decisions = _decisions(ledger)
+    echo_list(decisions, as_json, line=line, empty="لا توجد قرارات\nno decisions",
+              data=_decision_json)
 
 
 @click.group()
@@ -270,14 +258,11 @@ def report() -> None:
 def report_visit(root: Path, submission_id: int, pdf: bool) -> None:
     """The printable report of one accepted visit form (QF75-13, QF70-2-9, -17, -40)."""
     from automation.documents import make_visit_report
-    from automation.ledger.store import Ledger
 
     dept = Department.at(root)
-    with Ledger(dept.ledger_path) as ledger:
-        try:
+    with open_ledger(dept) as ledger:
+        with clean_exit():
             path = make_visit_report(dept, ledger, submission_id, clock=SystemClock())
-        except EtiError as exc:
-            raise fail(exc) from exc
         _done(dept, ledger, path, "visit-report", pdf, submission_id)
 
 
@@ -293,16 +278,13 @@ def report_technical(root: Path, request: str, pdf: bool) -> None:
         make_technical_report,
         submission_of_file,
     )
-    from automation.ledger.store import Ledger
 
     dept = Department.at(root)
-    with Ledger(dept.ledger_path) as ledger:
-        try:
+    with open_ledger(dept) as ledger:
+        with clean_exit():
             sub_id = int(request) if request.isdigit() else submission_of_file(
                 ledger, Path(request))
             path = make_technical_report(dept, ledger, sub_id, clock=SystemClock())
-        except EtiError as exc:
-            raise fail(exc) from exc
         _done(dept, ledger, path, DOCUMENT_KIND, pdf, sub_id)
 
 
@@ -310,23 +292,28 @@ def report_technical(root: Path, request: str, pdf: bool) -> None:
 @ROOT
 @click.option("--year", type=int, help="Default: the last quarter that ended.")
 @click.option("--quarter", "number", type=click.IntRange(1, 4))
+@click.option("--all-directorates", "every", is_flag=True,
+              help="The ministry's report: each indicator by directorate and the total.")
 @PDF
-def report_quarterly(root: Path, year: int | None, number: int | None, pdf: bool) -> None:
-    """The department's quarterly achievements report (تقرير ربعي بإنجازات القسم)."""
+def report_quarterly(root: Path, year: int | None, number: int | None, every: bool,
+                     pdf: bool) -> None:
+    """The department's quarterly achievements report (تقرير ربعي بإنجازات القسم); with
+    --all-directorates, the ministry's across directorates (outbox/reports/)."""
     from automation.documents import make_quarterly_report
-    from automation.ledger.store import Ledger
 
+    make, kind = make_quarterly_report, "quarterly-report"
+    if every:
+        from automation.documents import ministry
+
+        make, kind = ministry.make_ministry_report, ministry.DOCUMENT_KIND
     dept = Department.at(root)
     calendar = _calendar(dept)
     period = _period(calendar, year, number, None, None)
     y, q = int(period.slug[:4]), int(period.slug[-1])
-    with Ledger(dept.ledger_path) as ledger:
-        try:
-            path = make_quarterly_report(dept, ledger, y, q, clock=SystemClock(),
-                                         calendar=calendar)
-        except EtiError as exc:
-            raise fail(exc) from exc
-        _done(dept, ledger, path, "quarterly-report", pdf)
+    with open_ledger(dept) as ledger:
+        with clean_exit():
+            path = make(dept, ledger, y, q, clock=SystemClock(), calendar=calendar)
+        _done(dept, ledger, path, kind, pdf)
 
 
 def _period_report(name: str, kind: str, maker: str, help_text: str) -> click.Command:
@@ -340,16 +327,13 @@ def _period_report(name: str, kind: str, maker: str, help_text: str) -> click.Co
     def command(root: Path, year: int | None, number: int | None, start: dt.datetime | None,
                 end: dt.datetime | None, pdf: bool) -> None:
         import automation.documents as documents
-        from automation.ledger.store import Ledger
 
         make: Callable[..., Path] = getattr(documents, maker)
         dept = Department.at(root)
-        with Ledger(dept.ledger_path) as ledger:
-            try:
+        with open_ledger(dept) as ledger:
+            with clean_exit():
                 period = _period(_calendar(dept), year, number, start, end)
                 path = make(dept, ledger, period, clock=SystemClock())
-            except EtiError as exc:
-                raise fail(exc) from exc
             _done(dept, ledger, path, kind, pdf)
 
     return command
@@ -377,11 +361,10 @@ for _name, _kind, _maker, _help in (
 def digest(root: Path, day: dt.datetime | None, pdf: bool) -> None:
     """The daily digest for the head: arrived, accepted, rejected, waiting, produced."""
     from automation.documents import make_digest
-    from automation.ledger.store import Ledger
 
     dept = Department.at(root)
     when = day.date() if day else dt.date.today()
-    with Ledger(dept.ledger_path) as ledger:
+    with open_ledger(dept) as ledger:
         path = make_digest(dept, ledger, when, clock=SystemClock())
         _done(dept, ledger, path, "daily-digest", pdf)
 

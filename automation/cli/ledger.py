@@ -1,5 +1,5 @@
-"""``eti ledger check|backup|restore``: the ledger file itself, thin over
-:mod:`automation.ledger` (check, backup).
+"""``eti ledger check|backup|restore|migrate|copy``: the ledger itself, thin over
+:mod:`automation.ledger` (check, backup, schema, copy).
 
 Wire them into the ``eti`` group with :func:`register`.
 """
@@ -14,11 +14,80 @@ from automation.cli.options import ROOT, fail
 from automation.cli.service import JSON, _clock, _department, _dump
 from automation.core.errors import EtiError, LedgerError
 from automation.ledger.check import LedgerCheck, check_ledger
+from automation.ledger.open import open_ledger
 
 
 @click.group("ledger")
 def ledger_group() -> None:
-    """The ledger (data/ledger.sqlite): check it, back it up, restore a backup."""
+    """The ledger (data/ledger.sqlite, or the PostgreSQL database [ledger] url names):
+    check it, back it up, restore a backup, migrate it, copy it into PostgreSQL."""
+
+
+@ledger_group.command("migrate")
+@ROOT
+@JSON
+def migrate_command(root: Path, as_json: bool) -> None:
+    """Bring the ledger's schema up to date (the same named migrations on both backends)."""
+    from automation.ledger import schema
+    from automation.ledger.postgres import redacted
+
+    try:
+        dept = _department(root)
+        with open_ledger(dept) as ledger:
+            applied = ledger.applied_on_open
+            names = ledger.migrations()
+            where = redacted(ledger.url) if ledger.url else str(ledger.path)
+    except EtiError as exc:
+        raise fail(exc) from exc
+    latest = schema.MIGRATIONS[-1][0]
+    if as_json:
+        _dump({"ledger": where, "backend": "postgresql" if ledger.url else "sqlite",
+               "applied_now": applied, "migrations": names, "latest": latest})
+        return
+    click.echo(f"قاعدة البيانات / ledger: {where}")
+    for name in applied:
+        click.echo(f"  طُبّق الآن / applied now: {name}")
+    click.echo(f"المخطط محدّث حتى / schema up to date at: {names[-1] if names else '—'}")
+
+
+@ledger_group.command("copy")
+@ROOT
+@click.option("--to", "target", required=True, metavar="URL",
+              help="The central PostgreSQL database (postgresql://user@host/database).")
+@JSON
+def copy_command(root: Path, target: str, as_json: bool) -> None:
+    """Copy the department's SQLite ledger into the central PostgreSQL database as its
+    directorate ([department] directorate); running it again adds nothing."""
+    from automation.core.settings import load_settings
+    from automation.ledger import copy
+    from automation.processes import PROCESSES
+
+    try:
+        dept = _department(root)
+        directorate = load_settings(dept).department.directorate
+        copy.refuse_directorate(directorate)
+        copy.refuse_url(target)
+        with copy.open_source(dept.ledger_path) as source:
+            report = copy.copy_ledger(source, target, directorate, registers=tuple(PROCESSES))
+    except EtiError as exc:
+        raise fail(exc) from exc
+    if as_json:
+        _dump(report.to_json())
+        return
+    click.echo(f"من / from: {report.source}")
+    click.echo(f"إلى / to: {report.target}  (المديرية / directorate: {report.directorate})")
+    click.echo(f"  {'table':<16} {'نُسخ/copied':>12} {'موجود/skipped':>14} {'حُدّث/updated':>14}")
+    for table in copy.TABLES:
+        click.echo(f"  {table:<16} {report.copied[table]:>12} {report.skipped[table]:>14} "
+                   f"{report.updated[table]:>14}")
+    if report.added:
+        click.echo("نُسخت السجلات؛ ستُكتب السجلات الرئيسية من جديد من قاعدة البيانات المشتركة. "
+                   "اضبط [ledger] url في eti.toml على هذا العنوان ليعمل القسم عليها / copied; "
+                   "the registers will be rewritten from the central database: set [ledger] "
+                   "url in eti.toml to this address for the department to work on it")
+    else:
+        click.echo("لم يُضف شيء: كل ما في قاعدة البيانات المحلية موجود في المشتركة / "
+                   "nothing added: everything was already there")
 
 
 @ledger_group.command("check")
@@ -80,12 +149,11 @@ def backup_command(root: Path, as_json: bool) -> None:
     """Back the ledger up now into data/backups/ (checked; the newest N kept)."""
     from automation.core.settings import load_settings
     from automation.ledger.backup import backup_ledger
-    from automation.ledger.store import Ledger
 
     try:
         dept = _department(root)
         settings = load_settings(dept)
-        with Ledger(dept.ledger_path) as ledger:
+        with open_ledger(dept) as ledger:
             path = backup_ledger(ledger, dept.backups, when=_clock().now(),
                                  keep=settings.schedule.backups_kept)
     except EtiError as exc:

@@ -18,6 +18,7 @@ from automation.core.clock import Clock, SystemClock
 from automation.core.department import Department
 from automation.core.errors import DepartmentError, EtiError
 from automation.core.settings import Settings, effective, load_settings
+from automation.ledger.open import open_ledger
 
 JSON = click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 
@@ -93,13 +94,14 @@ def jobs_command(root: Path, as_json: bool) -> None:
     if as_json:
         _dump([info.to_json() for info in infos])
         return
+    width = max((len(info.name) for info in infos), default=0)
     for info in infos:
         state = "فشل / failed" if info.last_error else ("تم / ok" if info.last_ok else "—")
         nxt = "الآن / due now" if info.due_now else _when(info.next_run)
-        click.echo(f"{info.name:<17} last {_when(info.last_run):<16} {state:<14} next {nxt}"
-                   f"   {info.title_ar}")
+        click.echo(f"{info.name:<{width}} last {_when(info.last_run):<16} {state:<14} "
+                   f"next {nxt:<16}   {info.title_ar}")
         if info.last_error:
-            click.echo(f"{'':<17} error: {info.last_error}")
+            click.echo(f"{'':<{width}} error: {info.last_error}")
 
 
 @click.command("retention")
@@ -108,12 +110,11 @@ def jobs_command(root: Path, as_json: bool) -> None:
 @JSON
 def retention_command(root: Path, dry_run: bool, as_json: bool) -> None:
     """Move records past their retention period into the archive (nothing is deleted)."""
-    from automation.ledger.store import Ledger
     from automation.service.retention import sweep
 
     try:
         dept = _department(root)
-        with Ledger(dept.ledger_path) as ledger:
+        with open_ledger(dept) as ledger:
             result = sweep(dept, ledger, clock=_clock(), dry_run=dry_run)
     except EtiError as exc:
         raise fail(exc) from exc
@@ -154,12 +155,11 @@ def config_command(root: Path, as_json: bool) -> None:
 @JSON
 def status_command(root: Path, as_json: bool) -> None:
     """Show the watcher, waiting files, today's intake, registers, jobs and backups."""
-    from automation.ledger.store import Ledger
     from automation.service.status import status
 
     try:
         dept = _department(root)
-        with Ledger(dept.ledger_path) as ledger:
+        with open_ledger(dept) as ledger:
             report = status(dept, ledger, clock=_clock())
     except EtiError as exc:
         raise fail(exc) from exc

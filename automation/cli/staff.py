@@ -10,6 +10,7 @@ from automation.cli.options import ROOT, fail
 from automation.core.clock import SystemClock
 from automation.core.department import Department
 from automation.core.errors import EtiError
+from automation.ledger.open import open_ledger
 
 
 @click.command("staff")
@@ -20,14 +21,13 @@ def staff_report(root: Path, year: int, name: str | None) -> None:
     """One Word document per staff member: what the registers show of their year."""
     from automation.core.settings import load_settings
     from automation.documents.staff_report import make_staff_reports
-    from automation.ledger.store import Ledger
 
     dept = Department.at(root)
     try:
         calendar = load_settings(dept).department.calendar
     except EtiError as exc:
         raise fail(exc) from exc
-    with Ledger(dept.ledger_path) as ledger:
+    with open_ledger(dept) as ledger:
         try:
             made = make_staff_reports(dept, ledger, year, clock=SystemClock(), staff=name,
                                       calendar=calendar)

@@ -256,6 +256,35 @@ _TABLE = (
           "The name is not in the staff list (staff.xlsx).",
           "قُبل الملف؛ إن كان الاسم لأحد العاملين في القسم فأضفه إلى قائمة العاملين أو صحّح كتابته.",
           "The file was accepted; add the name to staff.xlsx or correct its spelling."),
+    # -- warnings on accepted files (each names the value and where it was checked)
+    _cell("manual-for-computed",
+          "المؤشر «{indicator}» يحسبه النظام من السجلات: المنجز المحسوب من {start} إلى {end} "
+          "حتى الآن {computed}، والقيمة المكتوبة في «المنجز (يدوي)» ({typed}) لا تُستخدم.",
+          "Indicator {indicator} is computed from the registers: {computed} from {start} to "
+          "{end} so far; the value typed in manual_achieved ({typed}) is not used.",
+          "قُبل الملف؛ اترك «المنجز (يدوي)» فارغاً في أسطر المؤشرات التي يحسبها النظام، فهو "
+          "للمؤشرات التي لا يحسبها فقط.",
+          "The file was accepted; leave manual_achieved empty on lines whose indicator the "
+          "product computes (it is only for indicators it does not compute)."),
+    _cell("unknown-spec",
+          "المواصفات «{spec}» غير موجودة في قائمة المواصفات الفنية المعتمدة "
+          "(workbooks/reference/device_specs.xlsx).",
+          "Specification {spec} is not in the list of approved specifications "
+          "(workbooks/reference/device_specs.xlsx).",
+          "قُبل الملف، ويُعدّ البند في سجل المشاريع بمواصفات غير معتمدة؛ اختر المواصفات من "
+          "القائمة المنسدلة، أو أضفها إلى device_specs.xlsx إن كانت معتمدة.",
+          "The file was accepted and the item counts as following unapproved specifications "
+          "in the projects register; pick the specification from the dropdown, or add it to "
+          "device_specs.xlsx if it is approved."),
+    _cell("spec-of-other-type",
+          "المواصفات «{spec}» معتمدة في قائمة المواصفات الفنية "
+          "(workbooks/reference/device_specs.xlsx) لـ«{types}»، وليس لـ«{device_type}».",
+          "Specification {spec} is approved in workbooks/reference/device_specs.xlsx for "
+          "{types}, not for {device_type}.",
+          "قُبل الملف؛ تأكد من نوع الجهاز أو المواصفات في الصف، أو أضف المواصفات لهذا النوع "
+          "إلى device_specs.xlsx إن كانت معتمدة له.",
+          "The file was accepted; check the row's device type or specification, or add the "
+          "specification for this type to device_specs.xlsx if it is approved for it."),
 )
 
 MESSAGES: dict[str, Message] = {message.code: message for message in _TABLE}

@@ -28,6 +28,9 @@ with a :class:`~automation.core.errors.ConfigError` that names the key::
 
     [correspondence]
     number_format = "{prefix}/{year}/{sequence}"
+
+    [ledger]
+    url = ""          # or "postgresql://eti@db-host:5432/eti"
 """
 
 from __future__ import annotations
@@ -82,6 +85,15 @@ class DepartmentSettings(_Section):
     school_year_start_month: int = Field(
         9, ge=1, le=12,
         description="Month a school year (2025/2026) starts in (9 = September).",
+    )
+    directorate: str = Field(
+        "",
+        description="The directorate this department belongs to (قصبة عمان); every "
+        "submission and row carries it, and a shared PostgreSQL ledger keeps each "
+        "directorate's records apart by it.",
+    )
+    directorate_code: str = Field(
+        "", description="An optional short code for the directorate (documents may print it)."
     )
 
     @property
@@ -196,6 +208,25 @@ class CorrespondenceSettings(_Section):
         return value
 
 
+class LedgerSettings(_Section):
+    """[ledger]"""
+
+    url: str = Field(
+        "",
+        description="Where the ledger lives: empty for the department's own SQLite file "
+        "(data/ledger.sqlite), or postgresql://user@host:5432/eti for a shared PostgreSQL "
+        "database. The environment variable ETI_LEDGER_URL, when set, wins.",
+    )
+
+    @field_validator("url")
+    @classmethod
+    def _url(cls, value: str) -> str:
+        value = value.strip()
+        if value and not value.startswith(("postgresql://", "postgres://", "sqlite:")):
+            raise ValueError("expected postgresql://user@host:5432/eti, or nothing for SQLite")
+        return value
+
+
 class Settings(BaseSettings):
     """Every setting of a department, by section of ``eti.toml``."""
 
@@ -207,6 +238,7 @@ class Settings(BaseSettings):
     schedule: ScheduleSettings = Field(default_factory=ScheduleSettings)
     logging: LoggingSettings = Field(default_factory=LoggingSettings)
     correspondence: CorrespondenceSettings = Field(default_factory=CorrespondenceSettings)
+    ledger: LedgerSettings = Field(default_factory=LedgerSettings)
 
     @classmethod
     def settings_customise_sources(

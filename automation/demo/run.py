@@ -48,6 +48,7 @@ from automation.demo.references import write_demo_references
 from automation.demo.year import MISTAKES, PlannedFile, plan_year
 from automation.intake.inbox import FileResult
 from automation.intake.pipeline import run_batch
+from automation.ledger.open import open_ledger
 from automation.ledger.store import Ledger
 
 log = logging.getLogger(__name__)
@@ -308,22 +309,25 @@ def _documents(dept: Department, refs: References, summary: DemoSummary,
     jobs: list[tuple[str, Callable[[Ledger], object]]] = [
         ("disposal decisions", lambda led: _decisions(dept, led, clock, refs)),
     ]
-    for n in range(1, 5):
+    period_reports = (("Help Desk report", make_helpdesk_report),
+                      ("systems report", make_systems_report),
+                      ("activation report", make_activation_report),
+                      ("initiatives report", make_initiatives_report),
+                      ("web pages report", make_webpages_report))
+    for n in range(1, 5):  # what the service writes after each quarter (service/jobs.py)
         jobs.append((f"quarterly report Q{n}", lambda led, n=n: make_quarterly_report(
             dept, led, YEAR, n, clock=clock, references=refs)))
-        jobs.append((f"Help Desk report Q{n}", lambda led, n=n: make_helpdesk_report(
-            dept, led, quarter(YEAR, n), clock=clock, references=refs)))
-    for name, make in (("systems report", make_systems_report),
-                       ("activation report", make_activation_report),
-                       ("initiatives report", make_initiatives_report),
-                       ("web pages report", make_webpages_report)):
-        jobs.append((name, lambda led, make=make: make(dept, led, whole, clock=clock,
-                                                       references=refs)))
+        for name, make in period_reports:
+            jobs.append((f"{name} Q{n}", lambda led, n=n, make=make: make(
+                dept, led, quarter(YEAR, n), clock=clock, references=refs)))
+    for name, make in period_reports[1:]:  # and the whole year's, as `eti report … --from`
+        jobs.append((f"{name} {YEAR}", lambda led, make=make: make(dept, led, whole, clock=clock,
+                                                                  references=refs)))
     jobs.append(("daily digest", lambda led: make_digest(dept, led, last, clock=clock,
                                                           references=refs)))
     jobs.append(("staff reports", lambda led: _staff_reports(dept, led, clock, refs)))
     made = 0
-    with Ledger(dept.ledger_path) as ledger:
+    with open_ledger(dept) as ledger:
         for name, job in jobs:
             try:
                 job(ledger)

@@ -1,7 +1,7 @@
 """Where documents go in ``outbox/``, under readable Arabic names, never overwritten;
 and their PDF copies through LibreOffice.
 
-    outbox/2026-Q1/تقرير-ربعي-2026-Q1.docx
+    outbox/reports/تقرير-ربعي-2026-Q1.docx
     outbox/decisions/قرار-إتلاف-ت-ت-2026-3.docx
     outbox/visits/2026-03-10-QF75-13-مدرسة-الأمل.docx
     outbox/letters/2026-03-15-كتاب-إعادة-مدرسة-الأمل.docx
@@ -110,7 +110,9 @@ def relative(dept: Department, path: Path) -> str:
 
 
 def period_folder(dept: Department, slug: str) -> Path:
-    return dept.outbox / safe_name(slug)
+    """``outbox/reports/``: every periodic report, its period in its file name."""
+    del slug  # the name of every periodic report carries its period
+    return dept.outbox / "reports"
 
 
 def decisions_folder(dept: Department) -> Path:

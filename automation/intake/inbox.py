@@ -38,6 +38,7 @@ from automation.core.inbox_listing import is_regular
 from automation.core.inbox_listing import waiting_files as waiting_files
 from automation.core.problems import Problem
 from automation.intake.claim import take_file
+from automation.intake.plan_checks import LedgerFigures, LineFigures, typed_lines
 from automation.intake.reader import read_workbook, sha256_of
 from automation.intake.safety import Limits, read_bounded
 from automation.intake.validate import Lookup, Validated, validate
@@ -171,6 +172,8 @@ class Intake:
         self.clock = clock
         self.catalog = catalog
         self.limits = limits or Limits()
+        self.figures = LedgerFigures(dept, ledger, catalog)
+        """The computed indicators a plan's hand-typed achievements are checked against."""
         self._lookups: dict[tuple[str, str], set[str]] = {}
         self._deferred: list[tuple[Claim, str]] | None = None
         self._journals: dict[Path, set[str]] = {}  # journal -> its claims not filed yet
@@ -307,7 +310,8 @@ class Intake:
         if done is not None:
             return self._finish_recorded(claim, done)
         if analysis is None or analysis.needs_ledger:
-            analysis = analyse(claim.path, self.catalog, self.context, self.limits, self.lookup)
+            analysis = analyse(claim.path, self.catalog, self.context, self.limits, self.lookup,
+                               self.figures)
         record = SubmissionRecord(
             original_name=claim.original,
             sha256=analysis.sha256,
@@ -511,9 +515,11 @@ def analyse(
     context: ValidationContext,
     limits: Limits,
     lookup: Lookup | None,
+    figures: LineFigures | None = None,
 ) -> Analysis:
-    """Hash, read and validate one file; with no ``lookup``, rules that need the
-    ledger are left for the caller (``needs_ledger``)."""
+    """Hash, read and validate one file; with no ``lookup`` (or no ``figures`` for a
+    plan's hand-typed achievements), checks that need the ledger are left for the caller
+    (``needs_ledger``)."""
     try:
         data: bytes | None = read_bounded(path, limits)
     except UnreadableWorkbook:
@@ -529,8 +535,9 @@ def analyse(
                           detail=exc.detail)
         return Analysis(sha, size, [problem])
     form = catalog.form(submission.form)
-    needs_ledger = lookup is None and any(r.kind in LEDGER_RULES for r in form.rules)
-    checked = validate(submission, form, context, lookup)
+    checked = validate(submission, form, context, lookup, figures)
+    needs_ledger = (lookup is None and any(r.kind in LEDGER_RULES for r in form.rules)) or (
+        figures is None and bool(typed_lines(form, checked.rows)))
     named = {checked.school} | {r.values.get("school") for r in checked.rows}
     matched = {name: match for name, match in context.matched_schools.items() if name in named}
     problems = read_problems + checked.report.problems

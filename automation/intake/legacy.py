@@ -31,12 +31,12 @@ from automation.core.errors import UnreadableWorkbook
 from automation.core.messages import unreadable
 from automation.intake.limits import Deadline, Limits
 from automation.intake.sheet_scan import XML_OPTIONS, SheetScan
+from automation.intake.sniff import OLE_SIGNATURE
 from automation.intake.zip_reader import stream
 from automation.text.cells import column_letter
 
 __all__ = ["OLE_SIGNATURE", "LegacyScan", "OleFile", "scan_ods", "scan_xls"]
 
-OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _END_OF_CHAIN = 0xFFFFFFFE
 _LAST_SECTOR = 0xFFFFFFFA
 

@@ -14,7 +14,6 @@ import time
 from collections import Counter, deque
 from collections.abc import Callable
 from concurrent.futures import Executor, Future
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -35,6 +34,8 @@ from automation.intake.workers import (
     validation_context,
     worker_pool,
 )
+from automation.ledger import postgres
+from automation.ledger.open import open_ledger
 from automation.ledger.store import Ledger
 
 log = logging.getLogger(__name__)
@@ -135,6 +136,11 @@ MACHINE_FAILURES = (OSError, MemoryError, sqlite3.OperationalError)
 batch, and the file stays claimed; they are never a reason to reject it."""
 
 
+def machine_failure(exc: BaseException) -> bool:
+    """One of :data:`MACHINE_FAILURES`, or a PostgreSQL ledger unreachable or busy."""
+    return isinstance(exc, MACHINE_FAILURES) or postgres.is_unreachable(exc)
+
+
 PARALLEL_FROM = 40
 """Batches at least this large are read and checked by worker processes."""
 
@@ -163,6 +169,9 @@ def _analysis(
     rest are read in this process."""
     if part is None:
         return None, executor, pending
+    # here, not at the top: a batch read in this process never loads multiprocessing
+    from concurrent.futures.process import BrokenProcessPool
+
     try:
         return part.result(), executor, pending
     except BrokenProcessPool:
@@ -176,7 +185,7 @@ def _handle(intake: Intake, claim: Claim, analysis: Analysis | None) -> FileResu
     try:
         return intake.handle(claim, analysis)
     except Exception as exc:
-        if isinstance(exc, MACHINE_FAILURES):
+        if machine_failure(exc):
             log.error("batch interrupted on %s: %s", claim.original, exc)
             raise BatchInterrupted(f"{type(exc).__name__}: {exc}") from exc
         log.exception("internal error on %s", claim.original)
@@ -228,7 +237,9 @@ def intake_files(
                         break
         except BatchInterrupted as exc:
             return results, str(exc)
-        except MACHINE_FAILURES as exc:  # the group's commit failed
+        except Exception as exc:  # the group's commit failed
+            if not machine_failure(exc):
+                raise
             log.error("batch interrupted: the ledger could not commit: %s", exc)
             return results, f"{type(exc).__name__}: {exc}"
         results.extend(done)
@@ -351,7 +362,6 @@ def run_batch(
     it (:class:`Held`), never the intake. ``workers`` keeps the worker processes for
     the next batch (the caller closes it).
     """
-    from automation.registers.builder import write_registers
     from automation.registers.swap import retry_pending
 
     _ensure_folders(dept)
@@ -360,7 +370,7 @@ def run_batch(
     batch = BatchResult()
 
     # one batch at a time per department: `eti process` waits for the watcher's batch
-    with exclusive(dept.data / "intake.lock"), Ledger(dept.ledger_path) as ledger:
+    with exclusive(dept.data / "intake.lock"), open_ledger(dept) as ledger:
         retry_pending(dept, excel=excel)  # type: ignore[arg-type]
         intake = Intake(
             dept, ledger, validation_context(refs), clock=clock, catalog=catalog,
@@ -389,6 +399,9 @@ def run_batch(
                           "not rewritten from it (see `eti ledger check`)")
                 dirty = []
             if dirty:
+                # imported only when a register is written: it is not needed for intake
+                from automation.registers.builder import write_registers
+
                 executor = own[0] if own else (workers.current if workers else None)
                 try:
                     outcomes = write_registers(

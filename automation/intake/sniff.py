@@ -12,9 +12,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from automation.intake.legacy import OLE_SIGNATURE
+__all__ = ["OLE_SIGNATURE", "Sniffed", "sniff"]
 
-__all__ = ["Sniffed", "sniff"]
+OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+"""The first bytes of an OLE2 compound file (:mod:`~automation.intake.legacy` reads it)."""
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,10 @@
 
 Types and choices come from the catalog's pydantic models; then the row rules
 of FORMS.md, unique keys within the file, and references to other forms
-(through a lookup the caller gives, backed by the ledger).
+(through a lookup the caller gives, backed by the ledger). Names not in the staff
+list and specifications not in the approved list are warnings; so is a plan's
+value typed by hand for an indicator the product computes (:mod:`plan_checks`,
+through figures the caller gives, backed by the ledger).
 """
 
 from __future__ import annotations
@@ -22,7 +25,9 @@ from automation.catalog.row_models import (
     row_model,
     rows_adapter,
 )
+from automation.core.messages import render
 from automation.core.problems import Problem, Report
+from automation.intake.plan_checks import LineFigures, plan_warnings
 from automation.intake.submission import CellValue, Submission
 from automation.text.arabic import clean_text, normalize_name
 from automation.text.dates import format_date, year_span
@@ -233,9 +238,16 @@ def _readable_part(
 
 
 def validate(
-    sub: Submission, form: FormSpec, ctx: ValidationContext, lookup: Lookup | None = None
+    sub: Submission,
+    form: FormSpec,
+    ctx: ValidationContext,
+    lookup: Lookup | None = None,
+    figures: LineFigures | None = None,
 ) -> Validated:
-    """Check a submission; errors in the report mean the whole file is rejected."""
+    """Check a submission; errors in the report mean the whole file is rejected.
+
+    ``figures`` gives the computed indicators a plan's hand-typed achievements are
+    checked against (:mod:`automation.intake.plan_checks`); without it they are not."""
     report = Report()
     header: dict[str, object] = {}
     if form.header:
@@ -300,6 +312,9 @@ def validate(
             )
         )
     report.extend(_unknown_staff(form, sub, rows, ctx))
+    report.extend(_unapproved_specs(form, sub, rows, ctx))
+    if figures is not None:
+        report.extend(plan_warnings(form, sub, rows, figures))
     return Validated(form, header, rows, report)
 
 
@@ -337,4 +352,46 @@ def _unknown_staff(
                 "warning", sub.sheet, cell, spec.label, None if in_header else row.number,
                 f"{spec.key} {value!r} is not in staff.xlsx",
             ))
+    return found
+
+
+SPEC_LIST = "device_specs"
+
+
+def _unapproved_specs(
+    form: FormSpec, sub: Submission, rows: list[ValidRow], ctx: ValidationContext
+) -> list[Problem]:
+    """A specification not in ``device_specs.xlsx``, or listed there only for other device
+    types than the row's: a warning, never a rejection (the field takes free text, and the
+    P4 register counts the items with unapproved specifications). Nothing is said while
+    the list is empty."""
+    fields = [s for s in form.fields if s.choices_from == SPEC_LIST]
+    if not fields or not ctx.device_specs:
+        return []
+    approved: dict[str, dict[str, str]] = {}  # spec -> {device type: as written}, normalized
+    for device_type, text in ctx.device_specs:
+        approved.setdefault(normalize_name(text), {})[normalize_name(device_type)] = \
+            clean_text(device_type)
+    cells = {r.number: r for r in sub.rows}
+    found: list[Problem] = []
+    for row in rows:
+        device = row.values.get("device_type")
+        for spec in fields:
+            value = row.values.get(spec.key)
+            if value in (None, ""):
+                continue
+            types = approved.get(normalize_name(value))
+            if types is None:
+                code = "unknown-spec"
+                message, english = render("unknown-spec", spec=_shown(value))
+            elif device in (None, "") or "" in types or normalize_name(device) in types:
+                continue
+            else:
+                code = "spec-of-other-type"
+                message, english = render(
+                    "spec-of-other-type", spec=_shown(value), device_type=_shown(device),
+                    types="، ".join(t for t in types.values() if t))
+            cell = cells[row.number].cell(spec.key) if row.number in cells else ""
+            found.append(Problem(code, message, "warning", sub.sheet, cell, spec.label,
+                                 row.number, english))
     return found

@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import gc
 import logging
-import multiprocessing
 import os
 import sys
 import threading
 import time
-from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures import Executor
 from pathlib import Path
 
 from automation.catalog.model import Catalog
@@ -33,12 +32,16 @@ def validation_context(refs: References) -> ValidationContext:
     """Reference lists as validation needs them."""
     return ValidationContext(
         SchoolIndex(refs.schools), {"device_types": tuple(refs.device_type_names),
-                                    "staff": tuple(refs.staff_names)}
+                                    "staff": tuple(refs.staff_names)},
+        device_specs=tuple((s.device_type, s.spec) for s in refs.device_specs),
     )
 
 
 def worker_pool(refs: References, catalog: Catalog, limits: Limits | None) -> Executor:
     """Two worker processes (one on a single-core machine), ready to analyse files."""
+    import multiprocessing  # with its pool: a small batch, read here, never needs them
+    from concurrent.futures import ProcessPoolExecutor
+
     return ProcessPoolExecutor(
         max_workers=max(1, min(2, os.cpu_count() or 1)),
         mp_context=multiprocessing.get_context(start_method()),
@@ -109,6 +112,8 @@ def _die_with_parent() -> None:
 def _exit_with_parent(ppid: int) -> None:
     """A worker whose batch process was killed must not live on, orphaned: the
     parent's death shows as a new parent pid (POSIX) or a signalled sentinel."""
+    import multiprocessing
+
     parent = multiprocessing.parent_process()
     while True:
         time.sleep(0.5)

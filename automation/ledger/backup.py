@@ -47,8 +47,23 @@ def latest_backup(dept: Department) -> Path | None:
     return found[-1] if found else None
 
 
+class BackupByServer(LedgerError):
+    """A PostgreSQL ledger is backed up by its server, not by the product."""
+
+    code = "backup-by-server"
+
+
 def backup_ledger(ledger: Ledger, folder: Path, *, when: dt.datetime, keep: int) -> Path:
-    """Copy the live ledger with SQLite's online backup API, keep the newest ``keep``."""
+    """Copy the live ledger with SQLite's online backup API, keep the newest ``keep``.
+
+    A PostgreSQL ledger is not copied: the database server's own backups keep it."""
+    if ledger.dialect == "postgresql":
+        raise BackupByServer(
+            "the ledger is a PostgreSQL database: it is backed up with the server's own "
+            "tools (pg_dump, or the server's scheduled backups), not into data/backups/",
+            "قاعدة البيانات مشتركة على خادم PostgreSQL: يحفظ نسخها الاحتياطية مسؤول الخادم "
+            "بأدواته، لا مجلد data/backups/.",
+        )
     folder.mkdir(parents=True, exist_ok=True)
     final = folder / f"ledger-{when:%Y%m%d-%H%M}.sqlite"
     tmp = final.with_name(final.name + ".tmp")

@@ -17,9 +17,12 @@ from pathlib import Path
 
 from automation.core.department import Department
 from automation.core.errors import LedgerError
+from automation.core.settings import load_settings
 from automation.ledger.backup import latest_backup
 from automation.ledger.guard import is_damage, refuse_if_lost, unusable
-from automation.ledger.store import Ledger
+from automation.ledger.open import open_ledger
+from automation.ledger.postgres import redacted
+from automation.ledger.store import Ledger, ledger_url
 
 ERRORS_SUFFIX = ".errors.xlsx"
 """The error workbook beside a rejected file: the product's, not a submission."""
@@ -97,12 +100,16 @@ def check_ledger(dept: Department) -> LedgerCheck:
                          latest_backup=backup.relative_to(dept.root).as_posix() if backup else "")
     filed = filed_files(dept)
     result.files = {kind: len(paths) for kind, paths in filed.items()}
+    url = ledger_url(load_settings(dept).ledger.url)
+    if url:  # a shared PostgreSQL database: no file of the department's to find lost
+        result.path = redacted(url)
     try:
-        refuse_if_lost(dept.ledger_path)
-        if not dept.ledger_path.exists():
-            result.state = "new"  # a department that has handled nothing yet
-            return result
-        ledger = Ledger(dept.ledger_path)
+        if not url:
+            refuse_if_lost(dept.ledger_path)
+            if not dept.ledger_path.exists():
+                result.state = "new"  # a department that has handled nothing yet
+                return result
+        ledger = open_ledger(dept)
     except LedgerError as exc:
         result.state = {"ledger-lost": "lost", "ledger-damaged": "damaged"}.get(
             exc.code, "unusable")

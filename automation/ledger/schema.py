@@ -146,6 +146,16 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
             FROM decisions
         """,
     ),
+    (
+        "003_directorates",
+        # Every submission and row carries the directorate it belongs to
+        # ([department] directorate); a shared PostgreSQL ledger keeps directorates
+        # apart by it (automation/ledger/schema_postgres.py adds what that needs).
+        """
+        ALTER TABLE submissions ADD COLUMN directorate TEXT NOT NULL DEFAULT '';
+        ALTER TABLE rows ADD COLUMN directorate TEXT NOT NULL DEFAULT ''
+        """,
+    ),
 )
 
 MIGRATIONS_TABLE = (
@@ -157,7 +167,12 @@ Transaction = Callable[[], AbstractContextManager[sqlite3.Connection]]
 
 
 def migrate(conn: sqlite3.Connection, transaction: Transaction) -> list[str]:
-    """Apply the migrations not yet recorded; returns their names."""
+    """Apply the migrations not yet recorded; returns their names.
+
+    On PostgreSQL (a connection whose ``dialect`` says so) each migration is its
+    PostgreSQL text (:mod:`automation.ledger.schema_postgres`), under the same name.
+    """
+    postgres = getattr(conn, "dialect", "sqlite") == "postgresql"
     conn.execute(MIGRATIONS_TABLE)
     done = {r[0] for r in conn.execute("SELECT name FROM migrations")}
     applied = []
@@ -165,9 +180,14 @@ def migrate(conn: sqlite3.Connection, transaction: Transaction) -> list[str]:
         if name in done:
             continue
         with transaction() as tx:
-            for statement in sql.split(";"):
-                if statement.strip():
-                    tx.execute(statement)
+            if postgres:
+                from automation.ledger import schema_postgres
+
+                tx.run_script(schema_postgres.MIGRATIONS[name])  # type: ignore[attr-defined]
+            else:
+                for statement in sql.split(";"):
+                    if statement.strip():
+                        tx.execute(statement)
             tx.execute(
                 "INSERT INTO migrations VALUES (?, ?)",
                 (name, dt.datetime.now().isoformat(timespec="seconds")),

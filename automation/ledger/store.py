@@ -1,37 +1,32 @@
-"""The ledger: SQLite, the one source of truth for every submission and row.
+"""The ledger: the one source of truth for every submission and row.
 
-Registers and documents are derived from it. The schema and its migrations are
-:mod:`automation.ledger.schema`; backups, restore and the check of the file itself
-:mod:`automation.ledger.backup`.
+Registers and documents are derived from it. It lives in the department's SQLite
+file (the default: nothing to install) or in a shared PostgreSQL database
+(``[ledger] url`` or ``ETI_LEDGER_URL``; :mod:`automation.ledger.postgres`), with the
+same statements, schema and migrations (:mod:`automation.ledger.schema`). Backups,
+restore and the check of the SQLite file itself are :mod:`automation.ledger.backup`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import gc
-import json
-import re
+import os
 import sqlite3
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import NamedTuple
+from typing import NamedTuple, TypeVar
 
-import orjson
+from automation.core.errors import LedgerError
+from automation.ledger import guard, postgres, schema
+from automation.ledger.row_json import ROWS_PER_PARSE, no_cycle_collection, parse_rows, to_json
 
-from automation.ledger import guard, schema
-from automation.text.byte_patterns import re2_search
+_ROWS_PER_PARSE = ROWS_PER_PARSE
 
 
-def to_json(values: dict[str, object]) -> str:
-    """Typed row values as JSON, keys sorted: dates as ISO text, decimals as text."""
-    try:
-        return orjson.dumps(values, default=str, option=orjson.OPT_SORT_KEYS).decode()
-    except TypeError:  # orjson.JSONEncodeError: an integer past 64 bits, say
-        return json.dumps(values, ensure_ascii=False, default=str, sort_keys=True,
-                          separators=(",", ":"))
-
+T = TypeVar("T")
 
 @dataclass
 class SubmissionRecord:
@@ -73,62 +68,6 @@ class RowRecord:
 _CURRENT = "r.form = ? AND r.current = 1 AND r.archived_at IS NULL"
 """The rows of a form the registers show (``r`` standing for the rows table)."""
 
-_ROWS_PER_PARSE = 2000
-"""Ledger rows whose JSON is parsed in one call when reading rows back."""
-
-
-@contextmanager
-def _no_cycle_collection() -> Iterator[None]:
-    """Python's cycle collector paused: reading 100,000 rows (dicts and tuples of text,
-    no cycles among them) would otherwise set it scanning the whole heap again and
-    again, half of the reading time."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
-_FLOAT_OF_A_BIG_INTEGER = 2.0**63
-"""orjson reads an integer past 64 bits (which :func:`to_json` writes with json) as a
-float at least this large; a row's data holds no float of its own that large."""
-
-
-_LONG_DIGITS = re2_search(rb"[0-9]{19}") or re.compile(rb"[0-9]{19}").search
-"""Where an integer past 64 bits may be: 2**63 has 19 digits (RE2 searches a chunk of
-rows ten times faster than ``re``)."""
-
-
-def _parse_rows(
-    text: bytes, one: Callable[[object, object], object] | None
-) -> list[dict[str, object]]:
-    """A JSON array of rows' data; with ``one``, each repeated text made one object by it.
-
-    orjson reads it; json again when orjson refuses it (NaN) or may have read a big
-    integer as a float (only where the text holds 19 digits in a row).
-    """
-    try:
-        datas = orjson.loads(text)
-    except orjson.JSONDecodeError:
-        datas = None
-    if datas is None or (_LONG_DIGITS(text) and _has_big_float(datas)):
-        datas = json.loads(text)
-    if one is not None:
-        for data in datas:
-            for key, value in data.items():
-                if type(value) is str:
-                    data[key] = one(value, value)
-    return datas  # type: ignore[no-any-return]
-
-
-def _has_big_float(datas: list[dict[str, object]]) -> bool:
-    """Whether a value is a float at least :data:`_FLOAT_OF_A_BIG_INTEGER` (or NaN)."""
-    return any(type(value) is float and not abs(value) < _FLOAT_OF_A_BIG_INTEGER  # type: ignore[operator]
-               for data in datas for value in data.values())
-
-
 class LedgerRow(NamedTuple):
     """A row read back from the ledger with where it came from (a named tuple: the
     registers read a hundred thousand of them at once)."""
@@ -153,24 +92,60 @@ class CommitResult:
     rows_replaced: int
 
 
+LEDGER_URL_ENV = "ETI_LEDGER_URL"
+"""The environment variable naming a PostgreSQL ledger; it wins over ``eti.toml``."""
+
+_RETRIES = 5
+"""Times a write transaction on PostgreSQL is tried when the server aborts it."""
+
+
+def ledger_url(configured: str = "") -> str:
+    """The ledger's PostgreSQL address: ``ETI_LEDGER_URL``, else ``[ledger] url``
+    ("" for the department's SQLite file)."""
+    return os.environ.get(LEDGER_URL_ENV, "").strip() or configured.strip()
+
+
+def unreachable(url: str, exc: BaseException) -> LedgerError:
+    """The message for a PostgreSQL ledger that cannot be reached."""
+    where = postgres.redacted(url)
+    return LedgerError(
+        f"cannot reach the ledger database {where}: {str(exc).strip()}; nothing was changed, "
+        "files stay in the inbox for the next pass; check that the server runs and that "
+        f"[ledger] url in eti.toml (or {LEDGER_URL_ENV}) is right",
+        f"تعذر الوصول إلى قاعدة البيانات المشتركة {where}؛ لم يُغيَّر شيء وتبقى الملفات في "
+        "صندوق الوارد للمحاولة التالية. اطلب من مسؤول الأنظمة التأكد من تشغيل الخادم ومن "
+        "صحة العنوان في الإعداد [ledger] url.",
+        code="ledger-unreachable",
+    )
+
+
 class Ledger:
-    """A connection to the ledger file; use as a context manager."""
+    """A connection to the ledger; use as a context manager."""
 
-    def __init__(self, path: Path) -> None:
-        """Open (or, for a new department, create) the ledger at ``path``.
+    def __init__(self, path: Path, *, url: str = "", directorate: str = "") -> None:
+        """Open (or, for a new department, create) the ledger.
 
-        A department's ledger that is missing, 0 bytes or emptied while the
-        department has a history is refused (:mod:`automation.ledger.guard`), as is a
-        damaged one: both with the message naming the backup to restore.
+        ``path`` is the department's SQLite file; with a PostgreSQL ``url`` (or
+        ``ETI_LEDGER_URL``) the ledger is that database instead, seen as
+        ``directorate``. A department's SQLite ledger that is missing, 0 bytes or
+        emptied while the department has a history is refused
+        (:mod:`automation.ledger.guard`), as is a damaged one: both with the message
+        naming the backup to restore.
         """
         self.path = path
+        self.directorate = directorate
+        self.url = ledger_url(url)
+        self.dialect = "postgresql" if self.url else "sqlite"
+        self._savepoints = 0
+        if self.url:
+            self._open_postgres()
+            return
         guard.refuse_if_lost(path)
         conn: sqlite3.Connection | None = None
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             conn = sqlite3.connect(str(path), timeout=30, isolation_level=None)
             self.conn = conn
-            self._savepoints = 0
             conn.row_factory = sqlite3.Row
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA synchronous=FULL")
@@ -183,6 +158,43 @@ class Ledger:
             if isinstance(exc, (sqlite3.Error, OSError)):
                 raise guard.unusable(path, exc) from exc
             raise
+
+    def _open_postgres(self) -> None:
+        try:
+            conn = postgres.PgConnection(self.url, self.directorate)
+        except ImportError as exc:
+            raise LedgerError(
+                "the ledger is set to PostgreSQL but psycopg is not installed: "
+                "pip install \"eti-automation[postgresql]\"",
+                "قاعدة البيانات المشتركة مطلوبة لكن مكتبة الاتصال بها غير مثبتة؛ "
+                "اطلب من مسؤول الأنظمة تثبيتها.",
+                code="ledger-driver-missing",
+            ) from exc
+        except Exception as exc:
+            if postgres.is_unreachable(exc):
+                raise unreachable(self.url, exc) from exc
+            raise
+        self.conn = conn  # type: ignore[assignment]
+        try:
+            self.migrate()
+        except BaseException as exc:
+            conn.close()
+            if postgres.is_unreachable(exc):
+                raise unreachable(self.url, exc) from exc
+            raise
+
+    def retrying(self, work: Callable[[], T]) -> T:
+        """``work`` (one write transaction) run again when PostgreSQL aborted it
+        (a serialization failure or a broken deadlock), a few times."""
+        for attempt in range(_RETRIES):
+            try:
+                return work()
+            except Exception as exc:
+                if (attempt + 1 == _RETRIES or self.conn.in_transaction
+                        or not postgres.is_transient(exc)):
+                    raise
+                time.sleep(0.02 * 2**attempt)
+        raise AssertionError("unreachable")  # pragma: no cover
 
     def __enter__(self) -> Ledger:
         return self
@@ -214,6 +226,8 @@ class Ledger:
             return
         self.conn.execute("BEGIN IMMEDIATE")
         try:
+            if self.dialect == "postgresql":
+                self.conn.lock_directorate()  # type: ignore[attr-defined]
             yield self.conn
         except BaseException:
             self.conn.execute("ROLLBACK")
@@ -224,7 +238,24 @@ class Ledger:
 
     def migrate(self) -> list[str]:
         """Apply the migrations not yet recorded (:mod:`automation.ledger.schema`)."""
-        return schema.migrate(self.conn, self.transaction)
+        if self.dialect == "postgresql":
+            return self._migrate_postgres()
+        applied = schema.migrate(self.conn, self.transaction)
+        self.applied_on_open = getattr(self, "applied_on_open", []) + applied
+        return applied
+
+    def _migrate_postgres(self) -> list[str]:
+        """Migrate as the login (one service at a time), then act as the ledger's role."""
+        conn: postgres.PgConnection = self.conn  # type: ignore[assignment]
+        conn.act_as_login()
+        conn.execute("SELECT pg_advisory_lock(70270)")  # one migrator at a time
+        try:
+            applied = schema.migrate(self.conn, self.transaction)
+        finally:
+            conn.execute("SELECT pg_advisory_unlock(70270)")
+        conn.act_as_ledger_role()
+        self.applied_on_open = getattr(self, "applied_on_open", []) + applied
+        return applied
 
     def migrations(self) -> list[str]:
         return schema.applied(self.conn)
@@ -246,7 +277,8 @@ class Ledger:
         cur = conn.execute(
             "INSERT INTO submissions (original_name, stored_path, sha256, size, received_at, "
             "form, workbook_id, school, period, identity, outcome, duplicate_of, claim_id, "
-            "header_json, row_count) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "header_json, row_count, directorate) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 rec.original_name,
                 rec.stored_path,
@@ -263,6 +295,7 @@ class Ledger:
                 rec.claim_id or None,
                 to_json(rec.header),
                 row_count,
+                self.directorate,
             ),
         )
         return int(cur.lastrowid or 0)
@@ -291,10 +324,13 @@ class Ledger:
 
     def record(self, rec: SubmissionRecord, problems: list | None = None) -> int:
         """Record a submission that adds no rows (rejected or duplicate)."""
-        with self.transaction() as conn:
-            sub_id = self.insert_submission(conn, rec)
-            self.insert_problems(conn, sub_id, problems or [])
-        return sub_id
+        def work() -> int:
+            with self.transaction() as conn:
+                sub_id = self.insert_submission(conn, rec)
+                self.insert_problems(conn, sub_id, problems or [])
+            return sub_id
+
+        return self.retrying(work)
 
     def accept(
         self,
@@ -309,6 +345,15 @@ class Ledger:
         superseded: its rows leave the registers and stay in history. Rows
         carrying a unique key replace the live row with the same key.
         """
+        return self.retrying(lambda: self._accept(rec, rows, problems, dirty))
+
+    def _accept(
+        self,
+        rec: SubmissionRecord,
+        rows: list[RowRecord],
+        problems: list | None,
+        dirty: tuple[str, ...],
+    ) -> CommitResult:
         with self.transaction() as conn:
             superseded: list[int] = []
             if rec.identity:
@@ -332,10 +377,10 @@ class Ledger:
             replaced = 0
             conn.executemany(
                 "INSERT INTO rows (submission_id, form, sheet, row_number, record_key, "
-                "record_date, school, data) VALUES (?, ?, ?, ?, NULL, ?, ?, ?)",
+                "record_date, school, data, directorate) VALUES (?, ?, ?, ?, NULL, ?, ?, ?, ?)",
                 [
                     (sub_id, rec.form, r.sheet, r.row_number, r.record_date, r.school or None,
-                     r.json())
+                     r.json(), self.directorate)
                     for r in rows
                     if r.record_key is None
                 ],
@@ -345,9 +390,9 @@ class Ledger:
                     continue
                 cur = conn.execute(
                     "INSERT INTO rows (submission_id, form, sheet, row_number, record_key, "
-                    "record_date, school, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    "record_date, school, data, directorate) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (sub_id, rec.form, row.sheet, row.row_number, row.record_key,
-                     row.record_date, row.school or None, row.json()),
+                     row.record_date, row.school or None, row.json(), self.directorate),
                 )
                 replaced += conn.execute(
                     "UPDATE rows SET current = 0, replaced_by = ? WHERE form = ? "
@@ -448,12 +493,12 @@ class Ledger:
         one = shared.setdefault
         files: dict[int, tuple[str, str]] = {}
         cursor = self.conn.execute(sql, params)
-        with _no_cycle_collection():
+        with no_cycle_collection():
             while chunk := cursor.fetchmany(_ROWS_PER_PARSE):
                 if not share:
                     shared.clear()  # only within the chunk
                 # one parse per chunk: its rows share their keys (the parser's memo)
-                datas = _parse_rows(b"[" + b",".join([r[5] for r in chunk]) + b"]",
+                datas = parse_rows(b"[" + b",".join([r[5] for r in chunk]) + b"]",
                                     one if share else None)
                 files.update(self._files({r[1] for r in chunk} - files.keys()))
                 yield [
@@ -477,25 +522,30 @@ class Ledger:
             )
         return found
 
+    def directorates(self) -> list[str]:
+        """The directorates whose submissions this ledger holds (as this connection sees
+        them: every one under ``*`` on PostgreSQL), by name."""
+        return [str(r[0]) for r in self.conn.execute(
+            "SELECT DISTINCT directorate FROM submissions ORDER BY directorate")]
+
     def count_rows(self) -> int:
         return int(self.conn.execute("SELECT COUNT(*) FROM rows").fetchone()[0])
 
     def live_values(self, form: str, key: str) -> set[str]:
         """Every live value of one field of a form (for cross-form references)."""
-        return {
-            str(v[0])
-            for v in self.conn.execute(
-                "SELECT json_extract(data, ?) FROM rows WHERE form = ? AND current = 1",
-                (f"$.{key}", form),
-            )
-            if v[0] is not None
-        }
+        if self.dialect == "postgresql":
+            sql, path = "SELECT data::json ->> ? FROM rows WHERE form = ? AND current = 1", key
+        else:
+            sql, path = "SELECT json_extract(data, ?) FROM rows WHERE form = ? AND current = 1", \
+                f"$.{key}"
+        return {str(v[0]) for v in self.conn.execute(sql, (path, form)) if v[0] is not None}
 
     # -- sequences, jobs, documents ---------------------------------------------
 
     def next_sequence(self, conn: sqlite3.Connection, name: str) -> int:
         conn.execute(
-            "INSERT INTO sequences VALUES (?, 1) ON CONFLICT(name) DO UPDATE SET value = value + 1",
+            "INSERT INTO sequences (name, value) VALUES (?, 1) "
+            "ON CONFLICT(name) DO UPDATE SET value = sequences.value + 1",
             (name,),
         )
         return int(
@@ -524,15 +574,18 @@ class Ledger:
         )
 
     def integrity(self) -> str:
-        """``ok`` when SQLite's own check and the product's invariants hold."""
-        result = self.conn.execute("PRAGMA integrity_check").fetchone()[0]
-        if result != "ok":
-            return str(result)
+        """``ok`` when the database's own check (SQLite's) and the product's invariants hold."""
+        if self.dialect == "sqlite":
+            result = self.conn.execute("PRAGMA integrity_check").fetchone()[0]
+            if result != "ok":
+                return str(result)
         bad = self.conn.execute(
             "SELECT COUNT(*) FROM rows r JOIN submissions s ON s.id = r.submission_id "
             "WHERE r.current = 1 AND s.outcome != 'accepted'"
         ).fetchone()[0]
         if bad:
             return f"{bad} live rows belong to submissions that are not accepted"
+        if self.dialect == "postgresql":
+            return "ok"  # PostgreSQL enforces the foreign keys itself
         fk = self.conn.execute("PRAGMA foreign_key_check").fetchall()
         return "ok" if not fk else f"{len(fk)} foreign key violations"

@@ -33,6 +33,7 @@ from automation.core.clock import Clock
 from automation.core.department import Department
 from automation.core.errors import ExcelBusy
 from automation.core.periods import DEFAULT_CALENDAR, Calendar
+from automation.ledger.open import open_ledger
 from automation.ledger.store import Ledger, LedgerRow
 from automation.processes import figures_of
 from automation.processes import process as process_def
@@ -257,7 +258,7 @@ def build_registers(
 ) -> tuple[dict[str, tuple[Path, int]], dict[str, Summary]]:
     """:func:`build_register` for each of ``processes``, and the summaries alone of
     ``summaries``, reading the ledger once (in a worker process)."""
-    with Ledger(dept.ledger_path) as ledger:
+    with open_ledger(dept) as ledger:
         src = RowSource(ledger)
         built = {p: build_register(dept, src, p, catalog, references, now, calendar)
                  for p in processes}
@@ -278,7 +279,7 @@ def build_register_tables(
     """The register of ``process`` without its summary sheet, whose place is kept (in a
     worker process): the file, detached, and its number of form rows. The form sheets'
     rows are read and written a chunk at a time."""
-    with Ledger(dept.ledger_path) as ledger:
+    with open_ledger(dept) as ledger:
         src = RowSource(ledger)
         tmp = _temporary(dept, process, catalog)
         try:

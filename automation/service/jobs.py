@@ -13,8 +13,19 @@ the next tick).
     retention           on schedule.retention_day of every month at 03:00
     registers           every day at schedule.register_refresh_time
     quarterly-report    the first working day after a quarter ends, quarterly_report_time
-    helpdesk-report     same moment as quarterly-report
+    helpdesk-report     same moment as quarterly-report (P2)
+    systems-report      same moment (P6 systems status and updates)
+    activation-report   same moment (P7 activation)
+    initiatives-report  same moment (P8 initiatives)
+    webpages-report     same moment (P9 web pages)
     digest              every working day at schedule.digest_time
+
+The six reports after each quarter are one table, :data:`PERIODIC_REPORTS`; each
+writes the report of the quarter that just ended.
+
+A periodic report missed while the PC was off is written on the next tick, and so is
+the report of every earlier quarter that ended after its last successful run (at most
+a year's worth): no quarter's report is skipped.
 """
 
 from __future__ import annotations
@@ -24,6 +35,7 @@ import logging
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 
 import schedule
 
@@ -34,6 +46,7 @@ from automation.core.periods import previous_quarter, quarter, quarter_of
 from automation.core.settings import Settings
 from automation.ledger.backup import backup_ledger
 from automation.ledger.backup import backups as backups  # where it lived before
+from automation.ledger.open import open_ledger as open_dept_ledger
 from automation.ledger.store import Ledger
 
 log = logging.getLogger(__name__)
@@ -116,6 +129,26 @@ def reported_quarter(due: dt.datetime, settings: Settings) -> tuple[int, int]:
     return previous_quarter(due.date(), settings.department.quarter_start_month)
 
 
+CATCH_UP_QUARTERS = 4
+"""The most quarters one run of a periodic report writes (a year's worth)."""
+
+
+def reported_quarters(
+    due: dt.datetime, last_ok: dt.datetime | None, settings: Settings
+) -> list[tuple[int, int]]:
+    """(year, quarter) of every quarter a periodic report run due at ``due`` writes, oldest
+    first: the quarter that just ended, and each earlier one whose report fell due after
+    the last successful run ``last_ok`` (the PC was off over several quarter ends). A
+    first run (no ``last_ok``) writes the latest quarter only."""
+    moments = [due]
+    while last_ok is not None and len(moments) < CATCH_UP_QUARTERS:
+        earlier = quarterly_last(moments[-1] - dt.timedelta(microseconds=1), settings)
+        if earlier is None or earlier <= last_ok:
+            break
+        moments.append(earlier)
+    return [reported_quarter(moment, settings) for moment in reversed(moments)]
+
+
 def digest_last(now: dt.datetime, settings: Settings) -> dt.datetime | None:
     return _daily_last(
         now, settings.schedule.digest_time, lambda d: is_working_day(d, settings)
@@ -173,7 +206,8 @@ def retention_next(now: dt.datetime, settings: Settings) -> dt.datetime:
 
 @dataclass(frozen=True)
 class JobRun:
-    """What a job is given: the department, its ledger, and the moment it is run for."""
+    """What a job is given: the department, its ledger, the moment it is run for, and
+    its last successful run before this one (None the first time)."""
 
     name: str
     dept: Department
@@ -181,6 +215,7 @@ class JobRun:
     clock: Clock
     ledger: Ledger
     due: dt.datetime
+    last_ok: dt.datetime | None = None
 
 
 JobFunc = Callable[[JobRun], object]
@@ -197,6 +232,59 @@ class JobSchedule:
     next_due: Callable[[dt.datetime, Settings], dt.datetime]
 
 
+ReportWriter = Callable[[JobRun, int, int], Path]
+"""Writes one periodic report of quarter (year, number) into outbox/; returns its path."""
+
+
+@dataclass(frozen=True)
+class PeriodicReport:
+    """A report QP-70-2 asks for after each quarter, written by a job of its own."""
+
+    job: str
+    title_ar: str
+    title_en: str
+    write: ReportWriter
+
+
+def _quarterly_report(run: JobRun, year: int, number: int) -> Path:
+    from automation.documents.quarterly import make_quarterly_report
+
+    return make_quarterly_report(run.dept, run.ledger, year, number, clock=run.clock,
+                                 calendar=run.settings.department.calendar)
+
+
+def _period_report(report: str) -> ReportWriter:
+    """The writer of one of :data:`automation.documents.reports.REPORTS`."""
+
+    def write(run: JobRun, year: int, number: int) -> Path:
+        from automation.documents.reports import make_period_report
+
+        period = run.settings.department.calendar.quarter(year, number)
+        return make_period_report(run.dept, run.ledger, report, period, clock=run.clock)
+
+    return write
+
+
+PERIODIC_REPORTS: tuple[PeriodicReport, ...] = (
+    PeriodicReport("quarterly-report", "التقرير الربعي لإنجازات القسم",
+                   "quarterly achievements report", _quarterly_report),
+    PeriodicReport("helpdesk-report", "التقرير الربعي لطلبات الدعم الفني (P2)",
+                   "quarterly Help Desk report (P2)", _period_report("helpdesk")),
+    PeriodicReport("systems-report", "التقرير الربعي لحالة الأنظمة والتحديثات (P6)",
+                   "quarterly systems status and updates report (P6)",
+                   _period_report("systems")),
+    PeriodicReport("activation-report", "التقرير الربعي لتفعيل وظائف الأنظمة (P7)",
+                   "quarterly activation report (P7)", _period_report("activation")),
+    PeriodicReport("initiatives-report", "التقرير الربعي للمبادرات والمشاريع الإبداعية (P8)",
+                   "quarterly initiatives report (P8)", _period_report("initiatives")),
+    PeriodicReport("webpages-report", "التقرير الربعي للصفحات الإلكترونية (P9)",
+                   "quarterly web pages report (P9)", _period_report("webpages")),
+)
+"""Every periodic report the service writes after each quarter, in the order a tick
+writes them; each is due at the quarterly moment (``quarterly_last``/``quarterly_next``)."""
+
+PERIODIC_BY_JOB: dict[str, PeriodicReport] = {r.job: r for r in PERIODIC_REPORTS}
+
 SCHEDULES: tuple[JobSchedule, ...] = (
     JobSchedule("backup", "النسخ الاحتياطي لقاعدة البيانات", "ledger backup",
                 backup_last, backup_next),
@@ -204,10 +292,8 @@ SCHEDULES: tuple[JobSchedule, ...] = (
                 retention_last, retention_next),
     JobSchedule("registers", "تحديث السجلات الرئيسية", "register refresh",
                 registers_last, registers_next),
-    JobSchedule("quarterly-report", "التقرير الربعي لإنجازات القسم",
-                "quarterly achievements report", quarterly_last, quarterly_next),
-    JobSchedule("helpdesk-report", "التقرير الربعي لطلبات الدعم الفني",
-                "quarterly Help Desk report", quarterly_last, quarterly_next),
+    *(JobSchedule(r.job, r.title_ar, r.title_en, quarterly_last, quarterly_next)
+      for r in PERIODIC_REPORTS),
     JobSchedule("digest", "الملخص اليومي لرئيس القسم", "daily digest",
                 digest_last, digest_next),
 )
@@ -223,6 +309,8 @@ def _documents() -> object:
 
 
 def run_backup(run: JobRun) -> object:
+    if run.ledger.dialect == "postgresql":  # the database server's own backups keep it
+        return "a PostgreSQL ledger is backed up by its server"
     return backup_ledger(run.ledger, run.dept.backups, when=run.clock.now(),
                          keep=run.settings.schedule.backups_kept)
 
@@ -252,18 +340,12 @@ def run_registers(run: JobRun) -> object:
     return [f"{o.process}: {o.status}" for o in batch.registers]
 
 
-def run_quarterly_report(run: JobRun) -> object:
-    year, number = reported_quarter(run.due, run.settings)
-    make = _documents().make_quarterly_report  # type: ignore[attr-defined]
-    return make(run.dept, run.ledger, year, number, clock=run.clock,
-                calendar=run.settings.department.calendar)
-
-
-def run_helpdesk_report(run: JobRun) -> object:
-    year, number = reported_quarter(run.due, run.settings)
-    period = quarter(year, number, run.settings.department.quarter_start_month)
-    make = _documents().make_helpdesk_report  # type: ignore[attr-defined]
-    return make(run.dept, run.ledger, period, clock=run.clock)
+def run_periodic_report(run: JobRun) -> list[str]:
+    """The job of every periodic report (``run.name`` says which): the report of the
+    quarter that just ended, and of each earlier quarter missed while the PC was off."""
+    report = PERIODIC_BY_JOB[run.name]
+    return [str(report.write(run, year, number))
+            for year, number in reported_quarters(run.due, run.last_ok, run.settings)]
 
 
 def run_digest(run: JobRun) -> object:
@@ -277,8 +359,7 @@ def default_jobs() -> dict[str, JobFunc]:
         "backup": run_backup,
         "retention": run_retention,
         "registers": run_registers,
-        "quarterly-report": run_quarterly_report,
-        "helpdesk-report": run_helpdesk_report,
+        **dict.fromkeys(PERIODIC_BY_JOB, run_periodic_report),
         "digest": run_digest,
     }
 
@@ -359,7 +440,7 @@ class JobRunner:
         unknown = set(self.jobs) - set(SCHEDULE_BY_NAME)
         if unknown:
             raise ValueError(f"jobs without a schedule: {sorted(unknown)}")
-        self.open_ledger = open_ledger or (lambda: Ledger(dept.ledger_path))
+        self.open_ledger = open_ledger or (lambda: open_dept_ledger(dept, settings))
         self._last_error = ""
 
     @property
@@ -378,7 +459,7 @@ class JobRunner:
                 if due is None:
                     continue
                 previous_error = str(row["last_error"]) if row else ""
-                outcomes.append(self._run(spec, ledger, now, due, previous_error))
+                outcomes.append(self._run(spec, ledger, now, due, last_ok, previous_error))
         return outcomes
 
     def safe_tick(self) -> None:
@@ -397,9 +478,9 @@ class JobRunner:
 
     def _run(
         self, spec: JobSchedule, ledger: Ledger, now: dt.datetime, due: dt.datetime,
-        previous_error: str,
+        last_ok: dt.datetime | None, previous_error: str,
     ) -> JobOutcome:
-        run = JobRun(spec.name, self.dept, self.settings, self.clock, ledger, due)
+        run = JobRun(spec.name, self.dept, self.settings, self.clock, ledger, due, last_ok)
         started = time.monotonic()
         try:
             result = self.jobs[spec.name](run)

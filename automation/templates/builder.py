@@ -22,10 +22,20 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from automation.core.assets import ASSET_TEMPLATES
+from automation.templates.blocks import (
+    C,
+    chart,
+    each,
+    numbered,
+    record_document,
+    record_signatures,
+    table,
+    titled,
+    when,
+)
 from automation.templates.doc import QP_LINES, TemplateDoc
 from automation.templates.docx_xml import (
     NOTE_COLOR,
-    Col,
     Run,
     cell_xml,
     layout_table_xml,
@@ -51,25 +61,18 @@ def decision_disposal() -> TemplateDoc:
     t = TemplateDoc("قرار لجنة الإتلاف")
     shown = "{% if draft %}مسودة{% else %}{{ number }}{% endif %}"
     t.letterhead((f"رقم القرار: {shown}", "التاريخ: {{ date }}", *QP_LINES[:2]))
-    t.tag("{%p if draft %}")
-    t.p(Run("مسودة", bold=True, size=20, color=NOTE_COLOR), align="center", before=4, after=0)
-    t.p(Run("مسودة للمراجعة: لا رقم لها ولا تُعتمد قبل إصدار القرار بالرقم الصادر.",
-            size=9, color=NOTE_COLOR), align="center", after=2)
-    t.tag("{%p endif %}")
+    with when(t, "draft"):
+        t.p(Run("مسودة", bold=True, size=20, color=NOTE_COLOR), align="center", before=4,
+            after=0)
+        t.p(Run("مسودة للمراجعة: لا رقم لها ولا تُعتمد قبل إصدار القرار بالرقم الصادر.",
+                size=9, color=NOTE_COLOR), align="center", after=2)
     t.title("قرار لجنة الإتلاف", f"رقم القرار: {shown} — بتاريخ {{{{ date }}}}")
     t.p(
         "اجتمعت لجنة الإتلاف المشكلة في {{ directorate.name }} بتاريخ {{ date }}، "
         "بعضوية كل من:"
     )
-    t.table(
-        [
-            Col("م", "{{ loop.index }}", 10, "center"),
-            Col("الصفة", "{{ m.role }}", 35),
-            Col("الاسم", "{{ m.name }}", 65),
-            Col("الوظيفة", "{{ m.title }}", 64),
-        ],
-        "m in committee",
-    )
+    numbered(t, "m in committee", ("الصفة", "role", 35), ("الاسم", "name", 65),
+             ("الوظيفة", "title", 64), size=10, number_width=10)
     t.p(
         "وبعد الاطلاع على كشوف المواد المراد إتلافها الواردة من {{ source_text }}"
         "{{ range_text }}، وعلى تقارير الصيانة الفنية ذات العلاقة على النموذج QF75-11، "
@@ -80,24 +83,14 @@ def decision_disposal() -> TemplateDoc:
         "بكمية إجمالية مقدارها {{ total_quantity }}."
     )
     t.p("2. شطب المواد المتلفة من سجلات اللوازم والعهد وفق الأصول.")
-    t.tag("{%p if warning_count %}")
-    t.p(
-        Run(
-            "تنبيه: {{ warning_count }} من بنود الأجهزة لا يوجد لها تقرير صيانة يثبت عدم "
-            "قابلية الجهاز للإصلاح، وهي مؤشرة في الكشف المرفق.",
-            bold=True,
-            color=NOTE_COLOR,
-        )
-    )
-    t.tag("{%p endif %}")
+    with when(t, "warning_count"):
+        t.p(Run("تنبيه: {{ warning_count }} من بنود الأجهزة لا يوجد لها تقرير صيانة يثبت عدم "
+                "قابلية الجهاز للإصلاح، وهي مؤشرة في الكشف المرفق.",
+                bold=True, color=NOTE_COLOR))
     t.heading("الإجمالي حسب الفئة")
-    t.table(
-        [
-            Col("الفئة", "{{ c.category }}", 90),
-            Col("عدد البنود", "{{ c.count }}", 40, "center"),
-            Col("الكمية", "{{ c.quantity }}", 44, "center"),
-        ],
-        "c in totals",
+    table(
+        t, "c in totals",
+        ("الفئة", "category", 90), ("عدد البنود", "count", 40, C), ("الكمية", "quantity", 44, C),
         totals=("المجموع", "{{ item_count }}", "{{ total_quantity }}"),
     )
     t.heading("تواقيع أعضاء اللجنة")
@@ -113,19 +106,13 @@ def decision_disposal() -> TemplateDoc:
     )
     t.landscape_section()
     t.heading(f"ملحق القرار رقم {shown}: كشف بالمواد المراد إتلافها", size=13)
-    t.table(
-        [
-            Col("م", "{{ i.n }}", 8, "center"),
-            Col("الفئة", "{{ i.category }}", 24),
-            Col("الوصف", "{{ i.description }}", 52),
-            Col("رقم اللوازم أو الرقم المتسلسل أو ردمك", "{{ i.asset_no }}", 32),
-            Col("الكمية", "{{ i.quantity }}", 14, "center"),
-            Col("سبب الإتلاف", "{{ i.reason }}", 38),
-            Col("تقرير الصيانة QF75-11", "{{ i.maintenance_ref }}", 24, "center"),
-            Col("الجهة", "{{ i.source }}", 30),
-            Col("ملاحظات", [Run("{{ i.note }}", bold=True, color=NOTE_COLOR)], 39),
-        ],
-        "i in items",
+    table(
+        t, "i in items",
+        ("م", "n", 8, C), ("الفئة", "category", 24), ("الوصف", "description", 52),
+        ("رقم اللوازم أو الرقم المتسلسل أو ردمك", "asset_no", 32), ("الكمية", "quantity", 14, C),
+        ("سبب الإتلاف", "reason", 38), ("تقرير الصيانة QF75-11", "maintenance_ref", 24, C),
+        ("الجهة", "source", 30),
+        ("ملاحظات", [Run("{{ i.note }}", bold=True, color=NOTE_COLOR)], 39),
         size=9,
         totals=("", "المجموع", "", "", "{{ total_quantity }}", "", "", "", ""),
     )
@@ -166,98 +153,80 @@ def _visit_rows_table(t: TemplateDoc) -> None:
 
 
 def visit_report() -> TemplateDoc:
-    t = TemplateDoc("تقرير زيارة")
-    t.letterhead()
-    t.title("{{ form_name }}", "({{ form_code }})")
-    t.heading("بيانات الزيارة")
-    t.table(
-        [Col("البيان", "{{ f.label }}", 50), Col("القيمة", "{{ f.value }}", 124)],
-        "f in header_fields",
-    )
+    t = record_document("تقرير زيارة", "{{ form_name }}", "({{ form_code }})", "بيانات الزيارة")
     t.heading("نتائج الزيارة")
     _visit_rows_table(t)
     t.heading("التوصيات")
-    t.tag("{%p for r in recommendations %}")
-    t.p("• {{ r }}")
-    t.tag("{%p endfor %}")
-    t.tag("{%p if not recommendations %}")
-    t.p("لا توجد توصيات.")
-    t.tag("{%p endif %}")
+    with each(t, "r in recommendations"):
+        t.p("• {{ r }}")
+    with when(t, "not recommendations"):
+        t.p("لا توجد توصيات.")
     t.p(Run("{{ visitors_label }}: ", bold=True), "{{ visitors }}", before=6)
-    t.heading("التواقيع")
-    t.signatures()
-    t.p(Run("{{ records }}", color="595959"), size=9, before=6)
+    record_signatures(t)
     return t
 
 
 def quarterly_report() -> TemplateDoc:
-    t = TemplateDoc("تقرير ربعي بإنجازات القسم")
-    t.letterhead()
-    t.title("تقرير ربعي بإنجازات قسم تكنولوجيا التعليم والمعلومات", "{{ period }}")
+    t = titled("تقرير ربعي بإنجازات القسم",
+               "تقرير ربعي بإنجازات قسم تكنولوجيا التعليم والمعلومات", "{{ period }}")
     t.p(
         "يعرض هذا التقرير ما أنجزه القسم خلال {{ period }} (من {{ period_start }} إلى "
         "{{ period_end }}) في عمليات الإجراء QP-70-2، مقارنة بالمستهدف في الخطة السنوية "
         "للقسم (QF12-1)."
     )
     t.heading("أولاً: إنجازات العمليات", size=14)
-    t.tag("{%p for p in processes %}")
-    t.p(Run("{{ p.code }} — {{ p.title }}", bold=True), before=4, keep_next=True)
-    t.figures("f in p.figures")
-    t.tag("{%p endfor %}")
+    with each(t, "p in processes"):
+        t.p(Run("{{ p.code }} — {{ p.title }}", bold=True), before=4, keep_next=True)
+        t.figures("f in p.figures")
     t.heading("ثانياً: الخطة السنوية — المستهدف والمنجز", size=14)
-    t.table(
-        [
-            Col("م", "{{ loop.index }}", 8, "center"),
-            Col("العملية", "{{ l.process }}", 14, "center"),
-            Col("النشاط", "{{ l.activity }}", 34),
-            Col("مؤشر الأداء", "{{ l.indicator }}", 38),
-            Col("المستهدف", "{{ l.target }}", 20, "center"),
-            Col("المنجز", "{{ l.achieved }}", 15, "center"),
-            Col("النسبة", "{{ l.pct }}", 15, "center"),
-            Col("المسؤول", "{{ l.responsible }}", 24),
-        ],
-        "l in plan",
-        size=9,
+    numbered(
+        t, "l in plan",
+        ("العملية", "process", 14, C), ("النشاط", "activity", 34),
+        ("مؤشر الأداء", "indicator", 38), ("المستهدف", "target", 20, C),
+        ("المنجز", "achieved", 15, C), ("النسبة", "pct", 15, C), ("المسؤول", "responsible", 24),
     )
     t.heading("ثالثاً: الرسوم البيانية", size=14)
-    t.tag("{%p for c in charts %}")
-    t.p("{{ c.image }}", align="center", after=0, keep_next=True)
-    t.p(Run("{{ c.title }}", bold=True), align="center", size=10, after=8)
-    t.tag("{%p endfor %}")
-    t.tag("{%p if not charts %}")
-    t.p("لا توجد بيانات كافية لرسم المخططات في هذه الفترة.")
-    t.tag("{%p endif %}")
+    with each(t, "c in charts"):
+        chart(t, "{{ c.image }}", "{{ c.title }}", after=0, keep_next=True)
+    with when(t, "not charts"):
+        t.p("لا توجد بيانات كافية لرسم المخططات في هذه الفترة.")
     t.heading("رابعاً: تقارير الزيارات الميدانية ({{ visit_count }})", size=14)
-    t.table(
-        [
-            Col("م", "{{ loop.index }}", 8, "center"),
-            Col("التاريخ", "{{ v.date }}", 22, "center"),
-            Col("النموذج", "{{ v.form }}", 58),
-            Col("المدرسة / الموقع", "{{ v.school }}", 50),
-            Col("الزائر", "{{ v.visitor }}", 36),
-        ],
-        "v in visits",
+    numbered(
+        t, "v in visits",
+        ("التاريخ", "date", 22, C), ("النموذج", "form", 58), ("المدرسة / الموقع", "school", 50),
+        ("الزائر", "visitor", 36),
+        size=10,
     )
     t.heading("خامساً: النماذج المعادة إلى المدارس ({{ rejections_total }})", size=14)
-    t.table(
-        [
-            Col("م", "{{ loop.index }}", 10, "center"),
-            Col("المدرسة", "{{ r.school }}", 120),
-            Col("عدد النماذج المعادة", "{{ r.count }}", 44, "center"),
-        ],
-        "r in rejections",
-        totals=("", "المجموع", "{{ rejections_total }}"),
+    numbered(
+        t, "r in rejections",
+        ("المدرسة", "school", 120), ("عدد النماذج المعادة", "count", 44, C),
+        size=10, number_width=10, totals=("", "المجموع", "{{ rejections_total }}"),
     )
     t.head_signature()
     return t
 
 
-def rejection_letter() -> TemplateDoc:
-    t = TemplateDoc("كتاب إعادة نموذج")
+def _letter_opening(title: str, to: str, subject: str) -> TemplateDoc:
+    """An official letter down to its subject: number and date, addressee, greeting."""
+    t = TemplateDoc(title)
     t.letterhead(("الرقم: {{ number }}", "التاريخ: {{ date }}", "رمز الوثيقة: {{ doc_code }}"))
-    t.p(Run("حضرة مدير/ة {{ school }} المحترم/ة", bold=True), before=6)
+    t.p(Run(to, bold=True), before=6)
     t.p("تحية طيبة وبعد،", after=6)
-    t.p(Run("الموضوع: إعادة نموذج {{ form_name }} ({{ form_code }})", bold=True), after=6)
+    t.p(Run(f"الموضوع: {subject}", bold=True), after=6)
+    return t
+
+
+def _letter_closing(t: TemplateDoc) -> None:
+    """The end of an official letter: the courtesy, the head's signature, the copy line."""
+    t.p("وتفضلوا بقبول فائق الاحترام،", before=6)
+    t.head_signature()
+    t.p("نسخة / الملف", size=9, before=10)
+
+
+def rejection_letter() -> TemplateDoc:
+    t = _letter_opening("كتاب إعادة نموذج", "حضرة مدير/ة {{ school }} المحترم/ة",
+                        "إعادة نموذج {{ form_name }} ({{ form_code }})")
     t.p(
         "نعيد إليكم النموذج المرسل في الملف «{{ file_name }}» والوارد إلى القسم بتاريخ "
         "{{ received }}، لوجود {{ problem_count }} ملاحظة مبينة في الجدول أدناه، "
@@ -273,57 +242,34 @@ def rejection_letter() -> TemplateDoc:
         ),
         after=6,
     )
-    t.table(
-        [
-            Col("م", "{{ e.n }}", 8, "center"),
-            Col("الخلية", "{{ e.cell }}", 18, "center"),
-            Col("الحقل", "{{ e.field }}", 40),
-            Col(
-                "الملاحظة",
-                [
-                    Run("{{ e.message }}"),
-                    Run("{% if e.message_en is defined and e.message_en %}\n{{ e.message_en }}"
-                        "{% endif %}", size=8.5, color=NOTE_COLOR),
-                ],
-                108,
-            ),
-        ],
-        "e in problems",
+    table(
+        t, "e in problems",
+        ("م", "n", 8, C), ("الخلية", "cell", 18, C), ("الحقل", "field", 40),
+        ("الملاحظة", [
+            Run("{{ e.message }}"),
+            Run("{% if e.message_en is defined and e.message_en %}\n{{ e.message_en }}"
+                "{% endif %}", size=8.5, color=NOTE_COLOR),
+        ], 108),
         size=10,
     )
     t.p(Run("المطلوب: {{ action_ar }}", bold=True), before=4, after=0)
     t.p(Run("What to do: {{ action_en }}", size=9, color=NOTE_COLOR), after=6)
-    t.tag("{%p if more_count %}")
-    t.p(
-        Run(
-            "وهناك {{ more_count }} ملاحظة أخرى لم تُدرج في هذا الكتاب، وهي مبينة في ملف "
-            "الأخطاء المرفق.",
-            bold=True,
-        )
-    )
-    t.tag("{%p endif %}")
-    t.p("وتفضلوا بقبول فائق الاحترام،", before=6)
-    t.head_signature()
-    t.p("نسخة / الملف", size=9, before=10)
+    with when(t, "more_count"):
+        t.p(Run("وهناك {{ more_count }} ملاحظة أخرى لم تُدرج في هذا الكتاب، وهي مبينة في ملف "
+                "الأخطاء المرفق.", bold=True))
+    _letter_closing(t)
     return t
 
 
 def _letter(title: str, to: str, paragraphs: Sequence[str], *, loop: str = "") -> TemplateDoc:
     """An official letter: number and date, addressee, subject, body, the head's signature."""
-    t = TemplateDoc(title)
-    t.letterhead(("الرقم: {{ number }}", "التاريخ: {{ date }}", "رمز الوثيقة: {{ doc_code }}"))
-    t.p(Run(to, bold=True), before=6)
-    t.p("تحية طيبة وبعد،", after=6)
-    t.p(Run("الموضوع: {{ subject }}", bold=True), after=6)
+    t = _letter_opening(title, to, "{{ subject }}")
     for text in paragraphs:
         t.p(text, after=4)
     if loop:
-        t.tag(f"{{%p for {loop} %}}")
-        t.p("{{ line }}", after=4)
-        t.tag("{%p endfor %}")
-    t.p("وتفضلوا بقبول فائق الاحترام،", before=6)
-    t.head_signature()
-    t.p("نسخة / الملف", size=9, before=10)
+        with each(t, loop):
+            t.p("{{ line }}", after=4)
+    _letter_closing(t)
     return t
 
 
@@ -348,85 +294,35 @@ def letter_free() -> TemplateDoc:
 
 
 def daily_digest() -> TemplateDoc:
-    t = TemplateDoc("الملخص اليومي")
-    t.letterhead()
-    t.title("الملخص اليومي لرئيس القسم", "{{ weekday }} {{ day }}")
+    t = titled("الملخص اليومي", "الملخص اليومي لرئيس القسم", "{{ weekday }} {{ day }}")
     t.heading("ما ورد اليوم: {{ arrived_total }} ملفاً")
-    t.table(
-        [Col("النتيجة", "{{ o.outcome }}", 120), Col("العدد", "{{ o.count }}", 54, "center")],
-        "o in by_outcome",
-    )
+    table(t, "o in by_outcome", ("النتيجة", "outcome", 120), ("العدد", "count", 54, C))
     t.heading("النماذج المقبولة ({{ accepted_count }})")
-    t.table(
-        [
-            Col("م", "{{ loop.index }}", 8, "center"),
-            Col("الوقت", "{{ a.time }}", 14, "center"),
-            Col("النموذج", "{{ a.form }}", 46),
-            Col("المدرسة", "{{ a.school }}", 40),
-            Col("الملف", "{{ a.file }}", 50),
-            Col("الصفوف", "{{ a.rows }}", 16, "center"),
-        ],
-        "a in accepted",
-        size=9,
+    numbered(
+        t, "a in accepted",
+        ("الوقت", "time", 14, C), ("النموذج", "form", 46), ("المدرسة", "school", 40),
+        ("الملف", "file", 50), ("الصفوف", "rows", 16, C),
     )
     t.heading("النماذج المرفوضة ({{ rejected_count }})")
-    t.table(
-        [
-            Col("م", "{{ loop.index }}", 8, "center"),
-            Col("الوقت", "{{ r.time }}", 14, "center"),
-            Col("النموذج", "{{ r.form }}", 34),
-            Col("المدرسة", "{{ r.school }}", 34),
-            Col("الملف", "{{ r.file }}", 36),
-            Col("أول ملاحظة", "{{ r.problem }}", 48),
-        ],
-        "r in rejected",
-        size=9,
+    numbered(
+        t, "r in rejected",
+        ("الوقت", "time", 14, C), ("النموذج", "form", 34), ("المدرسة", "school", 34),
+        ("الملف", "file", 36), ("أول ملاحظة", "problem", 48),
     )
     t.heading("ملفات تنتظر المعالجة في صندوق الوارد ({{ waiting_count }})")
-    t.table(
-        [
-            Col("م", "{{ loop.index }}", 8, "center"),
-            Col("الملف", "{{ w.name }}", 110),
-            Col("الحجم", "{{ w.size }}", 26, "center"),
-            Col("منذ", "{{ w.since }}", 30, "center"),
-        ],
-        "w in waiting",
-        size=9,
-    )
+    numbered(t, "w in waiting", ("الملف", "name", 110), ("الحجم", "size", 26, C),
+             ("منذ", "since", 30, C))
     t.heading("السجلات التي تغيّرت")
-    t.table(
-        [
-            Col("م", "{{ loop.index }}", 8, "center"),
-            Col("السجل", "{{ g.register }}", 96),
-            Col("العملية", "{{ g.process }}", 24, "center"),
-            Col("الحالة", "{{ g.status }}", 46, "center"),
-        ],
-        "g in registers",
-        size=9,
-    )
+    numbered(t, "g in registers", ("السجل", "register", 96), ("العملية", "process", 24, C),
+             ("الحالة", "status", 46, C))
     t.heading("الوثائق المنتجة اليوم ({{ document_count }})")
-    t.table(
-        [
-            Col("م", "{{ loop.index }}", 8, "center"),
-            Col("الوثيقة", "{{ d.kind }}", 46),
-            Col("الملف", "{{ d.path }}", 100),
-            Col("الوقت", "{{ d.time }}", 20, "center"),
-        ],
-        "d in documents",
-        size=9,
-    )
+    numbered(t, "d in documents", ("الوثيقة", "kind", 46), ("الملف", "path", 100),
+             ("الوقت", "time", 20, C))
     t.heading("المهام المتأخرة ({{ overdue_count }}) لدى {{ overdue_staff }} من العاملين")
-    t.table(
-        [
-            Col("م", "{{ loop.index }}", 8, "center"),
-            Col("الموظف", "{{ o.staff }}", 40),
-            Col("المهمة", "{{ o.task }}", 70),
-            Col("تاريخ الاستحقاق", "{{ o.due }}", 24, "center"),
-            Col("أيام التأخير", "{{ o.days }}", 18, "center"),
-            Col("المصدر", "{{ o.source }}", 34),
-        ],
-        "o in overdue",
-        size=9,
+    numbered(
+        t, "o in overdue",
+        ("الموظف", "staff", 40), ("المهمة", "task", 70), ("تاريخ الاستحقاق", "due", 24, C),
+        ("أيام التأخير", "days", 18, C), ("المصدر", "source", 34),
     )
     return t
 

@@ -5,103 +5,68 @@ performance record from it). Their contexts are in :mod:`automation.templates.sa
 
 from __future__ import annotations
 
+from automation.templates.blocks import (
+    C,
+    fields,
+    numbered,
+    record_document,
+    record_signatures,
+    titled,
+)
 from automation.templates.doc import TemplateDoc
-from automation.templates.docx_xml import Col, Run
+from automation.templates.docx_xml import Run
 
 
 def meeting_minutes() -> TemplateDoc:
-    t = TemplateDoc("محضر اجتماع")
-    t.letterhead()
-    t.title("محضر اجتماع", "{{ kind }} — {{ meeting_day }}")
-    t.heading("بيانات الاجتماع")
-    t.table(
-        [Col("البيان", "{{ f.label }}", 50), Col("القيمة", "{{ f.value }}", 124)],
-        "f in header_fields",
-    )
+    t = record_document("محضر اجتماع", "محضر اجتماع", "{{ kind }} — {{ meeting_day }}",
+                        "بيانات الاجتماع")
     t.heading("القرارات والتوصيات ({{ decision_count }})")
-    t.table(
-        [
-            Col("م", "{{ loop.index }}", 8, "center"),
-            Col("القرار أو التوصية", "{{ d.decision }}", 80),
-            Col("المكلف بالتنفيذ", "{{ d.owner }}", 40),
-            Col("موعد التنفيذ", "{{ d.due }}", 24, "center"),
-            Col("ملاحظات", "{{ d.notes }}", 30),
-        ],
-        "d in decisions",
+    numbered(
+        t, "d in decisions",
+        ("القرار أو التوصية", "decision", 80), ("المكلف بالتنفيذ", "owner", 40),
+        ("موعد التنفيذ", "due", 24, C), ("ملاحظات", "notes", 30),
         size=10,
     )
     t.p(Run("تُتابع القرارات في سجل متابعة مهام العاملين: ", bold=True),
         "كل قرار مهمة للمكلف بتنفيذه، مصدرها هذا المحضر.", size=10, before=4)
-    t.heading("التواقيع")
-    t.signatures()
-    t.p(Run("{{ records }}", color="595959"), size=9, before=6)
+    record_signatures(t)
     return t
 
 
 def staff_report() -> TemplateDoc:
-    t = TemplateDoc("شواهد أداء الموظف")
-    t.letterhead()
-    t.title("شواهد الأداء من سجلات القسم", "{{ staff.name }} — عام {{ year }}")
+    t = titled("شواهد أداء الموظف", "شواهد الأداء من سجلات القسم",
+               "{{ staff.name }} — عام {{ year }}")
     t.p(
         "تعرض هذه الوثيقة ما تُظهره سجلات القسم من عمل الموظف خلال عام {{ year }}، "
         "ليستعين بها رئيس القسم في تعبئة سجل الأداء المعتمد من الوزارة.",
         size=11,
     )
-    t.table(
-        [Col("البيان", "{{ f.label }}", 50), Col("القيمة", "{{ f.value }}", 124)],
-        "f in identity",
-    )
+    fields(t, "f in identity")
     t.heading("أولاً: المهام المكلف بها")
     t.figures("f in task_figures")
-    t.table(
-        [
-            Col("م", "{{ loop.index }}", 8, "center"),
-            Col("المهمة", "{{ k.task }}", 60),
-            Col("تاريخ التكليف", "{{ k.assigned }}", 22, "center"),
-            Col("تاريخ الاستحقاق", "{{ k.due }}", 22, "center"),
-            Col("الحالة", "{{ k.state }}", 30, "center"),
-            Col("المصدر", "{{ k.source }}", 32),
-        ],
-        "k in tasks",
-        size=9,
+    numbered(
+        t, "k in tasks",
+        ("المهمة", "task", 60), ("تاريخ التكليف", "assigned", 22, C),
+        ("تاريخ الاستحقاق", "due", 22, C), ("الحالة", "state", 30, C), ("المصدر", "source", 32),
     )
     t.heading("ثانياً: الزيارات الميدانية ({{ visit_count }})")
-    t.table(
-        [
-            Col("م", "{{ loop.index }}", 8, "center"),
-            Col("التاريخ", "{{ v.day }}", 22, "center"),
-            Col("النموذج", "{{ v.form }}", 60),
-            Col("المكان", "{{ v.place }}", 50),
-            Col("الصفة", "{{ v.role }}", 34),
-        ],
-        "v in visits",
-        size=9,
+    numbered(
+        t, "v in visits",
+        ("التاريخ", "day", 22, C), ("النموذج", "form", 60), ("المكان", "place", 50),
+        ("الصفة", "role", 34),
     )
     t.heading("ثالثاً: الأجهزة التي أصلحها فنياً ({{ repair_count }})")
     t.figures("f in repairs")
     t.heading("رابعاً: الاجتماعات التي حضرها ({{ meeting_count }})")
-    t.table(
-        [
-            Col("م", "{{ loop.index }}", 8, "center"),
-            Col("التاريخ", "{{ m.day }}", 24, "center"),
-            Col("نوع الاجتماع", "{{ m.kind }}", 90),
-            Col("الصفة", "{{ m.role }}", 40),
-        ],
-        "m in meetings",
-        size=9,
+    numbered(
+        t, "m in meetings",
+        ("التاريخ", "day", 24, C), ("نوع الاجتماع", "kind", 90), ("الصفة", "role", 40),
     )
     t.heading("خامساً: ملاحظات الزيارات التفقدية ({{ inspection_count }})")
-    t.table(
-        [
-            Col("م", "{{ loop.index }}", 8, "center"),
-            Col("التاريخ", "{{ i.day }}", 22, "center"),
-            Col("خلال الدوام", "{{ i.official }}", 18, "center"),
-            Col("الجانب", "{{ i.aspect }}", 36),
-            Col("الملاحظة", "{{ i.finding }}", 70),
-            Col("التقدير", "{{ i.rating }}", 20, "center"),
-        ],
-        "i in inspections",
-        size=9,
+    numbered(
+        t, "i in inspections",
+        ("التاريخ", "day", 22, C), ("خلال الدوام", "official", 18, C), ("الجانب", "aspect", 36),
+        ("الملاحظة", "finding", 70), ("التقدير", "rating", 20, C),
     )
     t.head_signature()
     return t

@@ -12,6 +12,7 @@ from typing import Any
 
 from automation.documents.render import ImageRef
 from automation.processes import p01_maintenance, p03_fibre, p10_learning
+from automation.templates.builder import TEMPLATE_NAMES
 
 Context = dict[str, Any]
 
@@ -343,24 +344,10 @@ def technical_report(image: ImageRef | str = "") -> Context:
 
 
 SAMPLES: dict[str, Callable[..., Context]] = {
-    "decision_disposal.docx": decision_disposal,
-    "visit_report.docx": visit_report,
-    "quarterly_report.docx": quarterly_report,
-    "helpdesk_report.docx": helpdesk_report,
-    "systems_report.docx": systems_report,
-    "activation_report.docx": activation_report,
-    "initiatives_report.docx": initiatives_report,
-    "webpages_report.docx": webpages_report,
-    "rejection_letter.docx": rejection_letter,
-    "daily_digest.docx": daily_digest,
-    "letter_thanks.docx": letter_thanks,
-    "letter_qrc.docx": letter_qrc,
-    "letter_free.docx": letter_free,
-    "meeting_minutes.docx": meeting_minutes,
-    "staff_report.docx": staff_report,
-    "technical_report.docx": technical_report,
+    name: globals()[name.removesuffix(".docx")] for name in TEMPLATE_NAMES
 }
-"""Sample context of each template, by template file name."""
+"""Sample context of each template, by template file name: the function above named after
+the template (a template without one fails here, on import)."""
 
 
 def sample_context(name: str, image: ImageRef | str = "") -> Context:

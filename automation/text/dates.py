@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime
 import math
 import re
+from dataclasses import dataclass
 from decimal import Decimal
 
 from automation.text.arabic import clean_text, is_blank, normalize_name, to_ascii_digits
@@ -29,6 +30,51 @@ __all__ = [
     "parse_year",
     "year_span",
 ]
+
+# ----------------------------------------------------------------------- problems
+
+
+def _problem(
+    code: str, value: object, text_ar: str, text_en: str, **fields: object
+) -> ValueProblem:
+    """A problem about ``value``: ``{shown}`` in either text is the value as staff typed it,
+    ``fields`` fill the texts' other ``{names}``."""
+    shown = as_typed(value)
+    return ValueProblem(
+        code, text_ar.format(shown=shown, **fields), text_en.format(shown=shown, **fields)
+    )
+
+
+@dataclass(frozen=True)
+class _Unreadable:
+    """The problem of a value that cannot be read as a date, a month or a year; a detail
+    (Arabic, then English) may say why."""
+
+    code: str
+    what_ar: str
+    what_en: str
+    hint_ar: str
+    expected_en: str
+
+    def __call__(self, value: object, detail_ar: str = "", detail_en: str = "") -> ValueProblem:
+        return _problem(
+            self.code,
+            value,
+            "لا يمكن قراءة {what_ar} «{shown}». {detail_ar}{hint_ar}",
+            "cannot read {what_en} {shown!r}{detail_en}; expected {expected_en}",
+            what_ar=self.what_ar,
+            what_en=self.what_en,
+            hint_ar=self.hint_ar,
+            expected_en=self.expected_en,
+            detail_ar=detail_ar,
+            detail_en=detail_en,
+        )
+
+    def check_year(self, year: int, low: int, high: int, value: object, detail_en: str) -> None:
+        """This problem, saying the range, when ``year`` is outside ``low..high``."""
+        if not low <= year <= high:
+            raise self(value, f"السنة يجب أن تكون بين {low} و{high}. ", detail_en)
+
 
 # -------------------------------------------------------------------------- dates
 
@@ -47,31 +93,27 @@ _YMD_RE = re.compile(rf"(\d{{4}}){_SEP}(\d{{1,2}})\s*\2\s*(\d{{1,2}}){_TIME}")
 _DMY_RE = re.compile(rf"(\d{{1,2}}){_SEP}(\d{{1,2}})\s*\2\s*(\d+){_TIME}")
 
 
-def _bad_date(value: object) -> ValueProblem:
-    shown = as_typed(value)
-    return ValueProblem(
-        "bad-date",
-        f"لا يمكن قراءة التاريخ «{shown}». {_DATE_HINT_AR}",
-        f"cannot read date {shown!r}; expected d/m/yyyy",
-    )
+_bad_date = _Unreadable("bad-date", "التاريخ", "date", _DATE_HINT_AR, "d/m/yyyy")
 
 
 def _year_out_of_range(value: object) -> ValueProblem:
-    shown = as_typed(value)
-    return ValueProblem(
+    return _problem(
         "bad-date",
-        f"سنة التاريخ «{shown}» غير مقبولة. "
-        f"اكتب تاريخاً بين سنة {_MIN_YEAR} وسنة {_MAX_YEAR}، مثل 15/3/2026.",
-        f"date {shown!r} is outside the years {_MIN_YEAR}..{_MAX_YEAR}",
+        value,
+        "سنة التاريخ «{shown}» غير مقبولة. اكتب تاريخاً بين سنة {low} وسنة {high}، مثل 15/3/2026.",
+        "date {shown!r} is outside the years {low}..{high}",
+        low=_MIN_YEAR,
+        high=_MAX_YEAR,
     )
 
 
 def _impossible(value: object) -> ValueProblem:
-    shown = as_typed(value)
-    return ValueProblem(
+    return _problem(
         "impossible-date",
-        f"التاريخ غير موجود في التقويم: {shown}. تأكد من اليوم والشهر، و{_DATE_HINT_AR}",
-        f"no such date in the calendar: {shown!r}",
+        value,
+        "التاريخ غير موجود في التقويم: {shown}. تأكد من اليوم والشهر، و{hint}",
+        "no such date in the calendar: {shown!r}",
+        hint=_DATE_HINT_AR,
     )
 
 
@@ -117,12 +159,12 @@ def _date_from_text(text: str, value: object) -> datetime.date | None:
     if match:
         day, _, month, year = match.groups()
         if len(year) == 2:
-            shown = as_typed(value)
-            raise ValueProblem(
+            raise _problem(
                 "bad-date",
-                f"السنة في التاريخ «{shown}» مكتوبة برقمين. "
+                value,
+                "السنة في التاريخ «{shown}» مكتوبة برقمين. "
                 "اكتب السنة كاملة بأربعة أرقام، مثل 15/3/2026.",
-                f"two-digit year in date {shown!r}; write four digits",
+                "two-digit year in date {shown!r}; write four digits",
             )
         if len(year) != 4:
             raise _bad_date(value)
@@ -207,29 +249,23 @@ _YEAR_MONTH_RE = re.compile(r"(\d{4})(?:\s*[/.\\-]\s*|\s+)(\d{1,2})")
 _NAME_PARTS_RE = re.compile(r"[-/\\,().]")
 
 
-def _bad_month(value: object, detail_ar: str = "", detail_en: str = "") -> ValueProblem:
-    shown = as_typed(value)
-    return ValueProblem(
-        "bad-month",
-        f"لا يمكن قراءة الشهر «{shown}». {detail_ar}{_MONTH_HINT_AR}",
-        f"cannot read month {shown!r}{detail_en}; expected e.g. 3/2026",
-    )
+_bad_month = _Unreadable("bad-month", "الشهر", "month", _MONTH_HINT_AR, "e.g. 3/2026")
 
 
 def _make_month(year: int, month: int, value: object) -> datetime.date:
     if not 1 <= month <= 12:
         raise _bad_month(value, "رقم الشهر يجب أن يكون من 1 إلى 12. ", " (month not 1..12)")
-    if not _MIN_YEAR <= year <= _MAX_YEAR:
-        raise _bad_month(
-            value,
-            f"السنة يجب أن تكون بين {_MIN_YEAR} و{_MAX_YEAR}. ",
-            " (year out of range)",
-        )
+    _bad_month.check_year(year, _MIN_YEAR, _MAX_YEAR, value, " (year out of range)")
     return datetime.date(year, month, 1)
 
 
-def _two_digit_year(value: object) -> ValueProblem:
-    return _bad_month(value, "اكتب السنة كاملة بأربعة أرقام. ", " (two-digit year)")
+def _month_year(digits: str, value: object) -> int:
+    """The year of a month, written with four digits."""
+    if len(digits) == 2:
+        raise _bad_month(value, "اكتب السنة كاملة بأربعة أرقام. ", " (two-digit year)")
+    if len(digits) != 4:
+        raise _bad_month(value)
+    return int(digits)
 
 
 def parse_month(value: object) -> datetime.date:
@@ -261,11 +297,7 @@ def parse_month(value: object) -> datetime.date:
     match = _MONTH_YEAR_RE.fullmatch(text)
     if match:
         month, year = match.groups()
-        if len(year) == 2:
-            raise _two_digit_year(value)
-        if len(year) != 4:
-            raise _bad_month(value)
-        return _make_month(int(year), int(month), value)
+        return _make_month(_month_year(year, value), int(month), value)
     match = _YEAR_MONTH_RE.fullmatch(text)
     if match:
         year, month = match.groups()
@@ -290,19 +322,15 @@ def parse_month(value: object) -> datetime.date:
     month = months.pop()
     assert month is not None
     if not numbers:
-        shown = as_typed(value)
-        raise ValueProblem(
+        raise _problem(
             "bad-month",
-            f"الشهر «{shown}» مكتوب بدون سنة. اكتب الشهر مع السنة، مثل آذار 2026.",
-            f"month {shown!r} has no year; expected e.g. 3/2026",
+            value,
+            "الشهر «{shown}» مكتوب بدون سنة. اكتب الشهر مع السنة، مثل آذار 2026.",
+            "month {shown!r} has no year; expected e.g. 3/2026",
         )
     if len(numbers) != 1:
         raise _bad_month(value)
-    if len(numbers[0]) == 2:
-        raise _two_digit_year(value)
-    if len(numbers[0]) != 4:
-        raise _bad_month(value)
-    return _make_month(int(numbers[0]), month, value)
+    return _make_month(_month_year(numbers[0], value), month, value)
 
 
 # -------------------------------------------------------------------------- years
@@ -314,22 +342,12 @@ _CALENDAR_YEAR_RE = re.compile(r"(\d{4})(?:\.0+)?")
 _SCHOOL_YEAR_RE = re.compile(r"(\d{4})\s*[/\\-]\s*(\d+)")
 
 
-def _bad_year(value: object, detail_ar: str = "", detail_en: str = "") -> ValueProblem:
-    shown = as_typed(value)
-    return ValueProblem(
-        "bad-year",
-        f"لا يمكن قراءة السنة «{shown}». {detail_ar}{_YEAR_HINT_AR}",
-        f"cannot read year {shown!r}{detail_en}; expected 2026 or 2025/2026",
-    )
+_bad_year = _Unreadable("bad-year", "السنة", "year", _YEAR_HINT_AR, "2026 or 2025/2026")
 
 
 def _check_year(year: int, value: object) -> None:
-    if not _FIRST_YEAR <= year <= _LAST_YEAR:
-        raise _bad_year(
-            value,
-            f"السنة يجب أن تكون بين {_FIRST_YEAR} و{_LAST_YEAR}. ",
-            f" (outside {_FIRST_YEAR}..{_LAST_YEAR})",
-        )
+    _bad_year.check_year(year, _FIRST_YEAR, _LAST_YEAR, value,
+                         f" (outside {_FIRST_YEAR}..{_LAST_YEAR})")
 
 
 def parse_year(value: object) -> str:
@@ -373,12 +391,12 @@ def parse_year(value: object) -> str:
     else:
         raise _bad_year(value)
     if second != first + 1:
-        shown = as_typed(value)
-        raise ValueProblem(
+        raise _problem(
             "bad-year",
-            f"العام الدراسي «{shown}» غير صحيح: السنة الثانية يجب أن تلي الأولى مباشرة، "
+            value,
+            "العام الدراسي «{shown}» غير صحيح: السنة الثانية يجب أن تلي الأولى مباشرة، "
             "مثل 2025/2026.",
-            f"school year {shown!r}: the second year must follow the first",
+            "school year {shown!r}: the second year must follow the first",
         )
     _check_year(first, value)
     return f"{first}/{second}"

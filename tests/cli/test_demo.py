@@ -203,7 +203,7 @@ def test_registers_exist_for_every_process(demo: DemoSummary) -> None:
 def test_documents_in_the_outbox(demo: DemoSummary) -> None:
     outbox = demo.dept.outbox
     for n in range(1, 5):
-        assert list(outbox.glob(f"2026-Q{n}/تقرير-ربعي-*.docx")), n
+        assert list(outbox.glob(f"reports/تقرير-ربعي-2026-Q{n}.docx")), n
     assert list(outbox.glob("decisions/*.docx"))
     assert list(outbox.glob("visits/*.docx"))
     assert list(outbox.glob("letters/*.docx"))

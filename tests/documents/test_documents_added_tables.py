@@ -6,10 +6,8 @@ of every visit report."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 from ledger_factory import add_submission
 
 from automation.core.periods import quarter
@@ -28,10 +26,8 @@ from tests.documents.test_documents_helpers import (
     all_text,
     assert_rtl,
     clock,
-    department,
     find_table,
     no_tags_left,
-    open_ledger,
     references,
     visit,
 )
@@ -93,15 +89,6 @@ def fill(ledger: Ledger) -> dict[str, int]:
         ledger, "QF70-2-17",
         {"school": RAZI, "visit_date": D(2026, 3, 1), "lab": "كيمياء", "visitor": "منى سالم"},
         [{"criterion": "السلامة", "rating": "جيد"}], D(2026, 3, 1))}
-
-
-@pytest.fixture(scope="module")
-def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple]:
-    dept = department(tmp_path_factory.mktemp("added-tables"))
-    ledger = open_ledger(dept)
-    ids = fill(ledger)
-    yield dept, ledger, ids
-    ledger.close()
 
 
 def test_the_system_status_report_per_system(world: tuple) -> None:

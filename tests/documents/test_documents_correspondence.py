@@ -32,7 +32,6 @@ from automation.processes import figures_of, indicator_value
 from automation.processes.p05_disposal import DISPOSED
 from automation.registers.builder import register_path
 from automation.registers.outgoing import outgoing_path
-from tests.documents.test_documents_decision import fill
 from tests.documents.test_documents_helpers import (
     AMAL,
     STORE,
@@ -48,17 +47,6 @@ from tests.documents.test_documents_helpers import (
 YEAR = dt.date(2026, 1, 1), dt.date(2026, 12, 31)
 
 
-@pytest.fixture
-def setup(tmp_path: Path):  # noqa: ANN201
-    dept = department(tmp_path)
-    ledger = open_ledger(dept)
-    fill(ledger)
-    with ledger.transaction() as conn:
-        conn.execute("DELETE FROM dirty_registers")
-    yield dept, ledger
-    ledger.close()
-
-
 def disposed(ledger: Ledger) -> object:
     from automation.core.periods import date_range
 
@@ -68,8 +56,8 @@ def disposed(ledger: Ledger) -> object:
 # -- one numbering --------------------------------------------------------------------------
 
 
-def test_letters_and_decisions_share_one_numbering(setup: tuple) -> None:
-    dept, ledger = setup
+def test_letters_and_decisions_share_one_numbering(disposals: tuple) -> None:
+    dept, ledger = disposals
     refs = references()
     submission = reject(ledger, AMAL, "QF75-11", dt.datetime(2026, 4, 5, 9, 0))
     letter = make_rejection_letter(dept, ledger, submission, clock=clock(), references=refs)
@@ -101,8 +89,8 @@ def test_letters_and_decisions_share_one_numbering(setup: tuple) -> None:
     assert rows[1][4] == "P1"  # the rejected QF75-11 is P1's form
 
 
-def test_the_number_format_comes_from_eti_toml(setup: tuple) -> None:
-    dept, ledger = setup
+def test_the_number_format_comes_from_eti_toml(disposals: tuple) -> None:
+    dept, ledger = disposals
     dept.config_path.write_text('[correspondence]\nnumber_format = "{sequence}/{year}/{prefix}"\n',
                                 encoding="utf-8")
     sent = make_free_letter(dept, ledger, to="س", subject="م", body="ن", clock=clock(),
@@ -121,8 +109,8 @@ def test_format_number_without_a_prefix() -> None:
     assert format_number("{prefix}/{year}/{sequence}", " ت ت/ ", 2026, 4) == "ت ت/2026/4"
 
 
-def test_a_new_year_starts_at_one(setup: tuple) -> None:
-    dept, ledger = setup
+def test_a_new_year_starts_at_one(disposals: tuple) -> None:
+    dept, ledger = disposals
     make_free_letter(dept, ledger, to="س", subject="م", body="ن", clock=clock(),
                      references=references())
     later = make_free_letter(dept, ledger, to="س", subject="م", body="ن",
@@ -130,6 +118,7 @@ def test_a_new_year_starts_at_one(setup: tuple) -> None:
     assert later.number == "ت ت/2027/1"
 
 
+@pytest.mark.sqlite_only  # a SQLite ledger from before 002; a PostgreSQL one never had them
 def test_the_migration_continues_after_the_old_sequences(tmp_path: Path,
                                                          monkeypatch: pytest.MonkeyPatch) -> None:
     dept = department(tmp_path)
@@ -154,8 +143,8 @@ def test_the_migration_continues_after_the_old_sequences(tmp_path: Path,
 # -- the decision lifecycle -------------------------------------------------------------------
 
 
-def test_draft_then_approve_then_void(setup: tuple) -> None:
-    dept, ledger = setup
+def test_draft_then_approve_then_void(disposals: tuple) -> None:
+    dept, ledger = disposals
     refs = references()
     draft = draft_disposal_decision(dept, ledger, clock=clock(), source=AMAL, references=refs)
     assert draft.state == "draft" and draft.number == ""
@@ -201,10 +190,10 @@ def test_draft_then_approve_then_void(setup: tuple) -> None:
                             references=refs).number == "ت ت/2026/2"
 
 
-def test_the_plan_indicator_counts_only_approved_decisions(setup: tuple) -> None:
+def test_the_plan_indicator_counts_only_approved_decisions(disposals: tuple) -> None:
     from automation.core.periods import date_range
 
-    dept, ledger = setup
+    dept, ledger = disposals
     refs = references()
     kept = draft_disposal_decision(dept, ledger, clock=clock(), source=AMAL, references=refs)
     voided = draft_disposal_decision(dept, ledger, clock=clock(), source=STORE, references=refs)
@@ -215,8 +204,8 @@ def test_the_plan_indicator_counts_only_approved_decisions(setup: tuple) -> None
     assert value == 34  # AMAL's 34, not the store's 5
 
 
-def test_bad_steps_are_refused_and_change_nothing(setup: tuple) -> None:
-    dept, ledger = setup
+def test_bad_steps_are_refused_and_change_nothing(disposals: tuple) -> None:
+    dept, ledger = disposals
     refs = references()
     draft = draft_disposal_decision(dept, ledger, clock=clock(), source=AMAL, references=refs)
     with pytest.raises(EtiError) as info:
@@ -245,8 +234,8 @@ def test_bad_steps_are_refused_and_change_nothing(setup: tuple) -> None:
     assert info_.void_reason == "خطأ"
 
 
-def test_a_draft_of_chosen_items(setup: tuple) -> None:
-    dept, ledger = setup
+def test_a_draft_of_chosen_items(disposals: tuple) -> None:
+    dept, ledger = disposals
     ids = [i.row_id for i in pending_items(ledger, source=AMAL)][:2]
     draft = draft_disposal_decision(dept, ledger, clock=clock(), item_ids=ids,
                                     references=references())
@@ -260,8 +249,8 @@ def test_a_draft_of_chosen_items(setup: tuple) -> None:
 # -- letters ----------------------------------------------------------------------------------
 
 
-def test_thanks_letter(setup: tuple) -> None:
-    dept, ledger = setup
+def test_thanks_letter(disposals: tuple) -> None:
+    dept, ledger = disposals
     sent = make_thanks_letter(dept, ledger, school=AMAL, initiative="نادي الروبوت",
                               clock=clock(), references=references())
     text = all_text(sent.path)
@@ -273,8 +262,8 @@ def test_thanks_letter(setup: tuple) -> None:
     assert entry["kind"] == "letter-thanks" and AMAL in entry["to"]
 
 
-def test_qrc_letter_puts_the_report_beside_it(setup: tuple, tmp_path: Path) -> None:
-    dept, ledger = setup
+def test_qrc_letter_puts_the_report_beside_it(disposals: tuple, tmp_path: Path) -> None:
+    dept, ledger = disposals
     report = tmp_path / "تقرير-ربعي.docx"
     report.write_bytes(b"report bytes")
     sent = make_qrc_letter(dept, ledger, document=report, clock=clock(), references=references())
@@ -290,8 +279,8 @@ def test_qrc_letter_puts_the_report_beside_it(setup: tuple, tmp_path: Path) -> N
     assert len(outgoing_list(ledger)) == 1
 
 
-def test_free_letter_paragraphs_and_empty_fields(setup: tuple) -> None:
-    dept, ledger = setup
+def test_free_letter_paragraphs_and_empty_fields(disposals: tuple) -> None:
+    dept, ledger = disposals
     sent = make_free_letter(dept, ledger, to="مدير الشؤون المالية", subject="صيانة المختبرات",
                             body="الفقرة الأولى\n\nالفقرة <الثانية> & \"الأخيرة\"",
                             clock=clock(), references=references())
@@ -308,10 +297,10 @@ def test_free_letter_paragraphs_and_empty_fields(setup: tuple) -> None:
     assert len(outgoing_list(ledger)) == 1
 
 
-def test_letters_the_pipeline_owes_update_the_outgoing_register(setup: tuple) -> None:
+def test_letters_the_pipeline_owes_update_the_outgoing_register(disposals: tuple) -> None:
     from automation.documents.pending import pending_documents
 
-    dept, ledger = setup
+    dept, ledger = disposals
     reject(ledger, AMAL, "QF75-11", dt.datetime(2026, 4, 5, 9, 0))
     made = pending_documents(dept, ledger, clock=clock(), references=references())
     assert [p.parent.name for p in made].count("letters") == 1  # (and technical reports)
@@ -319,12 +308,12 @@ def test_letters_the_pipeline_owes_update_the_outgoing_register(setup: tuple) ->
     assert [r[0] for r in rows[1:]] == ["ت ت/2026/1"] and rows[1][2] == AMAL
 
 
-def test_registers_that_cannot_be_written_stay_dirty(setup: tuple,
+def test_registers_that_cannot_be_written_stay_dirty(disposals: tuple,
                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     import automation.registers.builder as builder
     import automation.registers.outgoing as outgoing
 
-    dept, ledger = setup
+    dept, ledger = disposals
     draft = draft_disposal_decision(dept, ledger, clock=clock(), source=AMAL,
                                     references=references())
     approve_decision(dept, ledger, draft.decision_id, clock=clock(), references=references())

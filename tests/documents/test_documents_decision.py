@@ -84,19 +84,8 @@ def fill(ledger: object) -> None:
     )
 
 
-@pytest.fixture
-def setup(tmp_path: Path):  # noqa: ANN201
-    dept = department(tmp_path)
-    ledger = open_ledger(dept)
-    fill(ledger)
-    with ledger.transaction() as conn:
-        conn.execute("DELETE FROM dirty_registers")
-    yield dept, ledger
-    ledger.close()
-
-
-def test_decision_for_one_source(setup: tuple) -> None:
-    dept, ledger = setup
+def test_decision_for_one_source(disposals: tuple) -> None:
+    dept, ledger = disposals
     result = make_disposal_decision(dept, ledger, clock=clock(), source=AMAL,
                                     references=references())
     assert result.number == "ت ت/2026/1"
@@ -133,8 +122,8 @@ def test_decision_for_one_source(setup: tuple) -> None:
     assert "تنبيه: 2 من بنود الأجهزة" in text
 
 
-def test_decision_is_recorded_in_one_transaction(setup: tuple) -> None:
-    dept, ledger = setup
+def test_decision_is_recorded_in_one_transaction(disposals: tuple) -> None:
+    dept, ledger = disposals
     result = make_disposal_decision(dept, ledger, clock=clock(), source=AMAL,
                                     references=references())
     decision = ledger.conn.execute("SELECT * FROM decisions").fetchall()
@@ -155,8 +144,8 @@ def test_decision_is_recorded_in_one_transaction(setup: tuple) -> None:
     assert {i.source for i in pending_items(ledger)} == {NOOR, STORE}
 
 
-def test_next_decisions_then_nothing_left(setup: tuple) -> None:
-    dept, ledger = setup
+def test_next_decisions_then_nothing_left(disposals: tuple) -> None:
+    dept, ledger = disposals
     first = make_disposal_decision(dept, ledger, clock=clock(), source=AMAL,
                                    references=references())
     second = make_disposal_decision(dept, ledger, clock=clock(), references=references())
@@ -175,8 +164,8 @@ def test_next_decisions_then_nothing_left(setup: tuple) -> None:
     assert first.path.exists()
 
 
-def test_date_range_filters_on_the_list_date(setup: tuple) -> None:
-    dept, ledger = setup
+def test_date_range_filters_on_the_list_date(disposals: tuple) -> None:
+    dept, ledger = disposals
     result = make_disposal_decision(dept, ledger, clock=clock(), date_from=D(2026, 3, 15),
                                     date_to=D(2026, 3, 31), references=references())
     assert [i.source for i in result.items] == [NOOR]
@@ -185,8 +174,8 @@ def test_date_range_filters_on_the_list_date(setup: tuple) -> None:
         make_disposal_decision(dept, ledger, clock=clock(), source=NOOR, references=references())
 
 
-def test_a_broken_template_records_nothing(setup: tuple) -> None:
-    dept, ledger = setup
+def test_a_broken_template_records_nothing(disposals: tuple) -> None:
+    dept, ledger = disposals
     broken = dept.templates / "decision_disposal.docx"
     corrupt(ASSET_TEMPLATES / "decision_disposal.docx", broken, "{{ item_count }}",
             "{{ item_cnt }}")
@@ -206,8 +195,8 @@ def test_a_broken_template_records_nothing(setup: tuple) -> None:
     assert result.number == "ت ت/2026/1"  # the failed attempt used no number
 
 
-def test_a_failed_approval_leaves_the_draft_and_uses_no_number(setup: tuple) -> None:
-    dept, ledger = setup
+def test_a_failed_approval_leaves_the_draft_and_uses_no_number(disposals: tuple) -> None:
+    dept, ledger = disposals
     draft = draft_disposal_decision(dept, ledger, clock=clock(), source=AMAL,
                                     references=references())
     broken = dept.templates / "decision_disposal.docx"
@@ -224,8 +213,8 @@ def test_a_failed_approval_leaves_the_draft_and_uses_no_number(setup: tuple) -> 
     assert result.number == "ت ت/2026/1"
 
 
-def test_blank_signature_lines_without_a_committee(setup: tuple) -> None:
-    dept, ledger = setup
+def test_blank_signature_lines_without_a_committee(disposals: tuple) -> None:
+    dept, ledger = disposals
     result = make_disposal_decision(dept, ledger, clock=clock(), source=STORE,
                                     references=references(committee=False))
     signatures = find_table(result.path, "التوقيع")
@@ -267,8 +256,8 @@ def corrupt(source: Path, target: Path, old: str, new: str) -> Path:
     return target
 
 
-def test_decision_date_comes_from_the_clock(setup: tuple) -> None:
-    dept, ledger = setup
+def test_decision_date_comes_from_the_clock(disposals: tuple) -> None:
+    dept, ledger = disposals
     later = clock(dt.datetime(2027, 1, 3, 9, 0))
     result = make_disposal_decision(dept, ledger, clock=later, source=STORE,
                                     references=references())
@@ -277,12 +266,12 @@ def test_decision_date_comes_from_the_clock(setup: tuple) -> None:
     shutil.rmtree(dept.outbox)
 
 
-def test_the_directorate_logo_heads_the_decision(setup: tuple) -> None:
+def test_the_directorate_logo_heads_the_decision(disposals: tuple) -> None:
     from dataclasses import replace
 
     from automation.documents.render import _tiny_png
 
-    dept, ledger = setup
+    dept, ledger = disposals
     dept.reference.mkdir(parents=True, exist_ok=True)
     (dept.reference / "شعار.png").write_bytes(_tiny_png())
     refs = references()

@@ -52,7 +52,7 @@ def pages(pdf: Path) -> int:
 
 
 @pytest.fixture(scope="module")
-def made(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+def made(module_ledger: str, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     dept = department(tmp_path_factory.mktemp("pdf"))
     with open_ledger(dept) as ledger:
         fill_disposal(ledger)

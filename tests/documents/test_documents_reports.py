@@ -24,6 +24,7 @@ from automation.documents import (
     make_webpages_report,
     pending_documents,
 )
+from automation.ledger.store import Ledger
 from automation.processes import figures_of, indicator_value
 from automation.processes.figures import fmt_pct
 from tests.documents.test_documents_helpers import (
@@ -185,15 +186,6 @@ def fill(ledger: object) -> dict[str, int]:
     return ids
 
 
-@pytest.fixture(scope="module")
-def world(tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201
-    dept = department(tmp_path_factory.mktemp("reports"))
-    ledger = open_ledger(dept)
-    ids = fill(ledger)
-    yield dept, ledger, ids
-    ledger.close()
-
-
 # -- visit reports -------------------------------------------------------------------------
 
 
@@ -264,7 +256,7 @@ def test_visit_report_of_another_form_is_refused(world: tuple) -> None:
 def test_quarterly_report(world: tuple) -> None:
     dept, ledger, _ = world
     path = make_quarterly_report(dept, ledger, 2026, 1, clock=clock(), references=references())
-    assert path == dept.outbox / "2026-Q1" / "تقرير-ربعي-2026-Q1.docx"
+    assert path == dept.outbox / "reports" / "تقرير-ربعي-2026-Q1.docx"
     assert_rtl(path)
     no_tags_left(path)
     text = all_text(path)
@@ -332,7 +324,7 @@ def test_quarterly_report_of_an_empty_quarter(world: tuple) -> None:
 def test_helpdesk_report(world: tuple) -> None:
     dept, ledger, _ = world
     path = make_helpdesk_report(dept, ledger, Q1, clock=clock(), references=references())
-    assert path == dept.outbox / "2026-Q1" / "تقرير-الدعم-الفني-2026-Q1.docx"
+    assert path == dept.outbox / "reports" / "تقرير-الدعم-الفني-2026-Q1.docx"
     assert_rtl(path)
     categories = find_table(path, "التصنيف")
     assert categories[1] == ["شبكة", "2", "50.0%"]
@@ -390,7 +382,7 @@ def test_webpages_report_for_a_date_range(world: tuple) -> None:
     dept, ledger, _ = world
     period = date_range(D(2026, 3, 1), D(2026, 3, 31))
     path = make_webpages_report(dept, ledger, period, clock=clock(), references=references())
-    assert path.parent == dept.outbox / "2026-03-01_2026-03-31"
+    assert path.parent == dept.outbox / "reports" and "2026-03-01_2026-03-31" in path.name
     pages = find_table(path, "تاريخ المراجعة")
     assert pages[1][1:] == [DIRECTORATE, "6/3/2026", "", "2", "2", "100.0%"]
     assert pages[2][1:] == [AMAL, "5/3/2026", "20/2/2026", "2", "3", "66.7%"]
@@ -497,17 +489,22 @@ def test_daily_digest(tmp_path: Path) -> None:
             "SELECT COUNT(*) FROM documents WHERE kind = 'daily-digest'").fetchone()[0] == 1
 
 
+def owe_a_visit_report_and_a_letter(ledger: Ledger) -> tuple[int, int]:
+    """An accepted visit form and a rejected form of a named school: their ids."""
+    visit_id = add_submission(
+        ledger, "QF70-2-40",
+        {"school": AMAL, "visit_date": D(2026, 4, 1), "visitor": "خالد يوسف"},
+        [{"aid": "مجسم", "available": True, "used": True}], received_at=D(2026, 4, 1))
+    return visit_id, reject(ledger, NOOR, "QF70-2-3", dt.datetime(2026, 4, 4, 9, 0))
+
+
 def test_pending_documents_are_made_once(tmp_path: Path) -> None:
     dept = department(tmp_path)
     with open_ledger(dept) as ledger:
-        visit_id = add_submission(
-            ledger, "QF70-2-40",
-            {"school": AMAL, "visit_date": D(2026, 4, 1), "visitor": "خالد يوسف"},
-            [{"aid": "مجسم", "available": True, "used": True}], received_at=D(2026, 4, 1))
+        visit_id, rejected = owe_a_visit_report_and_a_letter(ledger)
         add_submission(ledger, "INITIATIVES", {}, [
             {"initiative": "x", "school": AMAL, "start_date": D(2026, 1, 1), "status": "فعالة"}],
             received_at=D(2026, 1, 2))
-        rejected = reject(ledger, NOOR, "QF70-2-3", dt.datetime(2026, 4, 4, 9, 0))
         reject(ledger, "", "", dt.datetime(2026, 4, 4, 9, 30))
         made = pending_documents(dept, ledger, clock=clock(), references=references())
         assert [p.parent.name for p in made] == ["visits", "letters"]
@@ -520,11 +517,7 @@ def test_owed_documents_wait_when_the_service_stops(tmp_path: Path) -> None:
     """A stop asked for between two documents leaves the rest owed to the next batch."""
     dept = department(tmp_path)
     with open_ledger(dept) as ledger:
-        visit_id = add_submission(
-            ledger, "QF70-2-40",
-            {"school": AMAL, "visit_date": D(2026, 4, 1), "visitor": "خالد يوسف"},
-            [{"aid": "مجسم", "available": True, "used": True}], received_at=D(2026, 4, 1))
-        rejected = reject(ledger, NOOR, "QF70-2-3", dt.datetime(2026, 4, 4, 9, 0))
+        visit_id, rejected = owe_a_visit_report_and_a_letter(ledger)
         asked: list[int] = []
 
         def stop_after_one() -> bool:

@@ -228,6 +228,16 @@ def test_our_parser_options_never_expand_entities(xml: str, tmp_path: Path) -> N
         ("<?xml version='1.0'?><!DOCTYPE x><x/>".encode("utf-16"), False),
         ("<?xml version='1.0'?><x/>".encode("utf-16"), True),
         (b"\x00\x00\x00<", False),
+        (b"<_root/>", True),
+        (b"<:root/>", True),
+        ("<?xml version='1.0'?><جذر/>".encode(), True),
+        ("<\u00c0/>".encode(), True),
+        ("<\u00bf/>".encode(), False),
+        ("<\U0001f600/>".encode(), False),
+        (b"<1root/>", False),
+        (b"<-root/>", False),
+        (b"< root/>", False),
+        (b"<", False),
     ],
 )
 def test_prolog_check(head: bytes, safe: bool) -> None:

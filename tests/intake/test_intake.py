@@ -19,7 +19,14 @@ from automation.intake.inbox import JOURNAL_SUFFIX, Intake, safe_name
 from automation.intake.pipeline import run_batch
 from automation.intake.workers import validation_context
 from automation.ledger.store import Ledger
-from tests.department_factory import clock, drop, maintenance_rows, make_department, school_names
+from tests.department_factory import (
+    clock,
+    drop,
+    maintenance_rows,
+    make_department,
+    own_directorate,
+    school_names,
+)
 
 
 @pytest.fixture()
@@ -71,7 +78,8 @@ def test_accepted_duplicate_superseded(dept: Department) -> None:
     assert [f.outcome for f in batch.files] == ["superseded"]
     assert len(register_rows(dept, "P1", "QF75-11")) == 3
     with Ledger(dept.ledger_path) as ledger:
-        outcomes = [r["outcome"] for r in ledger.conn.execute("SELECT outcome FROM submissions")]
+        outcomes = [r["outcome"] for r in ledger.conn.execute(
+            "SELECT outcome FROM submissions ORDER BY id")]
         assert outcomes == ["superseded", "duplicate", "accepted"]
         assert len(ledger.current_rows("QF75-11")) == 2
         assert ledger.count_rows() == 5  # history kept
@@ -263,6 +271,7 @@ def test_cli_process_json_equals_library(tmp_path: Path) -> None:
     drop(dept, "two.xlsx", "QF75-11", qf75_11_header(school, "r2"), bad)
     twin = tmp_path / "b"
     shutil.copytree(dept.root, twin)
+    own_directorate(Department.at(twin), "b")  # apart from "a" on a shared PostgreSQL
     result = CliRunner().invoke(main, ["process", "--root", str(dept.root), "--json"])
     assert result.exit_code == 0, result.output
     printed = json.loads(result.output)

@@ -19,8 +19,14 @@ from collections import Counter
 from pathlib import Path
 
 from automation.core.department import Department
-from automation.ledger.store import Ledger
-from tests.department_factory import drop, maintenance_rows, make_department, school_names
+from automation.ledger.open import open_ledger
+from tests.department_factory import (
+    drop,
+    maintenance_rows,
+    make_department,
+    own_directorate,
+    school_names,
+)
 
 
 def build_inbox(dept: Department, n: int = 120) -> None:
@@ -51,7 +57,7 @@ def eti_process(root: Path) -> subprocess.Popen[bytes]:
 
 
 def ledger_summary(dept: Department) -> tuple[Counter[str], int, str]:
-    with Ledger(dept.ledger_path) as ledger:
+    with open_ledger(dept) as ledger:
         outcomes = Counter(r[0] for r in ledger.conn.execute("SELECT outcome FROM submissions"))
         live = sum(len(ledger.current_rows(f)) for f in ("QF75-11",))
         return outcomes, live, ledger.integrity()
@@ -72,6 +78,7 @@ def test_random_kills_lose_and_double_nothing(tmp_path: Path) -> None:
     dropped = sum(1 for p in dept.inbox.iterdir() if p.is_file())
     twin = Department.at(tmp_path / "calm")
     shutil.copytree(dept.root, twin.root)
+    own_directorate(twin, "calm")  # apart from the killed one on a shared PostgreSQL
 
     calm = eti_process(twin.root)
     assert calm.wait(timeout=300) == 0

@@ -66,11 +66,13 @@ from hypothesis.stateful import (
 
 from automation.core.clock import FakeClock
 from automation.intake.pipeline import run_batch
+from automation.ledger.open import open_ledger
 from automation.ledger.store import Ledger
 from tests.department_factory import (
     filled_workbook,
     maintenance_rows,
     make_department,
+    own_directorate,
     school_names,
 )
 
@@ -169,7 +171,7 @@ class IntakeModel(RuleBasedStateMachine):
     def __init__(self) -> None:
         super().__init__()
         self.tmp = Path(tempfile.mkdtemp(prefix="eti-model-test-"))
-        self.dept = make_department(self.tmp / "dept")
+        self.dept = own_directorate(make_department(self.tmp / "dept"), self.tmp.name)
         self.schools = school_names(self.dept)[:2]
         self.clock = FakeClock(dt.datetime(2026, 3, 10, 9, 0))
         self.counter = 0
@@ -337,7 +339,7 @@ class IntakeModel(RuleBasedStateMachine):
     def ledger_consistent(self) -> None:
         if not self.dept.ledger_path.exists():
             return
-        with Ledger(self.dept.ledger_path) as ledger:
+        with open_ledger(self.dept) as ledger:
             assert ledger.integrity() == "ok"
             rows = ledger.conn.execute(
                 "SELECT stored_path, claim_id FROM submissions").fetchall()
@@ -356,7 +358,7 @@ class IntakeModel(RuleBasedStateMachine):
     def _check_converged(self) -> None:
         assert not any(p.is_file() for p in self.dept.inbox.iterdir()), "files still waiting"
         assert not any(self.dept.claimed.iterdir()), "files still claimed"
-        with Ledger(self.dept.ledger_path) as ledger:
+        with open_ledger(self.dept) as ledger:
             outcomes = Counter(
                 str(r[0]) for r in ledger.conn.execute("SELECT outcome FROM submissions"))
             live: dict[tuple[str, str, str], list[str]] = {}

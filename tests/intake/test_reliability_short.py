@@ -19,9 +19,11 @@ import pytest
 
 from tests.department_factory import make_department
 
+# The bench's kill runs read each run's SQLite file itself; kills against a PostgreSQL
+# ledger are tests/intake/test_kill.py and tests/ledger/test_postgres_ledger.py.
 BENCH = Path(__file__).resolve().parents[2] / "bench" / "reliability.py"
 
-pytestmark = pytest.mark.timeout(400)
+pytestmark = [pytest.mark.timeout(400), pytest.mark.sqlite_only]
 
 
 def _load_bench() -> ModuleType:

@@ -23,6 +23,8 @@ from automation.ledger.guard import LedgerLost
 from automation.ledger.store import Ledger
 from automation.service.status import write_state
 
+pytestmark = pytest.mark.sqlite_only  # the SQLite file lost, emptied or damaged
+
 NOW = dt.datetime(2026, 3, 10, 14, 0)
 
 

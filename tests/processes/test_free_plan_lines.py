@@ -33,7 +33,7 @@ def _line(process: str, indicator: str, target: int, manual: int | None = None) 
 
 
 @pytest.fixture(scope="module")
-def root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def root(module_ledger: str, tmp_path_factory: pytest.TempPathFactory) -> Path:
     dept = make_department(tmp_path_factory.mktemp("free") / "dept")
     school = school_names(dept)[0]
     drop(dept, "الدعم الفني.xlsx", "HD-EXPORT", {}, [

@@ -34,7 +34,7 @@ def test_a_report_made_again_replaces_the_earlier_one(tmp_path: Path) -> None:
          {"school": school_names(dept)[0], "request_date": dt.date(2026, 2, 1),
           "channel": "هاتف", "reference": "ك/1"}, maintenance_rows(2))
     run_batch(dept, clock=FakeClock(NOW))
-    folder = dept.outbox / "2026-Q1"
+    folder = dept.outbox / "reports"
     runs = []
     for _ in range(3):
         result = CliRunner().invoke(main, ["report", "quarterly", "--year", "2026",
@@ -43,12 +43,12 @@ def test_a_report_made_again_replaces_the_earlier_one(tmp_path: Path) -> None:
         runs.append(Path(result.output.strip().splitlines()[-1]))
     assert runs == [folder / "تقرير-ربعي-2026-Q1.docx"] * 3
     assert [p.name for p in folder.iterdir()] == ["تقرير-ربعي-2026-Q1.docx"]
-    earlier = sorted((dept.outbox / PREVIOUS / "2026-Q1").iterdir())
+    earlier = sorted((dept.outbox / PREVIOUS / "reports").iterdir())
     assert len(earlier) == 2
     assert all(p.name.startswith("تقرير-ربعي-2026-Q1-") and p.suffix == ".docx"
                for p in earlier)
     listed = _documents(dept, "quarterly-report")
-    assert listed[-1] == "outbox/2026-Q1/تقرير-ربعي-2026-Q1.docx"
+    assert listed[-1] == "outbox/reports/تقرير-ربعي-2026-Q1.docx"
     assert sorted(listed[:-1]) == [p.relative_to(dept.root).as_posix() for p in earlier]
 
     for _ in range(2):  # the day's digest too: one per day

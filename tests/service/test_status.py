@@ -140,7 +140,8 @@ def test_eti_jobs_and_retention_commands(dept: Department) -> None:
     assert jobs.exit_code == 0, jobs.output
     names = [j["name"] for j in json.loads(jobs.output)]
     assert names == ["backup", "retention", "registers", "quarterly-report", "helpdesk-report",
-                     "digest"]
+                     "systems-report", "activation-report", "initiatives-report",
+                     "webpages-report", "digest"]
     listing = _invoke(["jobs", "--root", str(dept.root)])
     assert "التقرير الربعي" in listing.output
     dry = _invoke(["retention", "--root", str(dept.root), "--dry-run", "--json"])
