@@ -90,7 +90,7 @@ def server() -> Iterator[str]:
         user = pwd.getpwnam("postgres")
         os.chown(base, user.pw_uid, user.pw_gid)
         wrapper = Path(tempfile.mkdtemp(prefix="eti-pgctl-")) / "pg_ctl"
-        wrapper.write_text(f'#!/bin/sh\nexec runuser -u postgres -- "{executable}" "$@"\n')
+        wrapper.write_text(f'#!/bin/sh\ncd /\nexec runuser -u postgres -- "{executable}" "$@"\n')
         wrapper.chmod(wrapper.stat().st_mode | stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH)
         executable = str(wrapper)
     port = _free_port()

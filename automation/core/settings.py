@@ -43,7 +43,6 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
-from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 from automation.core.department import Department
 from automation.core.errors import ConfigError
@@ -227,10 +226,12 @@ class LedgerSettings(_Section):
         return value
 
 
-class Settings(BaseSettings):
+class Settings(BaseModel):
     """Every setting of a department, by section of ``eti.toml``."""
 
-    model_config = SettingsConfigDict(extra="forbid", validate_assignment=True)
+    # eti.toml is the only source (no environment, no .env): what `eti config` shows is
+    # all there is. A plain model: pydantic-settings would cost a quarter of start-up.
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
 
     department: DepartmentSettings = Field(default_factory=DepartmentSettings)
     intake: IntakeSettings = Field(default_factory=IntakeSettings)
@@ -239,18 +240,6 @@ class Settings(BaseSettings):
     logging: LoggingSettings = Field(default_factory=LoggingSettings)
     correspondence: CorrespondenceSettings = Field(default_factory=CorrespondenceSettings)
     ledger: LedgerSettings = Field(default_factory=LedgerSettings)
-
-    @classmethod
-    def settings_customise_sources(
-        cls,
-        settings_cls: type[BaseSettings],
-        init_settings: PydanticBaseSettingsSource,
-        env_settings: PydanticBaseSettingsSource,
-        dotenv_settings: PydanticBaseSettingsSource,
-        file_secret_settings: PydanticBaseSettingsSource,
-    ) -> tuple[PydanticBaseSettingsSource, ...]:
-        # eti.toml is the only source: what `eti config` shows is all there is.
-        return (init_settings,)
 
 
 SECTIONS: tuple[str, ...] = tuple(Settings.model_fields)

@@ -395,12 +395,12 @@ def _summarise(dept: Department, summary: DemoSummary) -> None:
             examples.setdefault(code, next(p.message for p in r.problems if p.code == code))
     summary.reasons = [Reason(c, n, examples[c]) for c, n in reasons.most_common(5)]
     summary.registers = sorted(dept.registers.glob("*.xlsx"))
-    for path in dept.outbox.rglob("*.docx"):
-        summary.documents[path.parent.name] += 1
+    for path in dept.outbox.rglob("*.docx"):  # by the outbox folder it is in
+        summary.documents[path.relative_to(dept.outbox).parts[0]] += 1
     first = [
         ("تقرير الربع الرابع: المخطط مقابل المنجز لكل العمليات",
          "the Q4 quarterly report: planned against achieved for every process",
-         _newest(dept.outbox.glob(f"{YEAR}-Q4/تقرير-ربعي*.docx"))),
+         _newest(dept.outbox.glob(f"reports/تقرير-ربعي-{YEAR}-Q4*.docx"))),
         ("سجل الخطة السنوية: المستهدف والمنجز", "the annual plan register: targets and achieved",
          _newest(p for p in summary.registers if "PLAN" in p.name or "خطة" in p.name)),
         ("قرار لجنة الإتلاف مع كشف المواد", "the disposal committee's decision with its list",

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 
 from automation.catalog.reference import References, load_references
@@ -46,6 +47,18 @@ def _without_document(
     return [int(r[0]) for r in ledger.conn.execute(sql + " ORDER BY s.id", params)]
 
 
+def _one_maker(ledger: Ledger) -> AbstractContextManager[object]:
+    """On a shared PostgreSQL ledger, the directorate's write lock while one owed document
+    is made: two services of one directorate never both make it (nor number it twice)."""
+    return ledger.transaction() if ledger.dialect == "postgresql" else nullcontext()
+
+
+def _still_owed(ledger: Ledger, submission_id: int, kind: str) -> bool:
+    return ledger.conn.execute(
+        "SELECT 1 FROM documents WHERE submission_id = ? AND kind = ?", (submission_id, kind)
+    ).fetchone() is None
+
+
 def pending_documents(
     dept: Department,
     ledger: Ledger,
@@ -64,23 +77,26 @@ def pending_documents(
     refs = references if references is not None else load_references(dept)
     made: list[Path] = []
     numbered = False
-    owed: list[tuple[str, int, Callable[..., Path | None]]] = [
-        *(("visit report", s, make_visit_report)
+    owed: list[tuple[str, str, int, Callable[..., Path | None]]] = [
+        *(("visit report", VISIT_KIND, s, make_visit_report)
           for s in _without_document(ledger, "accepted", VISIT_KIND, VISIT_FORMS)),
-        *(("technical report", s, make_technical_report)
+        *(("technical report", TECHNICAL_KIND, s, make_technical_report)
           for s in _without_document(ledger, "accepted", TECHNICAL_KIND, TECHNICAL_FORMS)),
-        *(("minutes", s, make_meeting_minutes)
+        *(("minutes", MINUTES_KIND, s, make_meeting_minutes)
           for s in _without_document(ledger, "accepted", MINUTES_KIND, MINUTES_FORMS)),
-        *(("letter", s, make_rejection_letter)
+        *(("letter", LETTER_KIND, s, make_rejection_letter)
           for s in _without_document(ledger, "rejected", LETTER_KIND)),
     ]
-    for what, sub_id, make in owed:
+    for what, kind, sub_id, make in owed:
         if should_stop is not None and should_stop():
             log.info("stopping: %d documents stay owed to the next batch",
                      len(owed) - len(made))
             break
         try:
-            path = make(dept, ledger, sub_id, clock=clock, references=refs)
+            with _one_maker(ledger):
+                if not _still_owed(ledger, sub_id, kind):
+                    continue  # made meanwhile by another service of the directorate
+                path = make(dept, ledger, sub_id, clock=clock, references=refs)
         except EtiError as exc:
             log.error("%s of submission %s not written: %s", what, sub_id, exc.message_en)
             continue

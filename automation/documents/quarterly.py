@@ -146,7 +146,7 @@ def make_quarterly_report(
     calendar: Calendar = DEFAULT_CALENDAR,
     timeout: float = DEFAULT_TIMEOUT,
 ) -> Path:
-    """``outbox/<year>-Q<n>/تقرير-ربعي-<year>-Q<n>.docx`` (made again, it replaces the
+    """``outbox/reports/تقرير-ربعي-<year>-Q<n>.docx`` (made again, it replaces the
     earlier one, which moves to ``outbox/.previous/``)."""
     refs = references_of(dept, references)
     slug = calendar.quarter(year, quarter).slug

@@ -6,6 +6,7 @@
     schema.py           the schema as named migrations (add one to change it)
     schema_postgres.py  the same migrations in PostgreSQL's dialect, directorates apart
     postgres.py         a PostgreSQL connection that runs the ledger's statements
+    register_marks.py   which registers a department writes again, on a shared ledger
     copy.py             ``eti ledger copy``: a department's SQLite ledger into PostgreSQL
     guard.py            a lost (missing, emptied) or damaged SQLite ledger refused
     backup.py           backups, and restoring one (the replaced file kept aside)

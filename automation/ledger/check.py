@@ -21,8 +21,8 @@ from automation.core.settings import load_settings
 from automation.ledger.backup import latest_backup
 from automation.ledger.guard import is_damage, refuse_if_lost, unusable
 from automation.ledger.open import open_ledger
-from automation.ledger.postgres import redacted
-from automation.ledger.store import Ledger, ledger_url
+from automation.ledger.postgres import ledger_url, redacted
+from automation.ledger.store import Ledger
 
 ERRORS_SUFFIX = ".errors.xlsx"
 """The error workbook beside a rejected file: the product's, not a submission."""

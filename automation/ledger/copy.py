@@ -37,7 +37,8 @@ from typing import Any
 
 from automation.core.errors import LedgerError
 from automation.ledger import postgres
-from automation.ledger.store import LEDGER_URL_ENV, Ledger, unreachable
+from automation.ledger.postgres import LEDGER_URL_ENV, unreachable
+from automation.ledger.store import Ledger
 
 TABLES = (
     "submissions", "rows", "problems", "decisions", "outgoing", "sequences", "job_runs",
@@ -536,9 +537,10 @@ class _Copy:
         registers are then rewritten from the database)."""
         if not self.report.added:
             return
-        there = {str(r[0]) for r in self.dst.execute("SELECT process FROM dirty_registers")}
         own = [str(r[0]) for r in self.src.execute("SELECT process FROM dirty_registers")]
-        wanted = [p for p in dict.fromkeys([*own, *registers]) if p not in there]
-        self.dst.executemany("INSERT INTO dirty_registers (process) VALUES (?)",
-                             [(p,) for p in wanted])
+        wanted = list(dict.fromkeys([*own, *registers]))
+        for process in wanted:  # a mark every department of the directorate sees
+            self.dst.execute(
+                "INSERT INTO sequences (name, value) VALUES (?, 1) ON CONFLICT(name) "
+                "DO UPDATE SET value = sequences.value + 1", (f"registers-{process}",))
         self.count("dirty_registers", copied=len(wanted))

@@ -18,10 +18,13 @@ services writing at once neither interleave a supersede nor number two letters a
 from __future__ import annotations
 
 import functools
+import os
 import re
 import sys
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
+
+from automation.core.errors import LedgerError
 
 ALL_DIRECTORATES = "*"
 """The directorate setting under which a connection reads every directorate."""
@@ -213,3 +216,31 @@ def is_unreachable(exc: BaseException) -> bool:
 def redacted(url: str) -> str:
     """A database address without its password, for messages and logs."""
     return re.sub(r"(://[^:/@]+):[^@]*@", r"\1:***@", url)
+
+
+LEDGER_URL_ENV = "ETI_LEDGER_URL"
+"""The environment variable naming a PostgreSQL ledger; it wins over ``eti.toml``."""
+
+
+
+
+
+
+def ledger_url(configured: str = "") -> str:
+    """The ledger's PostgreSQL address: ``ETI_LEDGER_URL``, else ``[ledger] url``
+    ("" for the department's SQLite file)."""
+    return os.environ.get(LEDGER_URL_ENV, "").strip() or configured.strip()
+
+
+def unreachable(url: str, exc: BaseException) -> LedgerError:
+    """The message for a PostgreSQL ledger that cannot be reached."""
+    where = redacted(url)
+    return LedgerError(
+        f"cannot reach the ledger database {where}: {str(exc).strip()}; nothing was changed, "
+        "files stay in the inbox for the next pass; check that the server runs and that "
+        f"[ledger] url in eti.toml (or {LEDGER_URL_ENV}) is right",
+        f"تعذر الوصول إلى قاعدة البيانات المشتركة {where}؛ لم يُغيَّر شيء وتبقى الملفات في "
+        "صندوق الوارد للمحاولة التالية. اطلب من مسؤول الأنظمة التأكد من تشغيل الخادم ومن "
+        "صحة العنوان في الإعداد [ledger] url.",
+        code="ledger-unreachable",
+    )

@@ -10,7 +10,6 @@ restore and the check of the SQLite file itself are :mod:`automation.ledger.back
 from __future__ import annotations
 
 import datetime as dt
-import os
 import sqlite3
 import time
 from collections.abc import Callable, Iterator
@@ -21,6 +20,7 @@ from typing import NamedTuple, TypeVar
 
 from automation.core.errors import LedgerError
 from automation.ledger import guard, postgres, schema
+from automation.ledger.register_marks import RegisterMarks
 from automation.ledger.row_json import ROWS_PER_PARSE, no_cycle_collection, parse_rows, to_json
 
 _ROWS_PER_PARSE = ROWS_PER_PARSE
@@ -92,31 +92,8 @@ class CommitResult:
     rows_replaced: int
 
 
-LEDGER_URL_ENV = "ETI_LEDGER_URL"
-"""The environment variable naming a PostgreSQL ledger; it wins over ``eti.toml``."""
-
 _RETRIES = 5
 """Times a write transaction on PostgreSQL is tried when the server aborts it."""
-
-
-def ledger_url(configured: str = "") -> str:
-    """The ledger's PostgreSQL address: ``ETI_LEDGER_URL``, else ``[ledger] url``
-    ("" for the department's SQLite file)."""
-    return os.environ.get(LEDGER_URL_ENV, "").strip() or configured.strip()
-
-
-def unreachable(url: str, exc: BaseException) -> LedgerError:
-    """The message for a PostgreSQL ledger that cannot be reached."""
-    where = postgres.redacted(url)
-    return LedgerError(
-        f"cannot reach the ledger database {where}: {str(exc).strip()}; nothing was changed, "
-        "files stay in the inbox for the next pass; check that the server runs and that "
-        f"[ledger] url in eti.toml (or {LEDGER_URL_ENV}) is right",
-        f"تعذر الوصول إلى قاعدة البيانات المشتركة {where}؛ لم يُغيَّر شيء وتبقى الملفات في "
-        "صندوق الوارد للمحاولة التالية. اطلب من مسؤول الأنظمة التأكد من تشغيل الخادم ومن "
-        "صحة العنوان في الإعداد [ledger] url.",
-        code="ledger-unreachable",
-    )
 
 
 class Ledger:
@@ -134,10 +111,11 @@ class Ledger:
         """
         self.path = path
         self.directorate = directorate
-        self.url = ledger_url(url)
+        self.url = postgres.ledger_url(url)
         self.dialect = "postgresql" if self.url else "sqlite"
         self._savepoints = 0
         if self.url:
+            self.marks = RegisterMarks(guard.department_of(path))
             self._open_postgres()
             return
         guard.refuse_if_lost(path)
@@ -172,7 +150,7 @@ class Ledger:
             ) from exc
         except Exception as exc:
             if postgres.is_unreachable(exc):
-                raise unreachable(self.url, exc) from exc
+                raise postgres.unreachable(self.url, exc) from exc
             raise
         self.conn = conn  # type: ignore[assignment]
         try:
@@ -180,7 +158,7 @@ class Ledger:
         except BaseException as exc:
             conn.close()
             if postgres.is_unreachable(exc):
-                raise unreachable(self.url, exc) from exc
+                raise postgres.unreachable(self.url, exc) from exc
             raise
 
     def retrying(self, work: Callable[[], T]) -> T:
@@ -404,15 +382,26 @@ class Ledger:
         return CommitResult(sub_id, tuple(superseded), replaced)
 
     def mark_dirty(self, conn: sqlite3.Connection, processes: tuple[str, ...]) -> None:
-        """Note registers to regenerate; kept until they are written, across crashes."""
+        """Note registers to regenerate; kept until they are written, across crashes.
+
+        On a shared PostgreSQL ledger each department of the directorate keeps its own
+        registers: :class:`~automation.ledger.register_marks.RegisterMarks`."""
+        if self.dialect == "postgresql":
+            self.marks.mark(conn, processes, self.next_sequence)
+            return
         conn.executemany(
             "INSERT OR IGNORE INTO dirty_registers VALUES (?)", [(p,) for p in processes]
         )
 
     def dirty_processes(self) -> list[str]:
+        if self.dialect == "postgresql":
+            return self.marks.dirty(self.conn)
         return [r[0] for r in self.conn.execute("SELECT process FROM dirty_registers")]
 
     def clear_dirty(self, processes: list[str]) -> None:
+        if self.dialect == "postgresql":
+            self.marks.clear(self.conn, processes)
+            return
         self.conn.executemany(
             "DELETE FROM dirty_registers WHERE process = ?", [(p,) for p in processes]
         )

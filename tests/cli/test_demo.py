@@ -236,6 +236,7 @@ def test_summary_says_what_happened_and_what_to_open(demo: DemoSummary) -> None:
     assert "Open first" in text and "افتح أولاً" in text
     assert len(demo.reasons) <= 5 and all(r.example_ar for r in demo.reasons)
     assert demo.open_first and all(path.is_file() for _, _, path in demo.open_first)
+    assert demo.open_first[0][2].name == "تقرير-ربعي-2026-Q4.docx"  # the head's first read
     progress = demo.progress_lines  # type: ignore[attr-defined]
     assert any(line.startswith("2026-12:") for line in progress)
     assert not (Department.at(demo.root).data / "demo-staging").exists()
