@@ -147,6 +147,10 @@ PARALLEL_FROM = 40
 GROUP = 32
 """Files committed in one ledger transaction: one disk sync for all of them."""
 
+GROUP_RETRIES = 5
+"""Times a group is tried again when a shared PostgreSQL ledger aborts its transaction
+(a serialization failure or a broken deadlock); then the batch stops, losing nothing."""
+
 
 @dataclass(frozen=True)
 class _Part:
@@ -185,6 +189,8 @@ def _handle(intake: Intake, claim: Claim, analysis: Analysis | None) -> FileResu
     try:
         return intake.handle(claim, analysis)
     except Exception as exc:
+        if postgres.is_transient(exc):
+            raise  # the whole group is tried again (intake_files)
         if machine_failure(exc):
             log.error("batch interrupted on %s: %s", claim.original, exc)
             raise BatchInterrupted(f"{type(exc).__name__}: {exc}") from exc
@@ -214,6 +220,7 @@ def intake_files(
     pending: Pending = deque((claim, None) for claim in leftovers)
     queue = deque(waiting)
     window = 64
+    retries = 0
     while pending or queue:
         while queue and len(pending) < window and not (should_stop and should_stop()):
             wanted = [queue.popleft() for _ in range(min(len(queue), window - len(pending)))]
@@ -227,10 +234,12 @@ def intake_files(
         if not pending:
             break
         done: list[FileResult] = []
+        taken: list[tuple[Claim, _Part | None]] = []
         try:
             with intake.group():
                 for _ in range(min(GROUP, len(pending))):
                     claim, part = pending.popleft()
+                    taken.append((claim, part))
                     analysis, executor, pending = _analysis(part, executor, pending)
                     done.append(_handle(intake, claim, analysis))
                     if should_stop and should_stop():
@@ -238,6 +247,12 @@ def intake_files(
         except BatchInterrupted as exc:
             return results, str(exc)
         except Exception as exc:  # the group's commit failed
+            if postgres.is_transient(exc) and retries < GROUP_RETRIES:
+                retries += 1  # a shared database aborted it: the same files again
+                log.warning("the ledger asked to try again (%s); attempt %d", exc, retries + 1)
+                pending.extendleft(reversed(taken))
+                time.sleep(0.05 * 2**retries)
+                continue
             if not machine_failure(exc):
                 raise
             log.error("batch interrupted: the ledger could not commit: %s", exc)

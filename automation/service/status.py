@@ -239,6 +239,10 @@ def _claimed(dept: Department) -> int:
         return 0
 
 
+BACKUP_BY_SERVER = "خادم PostgreSQL / the PostgreSQL server"
+"""Where a shared ledger's backups are: the server's own (``eti ledger backup`` says so)."""
+
+
 def status(
     dept: Department, ledger: Ledger, *, clock: Clock, settings: Settings | None = None
 ) -> StatusReport:
@@ -264,7 +268,8 @@ def status(
         dirty_registers=sorted(ledger.dirty_processes()),
         pending_registers=pending_registers(dept),
         jobs=JobRunner(dept, settings, clock=clock).table(now, ledger),
-        last_backup=newest.relative_to(dept.root).as_posix() if newest else "",
+        last_backup=newest.relative_to(dept.root).as_posix() if newest else
+        BACKUP_BY_SERVER if ledger.dialect == "postgresql" else "",
         last_backup_at=dt.datetime.fromtimestamp(newest.stat().st_mtime).replace(microsecond=0)
         if newest else None,
     )

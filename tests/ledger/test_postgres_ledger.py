@@ -131,3 +131,31 @@ def test_a_connection_lost_mid_batch_leaves_the_rest_for_the_next_pass(
         outcomes = [r[0] for r in ledger.conn.execute("SELECT outcome FROM submissions")]
         assert outcomes.count("accepted") == 35 == len(outcomes)  # each file once
         assert ledger.count_rows() == 35
+
+
+def test_a_transaction_the_server_aborts_is_tried_again(
+        postgres_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from psycopg import errors
+
+    dept = _department(tmp_path / "d", postgres_url, "قصبة عمان", monkeypatch)
+    school = schools(dept)[0]
+    for i in range(3):
+        drop(dept, f"طلب {i}.xlsx", "QF75-11", _header(school, f"ك/{i}"), maintenance_rows(1))
+    real = Ledger.insert_submission
+    aborted: list[str] = []
+
+    def abort_once(self: Ledger, conn: object, rec: object, row_count: int = 0) -> int:
+        if len(aborted) < 2:  # the server breaks two transactions, as under contention
+            aborted.append(str(rec.original_name))  # type: ignore[attr-defined]
+            raise errors.SerializationFailure("could not serialize access")
+        return real(self, conn, rec, row_count)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Ledger, "insert_submission", abort_once)
+    batch = run_batch(dept, clock=clock(), documents=False, parallel=False)
+    assert len(aborted) == 2
+    assert not batch.interrupted
+    assert sorted(f.outcome for f in batch.files) == ["accepted"] * 3
+    with open_ledger(dept) as ledger:
+        assert ledger.conn.execute("SELECT COUNT(*) FROM submissions").fetchone()[0] == 3
+        assert ledger.count_rows() == 3
+    assert len(list(dept.processed.rglob("*.xlsx"))) == 3
