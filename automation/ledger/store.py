@@ -23,9 +23,6 @@ from automation.ledger import guard, postgres, schema
 from automation.ledger.register_marks import RegisterMarks
 from automation.ledger.row_json import ROWS_PER_PARSE, no_cycle_collection, parse_rows, to_json
 
-_ROWS_PER_PARSE = ROWS_PER_PARSE
-
-
 T = TypeVar("T")
 
 @dataclass
@@ -128,7 +125,7 @@ class Ledger:
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA synchronous=FULL")
             conn.execute("PRAGMA foreign_keys=ON")
-            self.migrate()
+            self.applied_on_open = self.migrate()
             guard.refuse_if_emptied(path, conn)
         except BaseException as exc:
             if conn is not None:
@@ -154,7 +151,7 @@ class Ledger:
             raise
         self.conn = conn  # type: ignore[assignment]
         try:
-            self.migrate()
+            self.applied_on_open = self.migrate()
         except BaseException as exc:
             conn.close()
             if postgres.is_unreachable(exc):
@@ -218,9 +215,7 @@ class Ledger:
         """Apply the migrations not yet recorded (:mod:`automation.ledger.schema`)."""
         if self.dialect == "postgresql":
             return self._migrate_postgres()
-        applied = schema.migrate(self.conn, self.transaction)
-        self.applied_on_open = getattr(self, "applied_on_open", []) + applied
-        return applied
+        return schema.migrate(self.conn, self.transaction)
 
     def _migrate_postgres(self) -> list[str]:
         """Migrate as the login (one service at a time), then act as the ledger's role."""
@@ -232,7 +227,6 @@ class Ledger:
         finally:
             conn.execute("SELECT pg_advisory_unlock(70270)")
         conn.act_as_ledger_role()
-        self.applied_on_open = getattr(self, "applied_on_open", []) + applied
         return applied
 
     def migrations(self) -> list[str]:
@@ -483,7 +477,7 @@ class Ledger:
         files: dict[int, tuple[str, str]] = {}
         cursor = self.conn.execute(sql, params)
         with no_cycle_collection():
-            while chunk := cursor.fetchmany(_ROWS_PER_PARSE):
+            while chunk := cursor.fetchmany(ROWS_PER_PARSE):
                 if not share:
                     shared.clear()  # only within the chunk
                 # one parse per chunk: its rows share their keys (the parser's memo)

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 from ledger_factory import add_submission
 
-from automation.ledger.store import _ROWS_PER_PARSE, Ledger, LedgerRow, to_json
+from automation.ledger.row_json import ROWS_PER_PARSE
+from automation.ledger.store import Ledger, LedgerRow, to_json
 
 
 def test_json_of_typed_values() -> None:
@@ -30,7 +31,7 @@ def test_json_of_an_integer_past_64_bits() -> None:
 
 
 def test_rows_read_back_across_parse_chunks(tmp_path: Path) -> None:
-    count = _ROWS_PER_PARSE + 7
+    count = ROWS_PER_PARSE + 7
     rows = [{"device_type": "حاسوب", "location": "مختبر حاسوب", "fault": f"عطل {i % 3}",
              "status": "تم الإصلاح", "done_date": dt.date(2026, 2, 9), "cost_jod": "1.5"}
             for i in range(count)]
@@ -45,7 +46,7 @@ def test_rows_read_back_across_parse_chunks(tmp_path: Path) -> None:
     assert back[-1].data["done_date"] == "2026-02-09" and back[-1].data["cost_jod"] == "1.500"
     # repeated texts are one object, across chunks too (registers hold 100,000 rows)
     assert back[0].data["status"] is back[-1].data["status"]
-    later = next(i for i in range(_ROWS_PER_PARSE, count) if i % 3 == 0)
+    later = next(i for i in range(ROWS_PER_PARSE, count) if i % 3 == 0)
     assert back[0].data["fault"] is back[later].data["fault"]
     assert back[0].school is back[-1].school
 
