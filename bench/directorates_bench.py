@@ -49,6 +49,7 @@ from corpus import make_templates, variant  # noqa: E402
 from department_factory import make_department  # noqa: E402
 
 from automation.core.department import Department  # noqa: E402
+from automation.ledger.open import open_ledger  # noqa: E402
 from automation.ledger.store import Ledger  # noqa: E402
 from tests import postgres_server  # noqa: E402
 from tests.ledger.directorate_writer import READY, RESULT, WARM_PREFIX, point_at, write  # noqa: E402
@@ -182,7 +183,7 @@ def main() -> int:
                 point_at(dept.root, db_url, f"مديرية {w % directorates}")
             print(f"{label}…", file=sys.stderr)
             run = run_writers(label, depts, args.files, args.warm, args.registers)
-            with Ledger(Path(os.devnull), url=db_url, directorate="*") as ledger:
+            with Ledger.postgres(db_url, "*") as ledger:
                 check(run, ledger)
             databases.drop(name)
             runs.append(run)
@@ -191,7 +192,7 @@ def main() -> int:
         (lone,) = departments(base, "sqlite", 1, args.files, args.warm, templates, 0)
         run = run_writers("SQLite ledger, 1 writer", [lone], args.files, args.warm,
                           args.registers)
-        with Ledger(lone.ledger_path) as ledger:
+        with open_ledger(lone) as ledger:
             check(run, ledger)
         runs.append(run)
         on_postgres("PostgreSQL, 1 writer", 1, 1, 0)

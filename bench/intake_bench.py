@@ -38,6 +38,7 @@ from department_factory import make_department  # noqa: E402
 from automation.core.clock import FakeClock  # noqa: E402
 from automation.core.department import Department  # noqa: E402
 from automation.intake.pipeline import run_batch  # noqa: E402
+from automation.ledger.open import open_ledger  # noqa: E402
 from automation.ledger.store import Ledger  # noqa: E402
 
 CLOCK = FakeClock(dt.datetime(2026, 6, 1, 9, 0))
@@ -63,7 +64,7 @@ def time_intake(dept: Department, *, registers: bool) -> tuple[float, dict[str, 
     if registers:
         batch = run_batch(dept, clock=CLOCK, documents=False)
     else:
-        with Ledger(dept.ledger_path):
+        with open_ledger(dept):
             pass
         batch = run_batch(dept, clock=CLOCK, documents=False, registers=False)
     elapsed = time.perf_counter() - start
@@ -92,7 +93,7 @@ def time_pandas(files: list[Path], out: Path) -> float | None:
 
 def grow_ledger(dept: Department, submissions: int) -> None:
     """Fill the ledger with earlier accepted submissions of 30 rows each, fast."""
-    with Ledger(dept.ledger_path) as ledger:
+    with Ledger.sqlite(dept.ledger_path) as ledger:  # the bench grows the SQLite file
         ledger.conn.execute("PRAGMA synchronous=OFF")
         have = ledger.conn.execute("SELECT COUNT(*) FROM submissions").fetchone()[0]
         ledger.conn.execute("BEGIN")

@@ -20,7 +20,7 @@ figure of loss or duplication is not 0 or a check fails.
    its own department and its own child process: crashes, hangs, peak memory,
    and every rejection explained in its errors workbook.
 4. disk: a batch on a tmpfs that fills up mid-batch, then space is freed.
-5. property: ``tests/test_reliability_model.py`` (hypothesis state machine).
+5. property: ``tests/intake/test_reliability_model.py`` (hypothesis state machine).
 """
 
 from __future__ import annotations
@@ -60,7 +60,7 @@ from automation.core.department import Department  # noqa: E402
 from automation.intake.errors_workbook import ERRORS_SHEET  # noqa: E402
 from automation.intake.inbox import errors_workbook_path, safe_name  # noqa: E402
 from automation.intake.limits import DEFAULT_LIMITS  # noqa: E402
-from automation.ledger.store import Ledger  # noqa: E402
+from automation.ledger.open import open_ledger  # noqa: E402
 from automation.processes import processes_fed_by  # noqa: E402
 from automation.registers.builder import register_path  # noqa: E402
 
@@ -227,7 +227,7 @@ def sha256_file(path: Path) -> str:
 
 def ledger_view(dept: Department) -> LedgerView:
     """The ledger's own account, and whether every file it names is where it says."""
-    with Ledger(dept.ledger_path) as ledger:
+    with open_ledger(dept) as ledger:
         conn = ledger.conn
         subs = conn.execute("SELECT outcome, stored_path, sha256 FROM submissions").fetchall()
         live = Counter({
@@ -748,7 +748,7 @@ def flood_section(scale: Scale, work: Path, base: Path, templates: list[bytes]) 
 
     view = ledger_view(dept)
     filed_now = filing(dept, [*order, *(n for n, _ in slow)])
-    with Ledger(dept.ledger_path) as ledger:
+    with open_ledger(dept) as ledger:
         accepted = [str(r[0]) for r in ledger.conn.execute(
             "SELECT original_name FROM submissions WHERE outcome IN ('accepted', 'superseded')")]
     to_register, to_filed, never = [], [], 0
@@ -867,7 +867,7 @@ def run_hostile(case: HostileCase, base: Path, folder: Path) -> HostileResult:
     ended = run_bounded(root, log)
     outcome, codes, explained = "ignored", (), 0
     try:
-        with Ledger(dept.ledger_path) as ledger:
+        with open_ledger(dept) as ledger:
             row = ledger.conn.execute(
                 "SELECT id, outcome, stored_path FROM submissions ORDER BY id LIMIT 1").fetchone()
             if row is not None:
@@ -1003,7 +1003,7 @@ def _disk_full(scale: Scale, mount: Path, size_mb: int, base: Path, templates: l
     interrupted = "interrupted" in text
     committed_lost, wrongly_rejected, after_full = 0, 0, 0
     try:
-        with Ledger(dept.ledger_path) as ledger:
+        with open_ledger(dept) as ledger:
             subs = ledger.conn.execute(
                 "SELECT id, outcome, stored_path, claim_id FROM submissions").fetchall()
             after_full = len(subs)
@@ -1055,7 +1055,7 @@ def _disk_full(scale: Scale, mount: Path, size_mb: int, base: Path, templates: l
 
 def property_section() -> list[Check]:
     started = time.monotonic()
-    test = "tests/test_reliability_model.py"
+    test = "tests/intake/test_reliability_model.py"
     done = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
          "--hypothesis-show-statistics", test],

@@ -2,9 +2,9 @@
 
     python scripts/build_templates.py
 
-Writes every template into automation/assets/templates_docx/ (shipped with the
-package) and into the repository's templates_docx/ (the department folder's
-copy); the two must stay identical, and a test checks them against a fresh build.
+Writes every template into automation/assets/templates_docx/, the one committed copy:
+shipped with the package, copied into a department's templates_docx/ by `eti init`
+(and `eti templates build`); a test checks it against a fresh build.
 """
 
 from __future__ import annotations
@@ -17,9 +17,8 @@ REPO = Path(__file__).resolve().parent.parent
 
 
 def main() -> None:
-    for folder in (ASSET_TEMPLATES, REPO / "templates_docx"):
-        for path in build_templates(folder):
-            print(path.relative_to(REPO))
+    for path in build_templates(ASSET_TEMPLATES):
+        print(path.relative_to(REPO))
 
 
 if __name__ == "__main__":

@@ -13,10 +13,17 @@ for path in (HERE, HERE.parent):
 
 # -- the ledger's two backends -------------------------------------------------------
 #
-# Every test under the folders below runs twice: on the department's SQLite file and on
+# A test that uses the ledger fixture runs twice: on the department's SQLite file and on
 # a PostgreSQL database of its own (ETI_LEDGER_URL set for the test, as a department
-# pointed at a shared server would have it). A test about the SQLite file itself
-# (backups, a lost or damaged file) is marked ``sqlite_only``.
+# pointed at a shared server would have it: open_ledger reads it; a test opens its
+# backend's ledger with ledger_factory.backend_ledger, never the store). It uses it when
+# it (or one of its fixtures) requests ``ledger_backend`` or a fixture handing it a ledger
+# (:data:`LEDGER_FIXTURES`: ``ledger``, ``module_ledger``, ``world``, ``disposals``); a
+# module opts in whole with ``pytestmark = pytest.mark.usefixtures("ledger_backend")``.
+# Every other test runs once, on SQLite, whatever its folder: a template, a Hypothesis
+# run, a pure function.
+# A test about the SQLite file itself (backups, a lost or damaged file) that uses the
+# fixture is marked ``sqlite_only``.
 
 import os  # noqa: E402
 
@@ -24,8 +31,12 @@ import pytest  # noqa: E402
 
 from tests import postgres_server  # noqa: E402
 
-BOTH_BACKENDS = ("ledger", "intake", "registers", "processes", "documents")
-"""Test folders whose every test runs on both backends."""
+LEDGER_FIXTURE = "ledger_backend"
+"""The fixture whose users run on both backends."""
+
+LEDGER_FIXTURES = frozenset({LEDGER_FIXTURE, "module_ledger", "ledger", "world", "disposals"})
+"""Fixtures that hand a test a ledger (or a department's filled one): a test using any of
+them uses the ledger fixture."""
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -34,23 +45,24 @@ def pytest_configure(config: pytest.Config) -> None:
         "markers", "postgres: a test of PostgreSQL itself (runs once, on the postgres_url fixture)")
 
 
-def _on_both(path: Path) -> bool:
-    try:
-        folder = path.relative_to(HERE).parts[0]
-    except ValueError:
-        return False
-    return folder in BOTH_BACKENDS
-
-
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
-    if "ledger_backend" not in metafunc.fixturenames:
+    if not LEDGER_FIXTURES.intersection(metafunc.fixturenames):
         return
+    if LEDGER_FIXTURE not in metafunc.fixturenames:
+        metafunc.fixturenames.append(LEDGER_FIXTURE)
     definition = metafunc.definition
-    if _on_both(definition.path) and not (definition.get_closest_marker("sqlite_only")
-                                          or definition.get_closest_marker("postgres")):
+    if not (definition.get_closest_marker("sqlite_only")
+            or definition.get_closest_marker("postgres")):
         # by module: a module's shared set-up (module_ledger) is made once per backend
-        metafunc.parametrize("ledger_backend", ["sqlite", "postgresql"], indirect=True,
+        metafunc.parametrize(LEDGER_FIXTURE, ["sqlite", "postgresql"], indirect=True,
                              scope="module")
+
+
+def _backend_of(request: pytest.FixtureRequest) -> str:
+    """The backend the running test was given (``sqlite`` unless it uses the ledger
+    fixture and this is its PostgreSQL run)."""
+    callspec = getattr(request.node, "callspec", None)
+    return str(callspec.params.get(LEDGER_FIXTURE, "sqlite")) if callspec else "sqlite"
 
 
 @pytest.fixture(scope="session")
@@ -107,12 +119,10 @@ def module_ledger(ledger_backend: str, request: pytest.FixtureRequest) -> object
 
 
 @pytest.fixture(autouse=True)
-def _ledger_url(
-    ledger_backend: str, request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def _ledger_url(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
     """Point the test's ledgers at its backend (``ETI_LEDGER_URL``, as a department
     pointed at a shared server has it; cleared for SQLite)."""
-    if ledger_backend != "postgresql":
+    if _backend_of(request) != "postgresql":
         monkeypatch.delenv("ETI_LEDGER_URL", raising=False)
     elif _MODULE_URL and "module_ledger" in request.fixturenames:
         monkeypatch.setenv("ETI_LEDGER_URL", _MODULE_URL[-1])

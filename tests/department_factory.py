@@ -48,6 +48,12 @@ def own_directorate(dept: Department, name: str) -> Department:
     else:
         text += f"\n[department]\n{line}\n"
     path.write_text(text, encoding="utf-8")
+    import os
+
+    if os.environ.get("ETI_LEDGER_URL"):  # a shared ledger knows only granted directorates
+        from tests.postgres_server import know_directorates
+
+        know_directorates(os.environ["ETI_LEDGER_URL"], name)
     return dept
 
 

@@ -24,20 +24,37 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import itertools
+import os
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
+from pathlib import Path
 
 from automation.catalog.forms import CATALOG
 from automation.catalog.model import Catalog, FieldSpec, FormSpec
+from automation.core.department import Department
 from automation.ledger.store import Ledger, RowRecord, SubmissionRecord, to_json
 from automation.text.dates import parse_date, parse_month, parse_year, year_span
 from automation.text.numbers import parse_yesno
 
-__all__ = ["add_decision", "add_submission", "json_value", "merged_rows", "record_date_of"]
+__all__ = ["add_decision", "add_submission", "backend_ledger", "json_value", "merged_rows",
+           "record_date_of"]
 
 _serial = itertools.count(1)
 FIRST_TABLE_ROW = 8
 """Sheet row number given to the first table row (provenance only)."""
+
+
+def backend_ledger(where: Path | Department, *, directorate: str = "") -> Ledger:
+    """The ledger a test opens on its backend: the PostgreSQL database
+    ``ETI_LEDGER_URL`` names in its PostgreSQL run (tests/conftest.py sets it), else the
+    SQLite file ``where`` (a department: its ``data/ledger.sqlite``). The test's own
+    reading of the environment: the product's is :func:`automation.ledger.open.open_ledger`,
+    and ``Ledger(path)`` reads none."""
+    path = where.ledger_path if isinstance(where, Department) else where
+    url = os.environ.get("ETI_LEDGER_URL", "").strip()
+    if url:
+        return Ledger.postgres(url, directorate, path=path)
+    return Ledger.sqlite(path, directorate=directorate)
 
 
 def json_value(spec: FieldSpec, value: object) -> object:

@@ -135,10 +135,10 @@ class Databases:
         self._count = 0
         self._admin.execute(f"DROP DATABASE IF EXISTS {self.TEMPLATE} WITH (FORCE)")
         self._admin.execute(f"CREATE DATABASE {self.TEMPLATE}")
-        from automation.ledger.store import Ledger
+        from automation.ledger.logins import migrate_database
 
-        with Ledger(Path(os.devnull), url=self.url_of(self.TEMPLATE)):
-            pass  # migrated
+        migrate_database(self.url_of(self.TEMPLATE))
+        know_directorates(self.url_of(self.TEMPLATE), "")  # a test department's default
 
     def url_of(self, name: str) -> str:
         return self.url.rsplit("/", 1)[0] + "/" + name
@@ -154,3 +154,36 @@ class Databases:
 
     def close(self) -> None:
         self._admin.close()
+
+
+def know_directorates(url: str, *names: str) -> None:
+    """Make ``names`` directorates the database at ``url`` knows (as ``eti ledger grant``
+    would; ``url`` an administrator's). A test department's own directorate must be
+    known before its ledger opens."""
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as conn:
+        for name in names:
+            conn.execute("INSERT INTO eti_directorates (name) VALUES (%s) ON CONFLICT DO NOTHING",
+                         (name,))
+
+
+PASSWORD_GROUP = "eti_password_tests"
+"""Logins in this group must give a password (SCRAM); every other login is trusted."""
+
+
+def require_passwords(maintenance_url: str) -> None:
+    """Make the server ask members of :data:`PASSWORD_GROUP` for their password (the
+    test server trusts every login otherwise)."""
+    import psycopg
+
+    with psycopg.connect(maintenance_url, autocommit=True) as conn:
+        if conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s",
+                        (PASSWORD_GROUP,)).fetchone():
+            return
+        conn.execute(f"CREATE ROLE {PASSWORD_GROUP} NOLOGIN")
+        hba = Path(str(conn.execute("SHOW hba_file").fetchone()[0]))
+        lines = (f"host all +{PASSWORD_GROUP} 127.0.0.1/32 scram-sha-256\n"
+                 f"host all +{PASSWORD_GROUP} ::1/128 scram-sha-256\n")
+        hba.write_text(lines + hba.read_text())
+        conn.execute("SELECT pg_reload_conf()")

@@ -280,7 +280,7 @@ def build_form_workbook(
     _write_lists(wb, lists_ws, form, choices)
 
     last_col = get_column_letter(lay.width)
-    title = f"{form.code} — {form.name_ar} — إصدار الكتالوج {catalog.version}"
+    title = f"{form.code} — {form.name_ar}"  # the catalog version only in _meta
     if school:
         title += f" — {school}"
     _merged_line(ws, 1, last_col, title, TITLE_FONT, TITLE_FILL, height=42)

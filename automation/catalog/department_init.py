@@ -20,35 +20,11 @@ from automation.catalog.reference import read_reference
 from automation.catalog.reference_books import create_reference_workbook
 from automation.core.assets import ASSET_TEMPLATES
 from automation.core.department import Department
+from automation.core.settings import default_toml
 
 log = logging.getLogger(__name__)
 
 """Word templates shipped with the package, copied into ``templates_docx/``."""
-
-DEFAULT_TOML = """\
-# ETI automation settings for this department.
-# Every line is commented out: the defaults shown apply. Remove the "#" to change one.
-
-# [department]
-# name = "قسم تكنولوجيا التعليم والمعلومات"
-
-# [intake]
-# # seconds a dropped file must stay unchanged before it is picked up
-# stability_seconds = 5
-
-# [schedule]
-# # time of the daily digest for the head of department
-# digest_time = "13:00"
-# working_days = ["sun", "mon", "tue", "wed", "thu"]
-# # how many daily backups of the ledger are kept
-# backups_kept = 14
-
-# [watch]
-# # true for a network share, where file events do not arrive
-# poll = false
-# # minutes between full rescans of inbox/
-# rescan_minutes = 5
-"""
 
 
 @dataclass
@@ -131,7 +107,7 @@ def init_department(
     if dept.config_path.exists():
         result.kept.append(dept.config_path)
     else:
-        dept.config_path.write_text(DEFAULT_TOML, encoding="utf-8")
+        dept.config_path.write_text(default_toml(), encoding="utf-8")  # every setting
         result.created.append(dept.config_path)
 
     _copy_templates(dept, result)

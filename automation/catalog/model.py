@@ -19,6 +19,24 @@ FieldType = Literal[
 
 KeptAt = Literal["department", "school"]
 
+Frequency = Literal["monthly", "school_year", "calendar_year"]
+"""How often a school owes a copy of a form (:class:`Expected`)."""
+
+OwedBy = Literal["all", "library", "lab"]
+"""Which schools owe it: every school, those with a library, those with a lab (the
+«مكتبة» and «مختبر» columns of ``workbooks/reference/schools.xlsx``)."""
+
+FREQUENCY_AR: dict[str, str] = {
+    "monthly": "شهري",
+    "school_year": "مرة كل عام دراسي",
+    "calendar_year": "مرة كل سنة",
+}
+OWED_BY_AR: dict[str, str] = {
+    "all": "جميع المدارس",
+    "library": "المدارس التي فيها مكتبة",
+    "lab": "المدارس التي فيها مختبر",
+}
+
 KEPT_AT_AR: dict[str, str] = {"department": "القسم", "school": "المدرسة"}
 """Where a record is kept, as QP-70-2's records table says it."""
 
@@ -81,6 +99,32 @@ class Rule:
 
 
 @dataclass(frozen=True)
+class Expected:
+    """That schools must send a form, how often and by when (issue 25: who has not sent).
+
+    A monthly form is due on ``due_day`` of the month after the report's month (the 5th
+    by default); a school-year form on ``due_day``/``due_month`` of its school year (30
+    September by default); a calendar-year form on ``due_day``/``due_month`` of the
+    following year. Days overdue count from the day after the due day. ``eti.toml``
+    ``[collection]`` may move the due day or switch the form off.
+    """
+
+    frequency: Frequency
+    owed_by: OwedBy = "all"
+    due_day: int = 5
+    due_month: int = 0
+    """For a once-a-year form: the month of its due day (9 = September)."""
+
+    @property
+    def frequency_ar(self) -> str:
+        return FREQUENCY_AR[self.frequency]
+
+    @property
+    def owed_by_ar(self) -> str:
+        return OWED_BY_AR[self.owed_by]
+
+
+@dataclass(frozen=True)
 class FormSpec:
     """One form of FORMS.md.
 
@@ -90,7 +134,8 @@ class FormSpec:
     workbook id. ``unique_key`` is a row field that updates rows by its value
     across submissions (a Help Desk ticket). ``record_date`` is the field that
     dates a record for periods and retention; ``retention_years`` is ``None``
-    for permanent records.
+    for permanent records. ``expected`` says that schools owe the form periodically
+    (:mod:`automation.processes.collection` follows who has not sent it).
     """
 
     code: str
@@ -107,6 +152,7 @@ class FormSpec:
     unique_key: str | None = None
     record_date: str = ""
     retention_from_year_end: bool = False
+    expected: Expected | None = None
 
     @property
     def fields(self) -> tuple[FieldSpec, ...]:
@@ -200,14 +246,21 @@ class Catalog:
         return tuple(f for f in self.forms if f.process == process)
 
     @property
+    def expected_forms(self) -> tuple[FormSpec, ...]:
+        """The forms schools owe periodically, in catalog order."""
+        return tuple(f for f in self.forms if f.expected is not None)
+
+    @property
     def codes(self) -> tuple[str, ...]:
         return tuple(f.code for f in self.forms)
 
     @property
     def version(self) -> str:
-        """A short hash of every declaration: changes whenever a form changes."""
+        """A short hash of every declaration: changes whenever a form changes (what
+        schools owe and when is not part of a workbook: it leaves the version alone)."""
+        forms = [{k: v for k, v in asdict(f).items() if k != "expected"} for f in self.forms]
         payload = json.dumps(
-            [asdict(f) for f in self.forms] + [asdict(r) for r in self.references],
+            forms + [asdict(r) for r in self.references],
             ensure_ascii=False,
             sort_keys=True,
         )

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -18,7 +18,7 @@ from pathlib import Path
 from python_calamine import CalamineWorkbook, SheetVisibleEnum
 
 from automation.catalog.forms import CATALOG
-from automation.catalog.model import Catalog, ReferenceList
+from automation.catalog.model import Catalog, FieldSpec, ReferenceList
 from automation.core.department import Department
 
 log = logging.getLogger(__name__)
@@ -40,6 +40,30 @@ class School:
     level: str = ""
     gender: str = ""
     fibre_site_code: str = ""
+    library: str = ""
+    lab: str = ""
+
+    @property
+    def has_library(self) -> bool:
+        """Whether the school has a library (the «مكتبة» column; empty means yes)."""
+        return is_yes(self.library)
+
+    @property
+    def has_lab(self) -> bool:
+        """Whether the school has a lab (the «مختبر» column; empty means yes)."""
+        return is_yes(self.lab)
+
+
+NO_WORDS: frozenset[str] = frozenset({"لا", "كلا", "no", "n", "0", "false", "لايوجد", "لا يوجد"})
+
+
+def is_yes(text: str, default: bool = True) -> bool:
+    """A yes/no cell of a reference list: «لا» (or no, 0) is no, empty is ``default``,
+    anything else yes."""
+    value = " ".join(str(text or "").split()).lower()
+    if not value:
+        return default
+    return value not in NO_WORDS
 
 
 @dataclass(frozen=True)
@@ -212,11 +236,26 @@ def _amount(text: str) -> Decimal | None:
         return None
 
 
+SCHOOL_FLAGS: tuple[FieldSpec, ...] = (
+    FieldSpec("library", "مكتبة", "yesno", choices=("نعم", "لا")),
+    FieldSpec("lab", "مختبر", "yesno", choices=("نعم", "لا")),
+)
+"""The columns of ``schools.xlsx`` after FORMS.md's: whether the school has a library, a
+lab (which periodic forms it owes, issue 25); an empty cell or a missing column is yes."""
+
+
+def with_school_flags(ref: ReferenceList) -> ReferenceList:
+    """The school list with its «مكتبة» and «مختبر» columns (any other list as it is)."""
+    if ref.key != "schools" or any(c.key == "library" for c in ref.columns):
+        return ref
+    return replace(ref, columns=ref.columns + SCHOOL_FLAGS)
+
+
 def load_references(dept: Department, catalog: Catalog = CATALOG) -> References:
     """Read every reference workbook of ``dept`` (missing files give empty lists)."""
 
     def rows(key: str) -> list[dict[str, str]]:
-        ref = catalog.reference(key)
+        ref = with_school_flags(catalog.reference(key))
         return read_reference(dept.reference_file(ref.file), ref)
 
     schools = [School(**r) for r in rows("schools") if r["name"] or r["school_no"]]

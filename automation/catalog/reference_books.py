@@ -19,7 +19,7 @@ from openpyxl.worksheet.properties import PageSetupProperties
 
 from automation.catalog.blank import save_atomic
 from automation.catalog.model import FieldSpec, ReferenceList
-from automation.catalog.reference import clean
+from automation.catalog.reference import clean, with_school_flags
 
 log = logging.getLogger(__name__)
 
@@ -45,7 +45,9 @@ def create_reference_workbook(path: Path, ref: ReferenceList) -> None:
 def write_reference_rows(
     path: Path, ref: ReferenceList, rows: Sequence[Mapping[str, object]]
 ) -> None:
-    """Write ``ref``'s workbook with ``rows`` (dicts by column key), replacing the file."""
+    """Write ``ref``'s workbook with ``rows`` (dicts by column key), replacing the file
+    (the school list with its «مكتبة» and «مختبر» columns)."""
+    ref = with_school_flags(ref)
     wb = openpyxl.Workbook()
     ws = wb.active
     assert ws is not None

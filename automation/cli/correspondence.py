@@ -9,12 +9,14 @@ from typing import Any
 
 import click
 
-from automation.cli.options import ROOT, clean_exit, echo_json, echo_list
+from automation.cli.options import ROOT, clean_exit, document_json, echo_json, echo_list, option
 from automation.core.clock import SystemClock
 from automation.core.department import Department
 from automation.ledger.open import open_ledger
 
-JSON = click.option("--json", "as_json", is_flag=True, help='Print {"number", "document"}.')
+JSON = click.option("--json", "as_json", is_flag=True,
+                    help='Print what was written as JSON: {"number", "document", "documents": '
+                    '[{"kind", "path", "pdf"}]}.')
 
 
 @click.group()
@@ -46,7 +48,8 @@ def letter() -> None:
     """Numbered letters into outbox/letters/ (the outgoing register)."""
 
 
-def _send(root: Path, as_json: bool, make: Callable[..., object], **kwargs: object) -> None:
+def _send(root: Path, as_json: bool, make: Callable[..., object], kind: str,
+          **kwargs: object) -> None:
     from automation.documents.correspondence import refresh_registers
     from automation.documents.outbox import relative
 
@@ -61,11 +64,22 @@ def _send(root: Path, as_json: bool, make: Callable[..., object], **kwargs: obje
         data: dict[str, object] = {"number": number, "document": relative(dept, path)}
         if attachment is not None:
             data["attachment"] = relative(dept, attachment)
+        data["documents"] = [document_json(dept, kind, path)]
         echo_json(data)
         return
     click.echo(f"{number}  {path}")
     if attachment is not None:
         click.echo(f"{'':<{len(number)}}  {attachment}")
+
+
+def _add_reminder() -> None:
+    """``eti letter reminder`` (issue 25) lives with who has not sent."""
+    from automation.cli.collection import letter_reminder
+
+    letter.add_command(letter_reminder)
+
+
+_add_reminder()
 
 
 @letter.command("thanks")
@@ -75,35 +89,37 @@ def _send(root: Path, as_json: bool, make: Callable[..., object], **kwargs: obje
 @JSON
 def letter_thanks(root: Path, school: str, initiative: str, as_json: bool) -> None:
     """P8: a letter of thanks and encouragement for an active initiative."""
-    from automation.documents.correspondence import make_thanks_letter
+    from automation.documents.correspondence import THANKS_KIND, make_thanks_letter
 
-    _send(root, as_json, make_thanks_letter, school=school, initiative=initiative)
+    _send(root, as_json, make_thanks_letter, THANKS_KIND, school=school, initiative=initiative)
 
 
 @letter.command("qrc")
 @ROOT
 @click.option("--document", required=True, type=click.Path(path_type=Path),
               help="The report to forward (copied beside the letter).")
-@click.option("--process", type=click.Choice(["P7", "P10"]), default="P10", show_default=True)
+@click.option("--process", type=click.Choice(["P7", "P10"]), default="P10", show_default=True,
+              help="The process the report belongs to: P7 (activation) or P10 (learning).")
 @JSON
 def letter_qrc(root: Path, document: Path, process: str, as_json: bool) -> None:
     """P7/P10: a covering letter forwarding a report to the Queen Rania Center."""
-    from automation.documents.correspondence import make_qrc_letter
+    from automation.documents.correspondence import QRC_KIND, make_qrc_letter
 
-    _send(root, as_json, make_qrc_letter, document=document, process=process)
+    _send(root, as_json, make_qrc_letter, QRC_KIND, document=document, process=process)
 
 
 @letter.command("free")
 @ROOT
-@click.option("--to", "to", required=True, help="The addressee.")
-@click.option("--subject", required=True)
+@option("--addressee", "to", aliases=("--to",), required=True,
+        help="Who the letter is to (a school, a directorate, a person).")
+@click.option("--subject", required=True, help="The letter's subject line.")
 @click.option("--body", required=True, help="The text; one paragraph a line.")
 @JSON
 def letter_free(root: Path, to: str, subject: str, body: str, as_json: bool) -> None:
     """A numbered letter with the addressee, subject and text given."""
-    from automation.documents.correspondence import make_free_letter
+    from automation.documents.correspondence import FREE_KIND, make_free_letter
 
-    _send(root, as_json, make_free_letter, to=to, subject=subject, body=body)
+    _send(root, as_json, make_free_letter, FREE_KIND, to=to, subject=subject, body=body)
 
 
 def register(group: click.Group) -> None:

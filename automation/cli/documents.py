@@ -1,60 +1,132 @@
 """``eti templates``, ``eti decision``, ``eti report`` and ``eti digest``: documents
-into ``outbox/``, thin over :mod:`automation.documents`."""
+into ``outbox/``, thin over :mod:`automation.documents`.
+
+The commands of the periodic reports and ``eti templates`` are derived from the document
+kinds declared in :mod:`automation.documents.kinds`. Every command that takes a period
+takes ``--period`` (2026-Q1, 2026, 2025/2026, 2026-01-01..2026-03-31; the older
+``--year``/``--quarter`` and ``--from``/``--to`` still work); every command that writes a
+document takes ``--json`` (``{"documents": [{"kind", "path", "pdf"}], …}``).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 
-from automation.cli.options import ROOT, clean_exit, echo_json, echo_list
+from automation.cli.options import (
+    DAY,
+    DOCUMENTS_JSON_HELP,
+    ROOT,
+    calendar_of,
+    clean_exit,
+    documents_json,
+    echo_json,
+    echo_list,
+    period_option,
+    read_period,
+)
 from automation.cli.staff import staff_report
 from automation.core.clock import SystemClock
 from automation.core.department import Department
-from automation.core.periods import Calendar, Period, date_range, previous_quarter
+from automation.core.periods import Period, date_range, previous_quarter
+from automation.documents.kinds import (
+    DAILY_DIGEST,
+    DISPOSAL_DECISION,
+    DISPOSAL_DRAFT,
+    MINISTRY_REPORT,
+    QUARTERLY_REPORT,
+    TECHNICAL_REPORT,
+    TEMPLATES,
+    VISIT_REPORT,
+    DocumentSpec,
+    period_reports,
+)
 from automation.ledger.open import open_ledger
 
 if TYPE_CHECKING:
     from automation.documents.decision import DecisionInfo
     from automation.ledger.store import Ledger
 
-PDF = click.option("--pdf", is_flag=True, help="Also write a PDF (needs LibreOffice).")
-DATE = click.DateTime(formats=["%Y-%m-%d", "%d/%m/%Y"])
+PDF = click.option("--pdf", is_flag=True,
+                   help="Also write a PDF copy beside the Word document (needs LibreOffice).")
+JSON = click.option("--json", "as_json", is_flag=True, help=DOCUMENTS_JSON_HELP)
+YEAR = click.option("--year", type=int,
+                    help="With --quarter: the year of the quarter (the same as --period "
+                    "2026-Q1). Without either: the last quarter that ended.")
+QUARTER = click.option("--quarter", "number", type=click.IntRange(1, 4),
+                       help="With --year: the quarter, 1 to 4.")
+FROM = click.option("--from", "start", type=DAY,
+                    help="With --to: the first day of the period (the same as --period "
+                    "2026-01-01..2026-03-31).")
+TO = click.option("--to", "end", type=DAY, help="With --from: the last day of the period.")
+
+Made = tuple[str, Path, int | None]
+"""A document a command wrote: its kind, its path and its submission (if one)."""
 
 
-def _done(dept: Department, ledger: object, path: Path, kind: str, pdf: bool,
-          submission_id: int | None = None) -> None:
+def _finish(dept: Department, ledger: object, made: Sequence[Made], pdf: bool,
+            as_json: bool, **figures: object) -> None:
+    """The end of a command that wrote documents: each one's path (and PDF), or with
+    ``--json`` one object listing them and the figures the command printed."""
     from automation.documents import LIBREOFFICE_MISSING_AR, LIBREOFFICE_MISSING_EN, produce_pdf
 
-    click.echo(str(path))
-    if pdf:
-        made = produce_pdf(dept, ledger, path, kind=kind, clock=SystemClock(),  # type: ignore[arg-type]
-                           submission_id=submission_id)
-        click.echo(str(made) if made else f"{LIBREOFFICE_MISSING_AR}\n{LIBREOFFICE_MISSING_EN}")
+    written = []
+    for kind, path, submission_id in made:
+        if not as_json:
+            click.echo(str(path))
+        pdf_path = None
+        if pdf:
+            pdf_path = produce_pdf(dept, ledger, path, kind=kind,  # type: ignore[arg-type]
+                                   clock=SystemClock(), submission_id=submission_id)
+            if not as_json or pdf_path is None:
+                click.echo(str(pdf_path) if pdf_path else
+                           f"{LIBREOFFICE_MISSING_AR}\n{LIBREOFFICE_MISSING_EN}", err=as_json)
+        written.append((kind, path, pdf_path))
+    if as_json:
+        echo_json(documents_json(dept, written, **figures))
 
 
-def _calendar(dept: Department) -> Calendar:
-    """The department's quarters and school years (``eti.toml``)."""
-    from automation.core.settings import load_settings
-
-    with clean_exit():
-        settings = load_settings(dept)
-    return settings.department.calendar
-
-
-def _period(calendar: Calendar, year: int | None, number: int | None,
-            start: dt.datetime | None, end: dt.datetime | None) -> Period:
-    """A quarter (default: the last one that ended) or a date range."""
+def _period(dept: Department, text: str | None, year: int | None = None,
+            number: int | None = None, start: dt.date | None = None,
+            end: dt.date | None = None) -> Period:
+    """The period a command was given: ``--period``, or ``--year``/``--quarter``, or
+    ``--from``/``--to``; none of them: the last quarter that ended."""
+    calendar = calendar_of(dept)
+    given = [name for name, there in (("--period", text is not None),
+                                      ("--year/--quarter", year is not None or number is not None),
+                                      ("--from/--to", start is not None or end is not None))
+             if there]
+    if len(given) > 1:
+        raise click.UsageError(f"اختر طريقة واحدة لتحديد الفترة.\ngive the period one way, "
+                               f"not {' and '.join(given)}")
+    if text is not None:
+        return read_period(text, calendar)
     if start or end:
         if not (start and end):
-            raise click.UsageError("--from and --to go together")
-        return date_range(start.date(), end.date())
+            raise click.UsageError("اكتب ‎--from و‎--to معاً.\n--from and --to go together")
+        return date_range(start, end)
     if year is None or number is None:
         year, number = previous_quarter(dt.date.today(), calendar.quarter_start_month)
     return calendar.quarter(year, number)
+
+
+def _make(dept: Department, ledger: Ledger, spec: DocumentSpec,
+          subject: int | Period | dt.date) -> Made:
+    """One document of ``spec`` (:func:`automation.documents.making.make`)."""
+    from automation.documents.making import make
+
+    with clean_exit():
+        path = make(spec.key, dept, ledger, subject, clock=SystemClock(),
+                    calendar=calendar_of(dept))
+    assert path is not None
+    return spec.key, path, subject if isinstance(subject, int) else None
+
+
+# -- eti templates ---------------------------------------------------------------------------
 
 
 @click.group()
@@ -65,14 +137,15 @@ def templates() -> None:
 @templates.command("check")
 @ROOT
 def templates_check(root: Path) -> None:
-    """Render every template with sample data; report broken tags (exit 1 if any)."""
+    """Render every template with sample data; report broken tags (exit 1 if any). A
+    template the department has no copy of is the one shipped with the product."""
     from automation.documents import check_templates
 
-    checks = check_templates(Department.at(root).templates)
-    if not checks:
-        raise click.ClickException(
-            "لا توجد قوالب في templates_docx/\nno templates in templates_docx/"
-        )
+    folder = Department.at(root).templates
+    checks = check_templates(folder) if folder.is_dir() else []
+    for template in TEMPLATES:
+        if not (folder / template.file).is_file():
+            click.echo(f"shipped {template.file}")
     broken = 0
     for check in checks:
         if check.ok:
@@ -89,18 +162,20 @@ def templates_check(root: Path) -> None:
 
 @templates.command("build")
 @ROOT
-@click.option("--force", is_flag=True, help="Overwrite templates staff may have edited.")
+@click.option("--force", is_flag=True,
+              help="Also replace the templates already there (staff may have edited them).")
 def templates_build(root: Path, force: bool) -> None:
     """Write the product's templates into templates_docx/ (missing ones, or all with --force)."""
-    from automation.documents import TEMPLATE_NAMES, build_templates
+    from automation.documents import build_templates
 
     folder = Department.at(root).templates
     folder.mkdir(parents=True, exist_ok=True)
-    names = list(TEMPLATE_NAMES) if force else [
-        n for n in TEMPLATE_NAMES if not (folder / f"{n}.docx").exists()
-    ]
-    for path in build_templates(folder, names):
+    names = [t.file for t in TEMPLATES if force or not (folder / t.file).exists()]
+    for path in build_templates(folder, names) if names else []:
         click.echo(str(path))
+
+
+# -- eti decision ----------------------------------------------------------------------------
 
 
 @click.group()
@@ -119,15 +194,15 @@ def _after(dept: Department, ledger: object) -> None:
 def _decided(dept: Department, ledger: Ledger, path: Path, kind: str, pdf: bool,
              as_json: bool, data: Callable[[], dict[str, object]], line: str) -> None:
     """The end of a command that made a decision's document: the registers it changed, then
-    the JSON (``data`` and the document) or the ``line``, the document and its PDF."""
+    the JSON (``data``, the document and the list of documents) or the ``line``, the
+    document and its PDF."""
     from automation.documents.outbox import relative
 
     _after(dept, ledger)
-    if as_json:
-        echo_json({**data(), "document": relative(dept, path)})
-        return
-    click.echo(line)
-    _done(dept, ledger, path, kind, pdf)
+    if not as_json:
+        click.echo(line)
+    _finish(dept, ledger, [(kind, path, None)], pdf, as_json,
+            **data(), document=relative(dept, path))
 
 
 def _ids(value: str | None) -> list[int] | None:
@@ -143,27 +218,36 @@ def _ids(value: str | None) -> list[int] | None:
 
 @decision.command("disposal")
 @ROOT
-@click.option("--source", help="Only items from this school or store.")
-@click.option("--from", "start", type=DATE, help="Lists dated from (yyyy-mm-dd).")
-@click.option("--to", "end", type=DATE, help="Lists dated up to (yyyy-mm-dd).")
-@click.option("--items", "items", help="Only these pending items (ledger row ids, ID,ID).")
-@click.option("--json", "as_json", is_flag=True, help='Print {"id", "state", "document"}.')
+@click.option("--source", help="Only the items from this school or store (its name).")
+@period_option(help="Only the lists dated in this period: a quarter (2026-Q1), a year "
+               "(2026), a school year (2025/2026) or a range of days (2026-01-01..2026-03-31).")
+@click.option("--from", "start", type=DAY, help="Only the lists dated on or after this day.")
+@click.option("--to", "end", type=DAY, help="Only the lists dated on or before this day.")
+@click.option("--items", "items",
+              help="Only these pending items: their numbers, separated by commas (12,15,16).")
+@click.option("--json", "as_json", is_flag=True,
+              help='Print {"id", "state", "document", "documents": [{"kind", "path", "pdf"}]}.')
 @PDF
-def decision_disposal(root: Path, source: str | None, start: dt.datetime | None,
-                      end: dt.datetime | None, items: str | None, as_json: bool,
-                      pdf: bool) -> None:
+def decision_disposal(root: Path, source: str | None, period_text: str | None,
+                      start: dt.date | None, end: dt.date | None, items: str | None,
+                      as_json: bool, pdf: bool) -> None:
     """A draft disposal decision («مسودة», no number) for the items not yet in one."""
     from automation.documents.decision import draft_disposal_decision
 
     dept = Department.at(root)
+    if period_text is not None:
+        if start or end:
+            raise click.UsageError("اختر ‎--period أو ‎--from/--to.\ngive --period or "
+                                   "--from/--to, not both")
+        chosen = read_period(period_text, calendar_of(dept))
+        start, end = chosen.start, chosen.end
     with open_ledger(dept) as ledger:
         with clean_exit():
             result = draft_disposal_decision(
-                dept, ledger, clock=SystemClock(), source=source,
-                date_from=start.date() if start else None, date_to=end.date() if end else None,
-                item_ids=_ids(items),
+                dept, ledger, clock=SystemClock(), source=source, date_from=start,
+                date_to=end, item_ids=_ids(items),
             )
-        _decided(dept, ledger, result.path, "decision-disposal-draft", pdf, as_json,
+        _decided(dept, ledger, result.path, DISPOSAL_DRAFT.key, pdf, as_json,
                  lambda: {"id": result.decision_id, "state": result.state},
                  f"draft decision {result.decision_id}: {len(result.items)} items "
                  f"(eti decision approve {result.decision_id})")
@@ -172,11 +256,11 @@ def decision_disposal(root: Path, source: str | None, start: dt.datetime | None,
 @decision.command("approve")
 @ROOT
 @click.argument("decision_id", type=int)
-@click.option("--date", "day", type=DATE, help="Date of the decision (default: today).")
+@click.option("--date", "day", type=DAY, help="The day of the decision (default: today).")
 @click.option("--json", "as_json", is_flag=True, help='Print {"id", "state", "number", '
-              '"date", "document"}.')
+              '"date", "document", "documents": [{"kind", "path", "pdf"}]}.')
 @PDF
-def decision_approve(root: Path, decision_id: int, day: dt.datetime | None, as_json: bool,
+def decision_approve(root: Path, decision_id: int, day: dt.date | None, as_json: bool,
                      pdf: bool) -> None:
     """Approve a draft: the next outgoing number, the final document, items disposed."""
     from automation.documents.decision import approve_decision
@@ -184,36 +268,45 @@ def decision_approve(root: Path, decision_id: int, day: dt.datetime | None, as_j
     dept = Department.at(root)
     with open_ledger(dept) as ledger:
         with clean_exit():
-            result = approve_decision(dept, ledger, decision_id, clock=SystemClock(),
-                                      day=day.date() if day else None)
+            result = approve_decision(dept, ledger, decision_id, clock=SystemClock(), day=day)
 
         def data() -> dict[str, object]:
             info = next(d for d in _decisions(ledger) if d.id == decision_id)
             return {"id": decision_id, "state": result.state, "number": result.number,
                     "date": info.date}
 
-        _decided(dept, ledger, result.path, "decision-disposal", pdf, as_json, data,
+        _decided(dept, ledger, result.path, DISPOSAL_DECISION.key, pdf, as_json, data,
                  f"decision {decision_id} approved: {result.number}, {len(result.items)} items")
 
 
 @decision.command("void")
 @ROOT
 @click.argument("decision_id", type=int)
-@click.option("--reason", required=True, help="Why the decision is voided (recorded).")
-@click.option("--json", "as_json", is_flag=True, help="Print the decision as listed.")
-def decision_void(root: Path, decision_id: int, reason: str, as_json: bool) -> None:
-    """Void a decision: its items are released; an approved one's number stays, void."""
-    from automation.documents.decision import void_decision
+@click.option("--reason", required=True, help="Why the decision is voided (kept with it).")
+@click.option("--json", "as_json", is_flag=True, help='Print the decision as listed, with '
+              '"notice", "notice_number" and "documents": [{"kind", "path", "pdf"}].')
+@PDF
+def decision_void(root: Path, decision_id: int, reason: str, as_json: bool, pdf: bool) -> None:
+    """Void a decision: its items are released; an approved one's number stays, void, with
+    a numbered void notice and its document written again marked «ملغى»."""
+    from automation.documents.kinds import VOID_NOTICE
+    from automation.documents.voiding import void_decision
 
     dept = Department.at(root)
     with open_ledger(dept) as ledger:
         with clean_exit():
-            info = void_decision(ledger, decision_id, reason=reason, clock=SystemClock())
+            info = void_decision(dept, ledger, decision_id, reason=reason, clock=SystemClock())
         _after(dept, ledger)
-        if as_json:
-            echo_json(_decision_json(info))
-            return
-        click.echo(f"decision {decision_id} void ({info.items} items released)")
+        made: list[Made] = []
+        if info.notice:
+            made = [(VOID_NOTICE.key, dept.root / info.notice, None),
+                    (DISPOSAL_DECISION.key, dept.root / info.document, None)]
+        if not as_json:
+            click.echo(f"decision {decision_id} void ({info.items} items released)"
+                       + (f"; void notice {info.notice_number}" if info.notice else ""))
+        if made or as_json:
+            _finish(dept, ledger, made, pdf, as_json, **_decision_json(info),
+                    notice=info.notice, notice_number=info.notice_number)
 
 
 def _decisions(ledger: Ledger) -> list[DecisionInfo]:
@@ -246,127 +339,106 @@ def decision_list(root: Path, as_json: bool) -> None:
               data=_decision_json)
 
 
+# -- eti report ------------------------------------------------------------------------------
+
+
 @click.group()
 def report() -> None:
     """Reports into outbox/."""
 
 
-@report.command("visit")
+@report.command("visit", help=VISIT_REPORT.help_en)
 @ROOT
 @click.argument("submission_id", type=int)
 @PDF
-def report_visit(root: Path, submission_id: int, pdf: bool) -> None:
-    """The printable report of one accepted visit form (QF75-13, QF70-2-9, -17, -40)."""
-    from automation.documents import make_visit_report
-
+@JSON
+def report_visit(root: Path, submission_id: int, pdf: bool, as_json: bool) -> None:
     dept = Department.at(root)
     with open_ledger(dept) as ledger:
-        with clean_exit():
-            path = make_visit_report(dept, ledger, submission_id, clock=SystemClock())
-        _done(dept, ledger, path, "visit-report", pdf, submission_id)
+        made = _make(dept, ledger, VISIT_REPORT, submission_id)
+        _finish(dept, ledger, [made], pdf, as_json)
 
 
 @report.command("technical")
 @ROOT
 @click.argument("request")
 @PDF
-def report_technical(root: Path, request: str, pdf: bool) -> None:
+@JSON
+def report_technical(root: Path, request: str, pdf: bool, as_json: bool) -> None:
     """The printable technical report of one accepted maintenance request (QF75-11):
     REQUEST is its submission id, or the filled workbook itself."""
-    from automation.documents.technical import (
-        DOCUMENT_KIND,
-        make_technical_report,
-        submission_of_file,
-    )
+    from automation.documents.technical import submission_of_file
 
     dept = Department.at(root)
     with open_ledger(dept) as ledger:
         with clean_exit():
             sub_id = int(request) if request.isdigit() else submission_of_file(
                 ledger, Path(request))
-            path = make_technical_report(dept, ledger, sub_id, clock=SystemClock())
-        _done(dept, ledger, path, DOCUMENT_KIND, pdf, sub_id)
+        made = _make(dept, ledger, TECHNICAL_REPORT, sub_id)
+        _finish(dept, ledger, [made], pdf, as_json)
 
 
 @report.command("quarterly")
 @ROOT
-@click.option("--year", type=int, help="Default: the last quarter that ended.")
-@click.option("--quarter", "number", type=click.IntRange(1, 4))
+@period_option(help="The quarter (2026-Q1); with --all-directorates any period: a year "
+               "(2026), a school year (2025/2026) or a range of days (2026-01-01..2026-03-31). "
+               "Default: the last quarter that ended.")
+@YEAR
+@QUARTER
 @click.option("--all-directorates", "every", is_flag=True,
               help="The ministry's report: each indicator by directorate and the total.")
 @PDF
-def report_quarterly(root: Path, year: int | None, number: int | None, every: bool,
-                     pdf: bool) -> None:
+@JSON
+def report_quarterly(root: Path, period_text: str | None, year: int | None,
+                     number: int | None, every: bool, pdf: bool, as_json: bool) -> None:
     """The department's quarterly achievements report (تقرير ربعي بإنجازات القسم); with
     --all-directorates, the ministry's across directorates (outbox/reports/)."""
-    from automation.documents import make_quarterly_report
-
-    make, kind = make_quarterly_report, "quarterly-report"
-    if every:
-        from automation.documents import ministry
-
-        make, kind = ministry.make_ministry_report, ministry.DOCUMENT_KIND
     dept = Department.at(root)
-    calendar = _calendar(dept)
-    period = _period(calendar, year, number, None, None)
-    y, q = int(period.slug[:4]), int(period.slug[-1])
+    period = _period(dept, period_text, year, number)
     with open_ledger(dept) as ledger:
-        with clean_exit():
-            path = make(dept, ledger, y, q, clock=SystemClock(), calendar=calendar)
-        _done(dept, ledger, path, kind, pdf)
+        made = _make(dept, ledger, MINISTRY_REPORT if every else QUARTERLY_REPORT, period)
+        _finish(dept, ledger, [made], pdf, as_json)
 
 
-def _period_report(name: str, kind: str, maker: str, help_text: str) -> click.Command:
-    @click.command(name, help=help_text)
+def _period_report(spec: DocumentSpec) -> click.Command:
+    """``eti report <name>`` of a process's period report, from its declaration."""
+
+    @click.command(spec.command.split()[-1], help=spec.help_en)
     @ROOT
-    @click.option("--year", type=int, help="With --quarter; default: the last quarter.")
-    @click.option("--quarter", "number", type=click.IntRange(1, 4))
-    @click.option("--from", "start", type=DATE, help="Or a date range: from (yyyy-mm-dd)…")
-    @click.option("--to", "end", type=DATE, help="…to (yyyy-mm-dd).")
+    @period_option(help="The period: a quarter (2026-Q1), a year (2026), a school year "
+                   "(2025/2026) or a range of days (2026-01-01..2026-03-31). Default: the "
+                   "last quarter that ended.")
+    @YEAR
+    @QUARTER
+    @FROM
+    @TO
     @PDF
-    def command(root: Path, year: int | None, number: int | None, start: dt.datetime | None,
-                end: dt.datetime | None, pdf: bool) -> None:
-        import automation.documents as documents
-
-        make: Callable[..., Path] = getattr(documents, maker)
+    @JSON
+    def command(root: Path, period_text: str | None, year: int | None, number: int | None,
+                start: dt.date | None, end: dt.date | None, pdf: bool, as_json: bool) -> None:
         dept = Department.at(root)
+        period = _period(dept, period_text, year, number, start, end)
         with open_ledger(dept) as ledger:
-            with clean_exit():
-                period = _period(_calendar(dept), year, number, start, end)
-                path = make(dept, ledger, period, clock=SystemClock())
-            _done(dept, ledger, path, kind, pdf)
+            made = _make(dept, ledger, spec, period)
+            _finish(dept, ledger, [made], pdf, as_json)
 
     return command
 
 
-for _name, _kind, _maker, _help in (
-    ("helpdesk", "helpdesk-report", "make_helpdesk_report",
-     "P2 technical report: Help Desk requests executed, by category and school."),
-    ("systems", "systems-report", "make_systems_report",
-     "P6 information systems: status and new updates."),
-    ("activation", "activation-report", "make_activation_report",
-     "P7 activation visits: results and achievement percentages."),
-    ("initiatives", "initiatives-report", "make_initiatives_report",
-     "P8 initiatives: active list and activation."),
-    ("webpages", "webpages-report", "make_webpages_report",
-     "P9 web pages: criteria met per page."),
-):
-    report.add_command(_period_report(_name, _kind, _maker, _help))
+for _spec in period_reports():
+    report.add_command(_period_report(_spec))
 
 
-@click.command()
+@click.command(help=DAILY_DIGEST.help_en)
 @ROOT
-@click.option("--date", "day", type=DATE, help="Default: today.")
+@click.option("--date", "day", type=DAY, help="The day of the digest (default: today).")
 @PDF
-def digest(root: Path, day: dt.datetime | None, pdf: bool) -> None:
-    """The daily digest for the head: arrived, accepted, rejected, waiting, produced."""
-    from automation.documents import make_digest
-
+@JSON
+def digest(root: Path, day: dt.date | None, pdf: bool, as_json: bool) -> None:
     dept = Department.at(root)
-    when = day.date() if day else dt.date.today()
     with open_ledger(dept) as ledger:
-        path = make_digest(dept, ledger, when, clock=SystemClock())
-        _done(dept, ledger, path, "daily-digest", pdf)
+        made = _make(dept, ledger, DAILY_DIGEST, day or dt.date.today())
+        _finish(dept, ledger, [made], pdf, as_json)
 
 
 report.add_command(staff_report)  # eti report staff (automation/cli/staff.py)

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from automation.cli.options import ROOT, fail
+from automation.cli.options import ROOT, fail, period_option, read_period
 from automation.core.department import Department
 from automation.core.errors import EtiError
 from automation.ledger.open import open_ledger
@@ -22,16 +22,16 @@ if TYPE_CHECKING:
 
 @click.command()
 @ROOT
-@click.option("--period", "text", required=True,
-              help="A quarter (2026-Q1), a year (2026) or a school year (2025/2026).")
-@click.option("--json", "as_json", is_flag=True, help="Print the figures as one JSON object.")
+@period_option(required=True)
+@click.option("--json", "as_json", is_flag=True,
+              help="Print the figures as one JSON object (each process figure with its "
+              "stable \"key\", its Arabic \"label\" and its \"value\").")
 @click.option("--all-directorates", "every", is_flag=True,
               help="Every directorate of the shared ledger, each apart, and their total "
               "(the ministry's view; on SQLite the department's one directorate).")
-def figures(root: Path, text: str, as_json: bool, every: bool) -> None:
+def figures(root: Path, period_text: str, as_json: bool, every: bool) -> None:
     """Every process's figures, indicator and plan line for a period."""
     from automation.catalog.reference import load_references
-    from automation.core.periods import parse_period
     from automation.core.settings import load_settings
     from automation.processes import compute_figures
     from automation.processes.figures import RowSource
@@ -40,12 +40,7 @@ def figures(root: Path, text: str, as_json: bool, every: bool) -> None:
     dept = Department.at(root)
     try:
         calendar = load_settings(dept).department.calendar
-        try:
-            period = parse_period(text, calendar)
-        except ValueError as exc:
-            raise click.BadParameter(
-                f"اكتب الفترة ربعاً (2026-Q1) أو سنة (2026) أو عاماً دراسياً (2025/2026).\n{exc}",
-                param_hint="--period") from exc
+        period = read_period(period_text, calendar)
         if every:
             ministry = ministry_figures(dept, period, calendar)
         else:
@@ -85,7 +80,7 @@ def _show(result: FigureSet) -> None:
     for line in result.plan:
         pct = "—" if line.pct is None else f"{line.pct}%"
         click.echo(f"  {line.process} {line.year} {line.quarter}: {line.activity} — "
-                   f"{line.indicator}: {line.achieved_text} / {line.target} ({pct})")
+                   f"{line.indicator}: {line.achieved_text} / {line.target_text} ({pct})")
         if line.warning:
             click.echo(f"    تنبيه: {line.warning}")
 
@@ -108,7 +103,7 @@ def _show_ministry(ministry: MinistryFigures) -> None:
         click.echo(f"\n{code} {_title(code)}")
         for figure in items:
             click.echo(line(figure.label, [
-                next((f for f in found.processes.get(code, []) if f.label == figure.label), None)
+                next((f for f in found.processes.get(code, []) if f.key == figure.key), None)
                 for _, found in sets]))
     click.echo("\nمؤشرات الخطة السنوية (QF12-1)")
     for name in ministry.total.indicators:

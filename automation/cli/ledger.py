@@ -1,5 +1,5 @@
-"""``eti ledger check|backup|restore|migrate|copy``: the ledger itself, thin over
-:mod:`automation.ledger` (check, backup, schema, copy).
+"""``eti ledger check|backup|restore|migrate|copy|grant|revoke|upgrade``: the ledger itself,
+thin over :mod:`automation.ledger` (check, backup, schema, copy, logins).
 
 Wire them into the ``eti`` group with :func:`register`.
 """
@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from automation.cli.options import ROOT, fail
+from automation.cli.options import ROOT, fail, option
 from automation.cli.service import JSON, _clock, _department, _dump
 from automation.core.errors import EtiError, LedgerError
 from automation.ledger.check import LedgerCheck, check_ledger
@@ -23,6 +23,116 @@ def ledger_group() -> None:
     check it, back it up, restore a backup, migrate it, copy it into PostgreSQL."""
 
 
+def _admin_url(url: str | None) -> str:
+    """The administrator's address: --url, else ETI_LEDGER_URL (never eti.toml's)."""
+    from automation.ledger.open import administrator_address
+    from automation.ledger.postgres import LEDGER_URL_ENV
+
+    found = administrator_address(url)
+    if not found:
+        raise click.UsageError(f"give the administrator's address: --url URL or {LEDGER_URL_ENV}")
+    return found
+
+
+ADMIN_URL = click.option(
+    "--url", "url", metavar="URL", default=None,
+    help="An administrator's address of the shared database (else ETI_LEDGER_URL); its "
+         "password is best kept in ~/.pgpass (PGPASSFILE), not in the address.")
+
+
+@ledger_group.command("grant")
+@click.argument("login")
+@click.option("--directorate", metavar="NAME", help="The directorate the login works as.")
+@click.option("--ministry", is_flag=True, help="A ministry login: reads every directorate, "
+              "changes nothing.")
+@click.option("--password", metavar="TEXT", default=None,
+              help="Set the login's password (prefer --password-file).")
+@click.option("--password-file", type=click.Path(dir_okay=False, path_type=Path),
+              default=None, help="Set the login's password from the file's first line.")
+@ADMIN_URL
+@JSON
+def grant_command(login: str, directorate: str | None, ministry: bool, password: str | None,
+                  password_file: Path | None, url: str | None, as_json: bool) -> None:
+    """Create or update a database login bound to one directorate (or the ministry's,
+    reading all); run with an administrator's address. Needs no department folder."""
+    from automation.ledger import logins
+
+    if bool(directorate) == ministry:
+        raise click.UsageError("give either --directorate NAME or --ministry")
+    if password is not None and password_file is not None:
+        raise click.UsageError("give either --password or --password-file")
+    if password_file is not None:
+        try:
+            lines = password_file.read_text(encoding="utf-8").splitlines()
+        except OSError as exc:
+            raise click.UsageError(f"cannot read {password_file}: {exc}") from exc
+        password = lines[0].strip() if lines else ""
+    if password is not None and not password:
+        raise click.UsageError("the password is empty")
+    try:
+        done = logins.grant(_admin_url(url), login, None if ministry else directorate,
+                            password=password)
+    except EtiError as exc:
+        raise fail(exc) from exc
+    if as_json:
+        _dump(done.to_json())
+        return
+    what = ("الوزارة: قراءة جميع المديريات / the ministry: reads every directorate"
+            if ministry else f"المديرية / directorate: {done.directorate}")
+    click.echo(f"{'أُنشئ' if done.created_login else 'حُدّث'} حساب الدخول / login "
+               f"{'created' if done.created_login else 'updated'}: {login} — {what}")
+    if done.new_directorate:
+        click.echo(f"مديرية جديدة في قاعدة البيانات / a new directorate: {done.directorate}")
+    if done.password_set:
+        click.echo("عُيّنت كلمة المرور (مشفّرة قبل الإرسال) / password set (hashed before "
+                   "sending)")
+
+
+@ledger_group.command("revoke")
+@click.argument("login")
+@ADMIN_URL
+@JSON
+def revoke_command(login: str, url: str | None, as_json: bool) -> None:
+    """Unbind a login from its directorate; it can no longer log in."""
+    from automation.ledger import logins
+
+    try:
+        bound = logins.revoke(_admin_url(url), login)
+    except EtiError as exc:
+        raise fail(exc) from exc
+    if as_json:
+        _dump({"login": login, "was_bound": bound})
+        return
+    click.echo(f"أُلغي حساب الدخول / login revoked: {login}" if bound else
+               f"الحساب غير مرتبط بمديرية هنا / {login} was bound to no directorate here; "
+               "it can no longer log in")
+
+
+@ledger_group.command("upgrade")
+@ADMIN_URL
+@JSON
+def upgrade_command(url: str | None, as_json: bool) -> None:
+    """Bring the shared database's schema up to date, as its administrator (a department's
+    login may not change it). Needs no department folder."""
+    from automation.ledger import schema
+    from automation.ledger.logins import migrate_database
+    from automation.ledger.postgres import redacted
+
+    address = _admin_url(url)
+    try:
+        applied, names = migrate_database(address)
+    except EtiError as exc:
+        raise fail(exc) from exc
+    if as_json:
+        _dump({"ledger": redacted(address), "backend": "postgresql", "applied_now": applied,
+               "migrations": names, "latest": schema.MIGRATIONS[-1][0]})
+        return
+    click.echo(f"قاعدة البيانات / ledger: {redacted(address)}")
+    for name in applied:
+        click.echo(f"  طُبّق الآن / applied now: {name}")
+    click.echo(f"المخطط محدّث حتى / schema up to date at: {names[-1] if names else '—'}")
+
+
 @ledger_group.command("migrate")
 @ROOT
 @JSON
@@ -31,6 +141,7 @@ def migrate_command(root: Path, as_json: bool) -> None:
     from automation.ledger import schema
     from automation.ledger.postgres import redacted
 
+    latest = schema.MIGRATIONS[-1][0]
     try:
         dept = _department(root)
         with open_ledger(dept) as ledger:
@@ -39,7 +150,6 @@ def migrate_command(root: Path, as_json: bool) -> None:
             where = redacted(ledger.url) if ledger.url else str(ledger.path)
     except EtiError as exc:
         raise fail(exc) from exc
-    latest = schema.MIGRATIONS[-1][0]
     if as_json:
         _dump({"ledger": where, "backend": "postgresql" if ledger.url else "sqlite",
                "applied_now": applied, "migrations": names, "latest": latest})
@@ -52,8 +162,9 @@ def migrate_command(root: Path, as_json: bool) -> None:
 
 @ledger_group.command("copy")
 @ROOT
-@click.option("--to", "target", required=True, metavar="URL",
-              help="The central PostgreSQL database (postgresql://user@host/database).")
+@option("--url", "target", aliases=("--to",), required=True, metavar="URL",
+        help="The address of the central PostgreSQL database "
+        "(postgresql://user@host/database).")
 @JSON
 def copy_command(root: Path, target: str, as_json: bool) -> None:
     """Copy the department's SQLite ledger into the central PostgreSQL database as its
@@ -80,6 +191,10 @@ def copy_command(root: Path, target: str, as_json: bool) -> None:
     for table in copy.TABLES:
         click.echo(f"  {table:<16} {report.copied[table]:>12} {report.skipped[table]:>14} "
                    f"{report.updated[table]:>14}")
+    if report.merged:
+        click.echo(f"  {report.merged} ملفاً سبق أن سجّله قسم آخر من المديرية: سُجّل مكرراً "
+                   f"وتُحسب صفوفه مرة واحدة / {report.merged} files the directorate had "
+                   "already filed: recorded as duplicates, their rows counted once")
     if report.added:
         click.echo("نُسخت السجلات؛ ستُكتب السجلات الرئيسية من جديد من قاعدة البيانات المشتركة. "
                    "اضبط [ledger] url في eti.toml على هذا العنوان ليعمل القسم عليها / copied; "
@@ -167,9 +282,10 @@ def backup_command(root: Path, as_json: bool) -> None:
 
 @ledger_group.command("restore")
 @ROOT
-@click.option("--from", "source", type=click.Path(dir_okay=False, path_type=Path),
-              help="The ledger copy to restore (a backup, or any copy).")
-@click.option("--latest", is_flag=True, help="The newest backup in data/backups/.")
+@option("--file", "source", aliases=("--from",),
+        type=click.Path(dir_okay=False, path_type=Path),
+        help="The copy of the ledger to put back (a backup from data/backups/, or any copy).")
+@click.option("--latest", is_flag=True, help="Put back the newest backup in data/backups/.")
 @JSON
 def restore_command(root: Path, source: Path | None, latest: bool, as_json: bool) -> None:
     """Put a backup in place of the ledger; the current ledger is kept in data/replaced/."""
@@ -177,7 +293,8 @@ def restore_command(root: Path, source: Path | None, latest: bool, as_json: bool
     from automation.service.status import read_state, watcher_alive
 
     if bool(source) == latest:
-        raise click.UsageError("give either --from FILE or --latest")
+        raise click.UsageError("اختر نسخة بالخيار --file أو --latest، لا كليهما.\n"
+                               "give either --file FILE or --latest")
     try:
         dept = _department(root)
         now = _clock().now()

@@ -7,7 +7,6 @@ result and maps the product's errors to a clean exit with both messages.
 from __future__ import annotations
 
 import importlib
-import json
 import logging
 import sys
 from collections.abc import MutableMapping
@@ -15,7 +14,13 @@ from pathlib import Path
 
 import click
 
-from automation.cli.options import ROOT, fail
+from automation.cli.options import (
+    DOCUMENTS_JSON_HELP,
+    NEW_ROOT,
+    ROOT,
+    echo_json,
+    fail,
+)
 from automation.core.clock import SystemClock
 from automation.core.department import Department
 from automation.core.errors import EtiError
@@ -41,6 +46,7 @@ LAZY_COMMANDS: dict[str, str] = {
     "ledger": "ledger",
     "demo": "demo",
     "outgoing": "correspondence", "letter": "correspondence",
+    "missing": "collection",
 }
 """Each command of the modules of :mod:`automation.cli` that add theirs with ``register``:
 a module is imported only when one of its commands runs (``eti report quarterly`` never
@@ -99,14 +105,21 @@ class LazyGroup(click.Group):
         except EtiError as exc:
             raise fail(exc) from exc
         except sqlite3.Error as exc:
+            from automation.core.errors import disk_full
             from automation.ledger.guard import unusable
 
-            raise fail(unusable(None, exc)) from exc
+            raise fail(disk_full(exc) or unusable(None, exc)) from exc
         except OSError as exc:
+            from automation.core.errors import disk_full
+
+            if (full := disk_full(exc)) is not None:
+                raise fail(full) from exc
             if exc.filename is None:
                 raise
+            from automation.core.errors import os_error_ar
+
             raise click.ClickException(
-                f"تعذر الوصول إلى {exc.filename}: {exc.strerror}\n"
+                f"تعذر استعمال {exc.filename}: {os_error_ar(exc)}.\n"
                 f"cannot use {exc.filename}: {exc.strerror}") from exc
 
 
@@ -120,8 +133,9 @@ def main() -> None:
 
 
 @main.command()
-@ROOT
-@click.option("--force-forms", is_flag=True, help="Regenerate every blank form.")
+@NEW_ROOT
+@click.option("--force-forms", is_flag=True,
+              help="Write every blank form again (the reference lists and eti.toml are kept).")
 def init(root: Path, force_forms: bool) -> None:
     """Create a department folder: blank forms, reference lists, eti.toml, inbox/, outbox/."""
     from automation.catalog.department_init import init_department
@@ -145,18 +159,27 @@ def forms() -> None:
 
 @forms.command("issue")
 @ROOT
-@click.option("--school", required=True, help="School name or national number.")
-@click.option("--form", "codes", multiple=True, help="Form code (repeatable); default: all.")
-def forms_issue(root: Path, school: str, codes: tuple[str, ...]) -> None:
+@click.option("--school", required=True,
+              help="The school: its name or national number, as in schools.xlsx.")
+@click.option("--form", "codes", multiple=True,
+              help="A form's code, e.g. QF75-11 (give --form again for more); "
+              "default: every form a school fills.")
+@click.option("--json", "as_json", is_flag=True, help=DOCUMENTS_JSON_HELP)
+def forms_issue(root: Path, school: str, codes: tuple[str, ...], as_json: bool) -> None:
     """Write per-school copies into outbox/forms/<school>/ with the school filled in."""
     from automation.catalog.issue_forms import issue_forms
+    from automation.cli.options import documents_json
 
+    dept = Department.at(root)
     try:
-        paths = issue_forms(Department.at(root), school, list(codes) or None)
+        paths = issue_forms(dept, school, list(codes) or None)
     except EtiError as exc:
         raise fail(exc) from exc
     except KeyError as exc:
         raise click.ClickException(f"نموذج غير معروف / unknown form: {exc}") from exc
+    if as_json:
+        echo_json(documents_json(dept, (("form", path, None) for path in paths)))
+        return
     for path in paths:
         click.echo(str(path))
     click.echo(f"{len(paths)} workbooks written")
@@ -170,6 +193,21 @@ OUTCOME_AR = {
 }
 
 
+def _files_json(dept: Department, batch: object) -> list[dict[str, object]]:
+    """``eti process --json``: each file's entry with the documents made for it (the
+    documents of its submission that the batch wrote)."""
+    from automation.cli.options import document_json
+
+    made = getattr(batch, "documents_for", None) or {}
+    entries = []
+    for result in batch.files:  # type: ignore[attr-defined]
+        entry = result.to_json()
+        entry["documents"] = [document_json(dept, kind, path)
+                              for kind, path in made.get(result.submission_id, ())]
+        entries.append(entry)
+    return entries
+
+
 def _file_line(result: object) -> str:
     r = result
     shown = r.outcome in ("rejected", "not-a-file") and r.problems  # type: ignore[attr-defined]
@@ -181,18 +219,15 @@ def _file_line(result: object) -> str:
 
 @main.command()
 @ROOT
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON object per file.")
+@click.option("--json", "as_json", is_flag=True,
+              help='Print a JSON list, one entry per file: its outcome, problems and the '
+              'documents made for it ({"kind", "path", "pdf"}).')
 def process(root: Path, as_json: bool) -> None:
     """Handle every workbook waiting in inbox/ once, then exit."""
     from automation.intake.inbox import waiting_files
     from automation.intake.pipeline import run_batch
 
     dept = Department.at(root)
-    if not dept.inbox.is_dir():
-        raise click.ClickException(
-            f"لا يوجد مجلد inbox في {dept.root}؛ شغّل eti init أولاً.\n"
-            f"no inbox/ in {dept.root}: run `eti init` first"
-        )
     total = len(waiting_files(dept))
     bar = None
     if not as_json and total > 20 and sys.stderr.isatty():
@@ -213,7 +248,7 @@ def process(root: Path, as_json: bool) -> None:
         if bar is not None:
             bar.__exit__(None, None, None)
     if as_json:
-        click.echo(json.dumps(batch.to_json(), ensure_ascii=False, indent=2))
+        echo_json(_files_json(dept, batch))
     else:
         counts = batch.count()
         click.echo(
@@ -225,11 +260,35 @@ def process(root: Path, as_json: bool) -> None:
         for path in batch.documents:
             click.echo(f"document: {path}")
     if batch.interrupted:
+        from automation.core.errors import DISK_FULL_AR, DISK_FULL_EN, is_disk_full
+
+        if is_disk_full(batch.interrupted):
+            raise click.ClickException(
+                f"توقفت المعالجة وستُستكمل في التشغيل التالي: {DISK_FULL_AR}\n"
+                f"batch interrupted, will resume on the next run: {DISK_FULL_EN} "
+                f"({batch.interrupted})")
+        from automation.core.settings import load_settings
+        from automation.ledger.open import ledger_address
+        from automation.ledger.postgres import lost_during
+
+        lost = lost_during(batch.interrupted, ledger_address(load_settings(dept)))
+        if lost:  # the shared database went away: say so, never «a problem of the PC»
+            raise click.ClickException(f"{lost[0]}\n{lost[1]}")
         raise click.ClickException(
             f"توقفت المعالجة بسبب مشكلة في الجهاز وستُستكمل في التشغيل التالي.\n"
             f"batch interrupted, will resume on the next run: {batch.interrupted}"
         )
     if batch.held:  # the files were handled; what a folder's state held back waits
-        raise click.ClickException("\n".join(f"{h.message_ar}\n{h.message_en}"
-                                             for h in batch.held))
+        raise click.ClickException("\n".join(_held(h) for h in batch.held))
+
+
+def _held(held: object) -> str:
+    """What a folder's state held back (registers, documents), in both languages; a full
+    disk says so and what to free."""
+    from automation.core.errors import DISK_FULL_AR, DISK_FULL_EN, is_disk_full
+
+    if is_disk_full(getattr(held, "error", "")):
+        return (f"سُجّلت الملفات الواردة، وستُكتب السجلات والمستندات المتأخرة بعد إفراغ المساحة. "
+                f"{DISK_FULL_AR}\n{held.message_en}; {DISK_FULL_EN}")  # type: ignore[attr-defined]
+    return f"{held.message_ar}\n{held.message_en}"  # type: ignore[attr-defined]
 

@@ -13,10 +13,10 @@ from pathlib import Path
 
 import click
 
-from automation.cli.options import ROOT, fail
+from automation.cli.options import ANY_ROOT, ROOT, fail
 from automation.core.clock import Clock, SystemClock
-from automation.core.department import Department
-from automation.core.errors import DepartmentError, EtiError
+from automation.core.department import Department, require_department
+from automation.core.errors import EtiError
 from automation.core.settings import Settings, effective, load_settings
 from automation.ledger.open import open_ledger
 
@@ -31,13 +31,9 @@ def _clock() -> Clock:
 
 
 def _department(root: Path) -> Department:
-    dept = Department.at(root)
-    if not dept.inbox.is_dir():
-        raise DepartmentError(
-            f"no inbox/ in {dept.root}: run `eti init` first",
-            f"لا يوجد مجلد inbox في {dept.root}؛ شغّل eti init أولاً.",
-        )
-    return dept
+    """The department at ``root`` (``--root`` checked it already: this is for callers
+    that pass a folder of their own)."""
+    return require_department(root)
 
 
 def _when(value: dt.datetime | None) -> str:
@@ -50,7 +46,9 @@ def _dump(data: object) -> None:
 
 @click.command("watch")
 @ROOT
-@click.option("--poll", is_flag=True, help="Poll inbox/ (for a network share).")
+@click.option("--poll", is_flag=True,
+              help="Look into inbox/ every few seconds instead of waiting to be told of new "
+              "files (for an inbox on a network share).")
 def watch_command(root: Path, poll: bool) -> None:
     """Watch inbox/ and run the scheduled jobs until stopped (Ctrl+C)."""
     from automation.service.logs import setup_logging, teardown_logging
@@ -63,8 +61,9 @@ def watch_command(root: Path, poll: bool) -> None:
         if poll:
             settings.watch.poll = True
         with single_instance(dept):
-            setup_logging(dept, settings, console=True)
             stop = threading.Event()
+            _ctrl_c_to(stop)  # before any thread or worker starts
+            setup_logging(dept, settings, console=True)
             watcher = Watcher(dept, settings, clock=_clock(), stop_event=stop)
             restore = install_stop_handlers(stop, watcher.stopped)
             click.echo(f"يراقب {dept.inbox} — للإيقاف اضغط Ctrl+C\n"
@@ -76,7 +75,46 @@ def watch_command(root: Path, poll: bool) -> None:
                 teardown_logging()
     except EtiError as exc:
         raise fail(exc) from exc
+    except KeyboardInterrupt:  # a second Ctrl+C, or one before the watcher listens: at once
+        click.echo(STOPPED_AT_ONCE)
+        raise SystemExit(130) from None
     click.echo("توقفت المراقبة. / watcher stopped.")
+
+
+STOPPED_AT_ONCE = ("توقفت المراقبة فوراً؛ يُستكمل الملف الذي كان قيد المعالجة عند التشغيل "
+                   "التالي. / watcher stopped at once; the file under way is finished on the "
+                   "next start.")
+
+
+def _ctrl_c_to(stop: threading.Event) -> None:
+    """Ctrl+C reaches every process of the console, the watcher's workers too — even one
+    still starting, before it could ignore it (it would print a KeyboardInterrupt
+    traceback). So on POSIX the watcher blocks SIGINT before any of its threads or workers
+    start (they inherit the block) and one thread waits for it: the first sets ``stop``
+    (the current file is finished), a second ends the watcher at once, with one line."""
+    import signal
+
+    if not hasattr(signal, "pthread_sigmask") or \
+            threading.current_thread() is not threading.main_thread():
+        return  # Windows: the console's handlers (install_stop_handlers)
+    from multiprocessing import resource_tracker
+
+    resource_tracker.ensure_running()  # started later, it would unblock SIGINT in its thread
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+
+    def wait() -> None:
+        import logging
+        import os
+
+        signal.sigwait({signal.SIGINT})
+        logging.getLogger("automation.service.watch").info(
+            "stop requested (Ctrl+C): finishing the current file")
+        stop.set()
+        signal.sigwait({signal.SIGINT})
+        click.echo(STOPPED_AT_ONCE)
+        os._exit(130)  # the pipeline finishes an interrupted file on the next start
+
+    threading.Thread(target=wait, name="ctrl-c", daemon=True).start()
 
 
 @click.command("jobs")
@@ -106,7 +144,7 @@ def jobs_command(root: Path, as_json: bool) -> None:
 
 @click.command("retention")
 @ROOT
-@click.option("--dry-run", is_flag=True, help="Report what would move; move nothing.")
+@click.option("--dry-run", is_flag=True, help="Only say what would move; move nothing.")
 @JSON
 def retention_command(root: Path, dry_run: bool, as_json: bool) -> None:
     """Move records past their retention period into the archive (nothing is deleted)."""
@@ -137,17 +175,26 @@ def retention_command(root: Path, dry_run: bool, as_json: bool) -> None:
 def config_command(root: Path, as_json: bool) -> None:
     """Print the effective settings and where each value comes from."""
     try:
-        dept = Department.at(root)
+        dept = _department(root)
         settings: Settings = load_settings(dept)
     except EtiError as exc:
         raise fail(exc) from exc
-    values = effective(settings)
-    if as_json:
-        _dump([{"key": v.key, "value": v.text, "source": v.source} for v in values])
+    from automation.core.settings import SettingValue, format_value
+    from automation.ledger.open import url_in_force
+
+    def _shown(v: SettingValue) -> tuple[str, str, str]:
+        if v.key != "ledger.url":
+            return v.key, v.text, v.source
+        url, source = url_in_force(str(v.value), v.source)
+        return v.key, format_value(url), source
+
+    shown = [_shown(v) for v in effective(settings)]
+    if as_json:  # the ledger's address as in force, its password masked
+        _dump([{"key": key, "value": text, "source": source} for key, text, source in shown])
         return
     click.echo(f"# {dept.config_path}")
-    for value in values:
-        click.echo(f"{value.key} = {value.text}    ({value.source})")
+    for key, text, source in shown:
+        click.echo(f"{key} = {text}    ({source})")
 
 
 @click.command("status")
@@ -195,6 +242,8 @@ def status_command(root: Path, as_json: bool) -> None:
         click.echo(f"المهمة التالية / next job: {info.name} {nxt}")
     click.echo(f"آخر نسخة احتياطية / last backup: {report.last_backup or '—'} "
                f"{_when(report.last_backup_at)}")
+    for ar, en in report.warnings:
+        click.echo(f"تنبيه / warning: {ar}\n  {en}")
 
 
 @click.group("service")
@@ -216,7 +265,7 @@ def install_command(root: Path) -> None:
 
 
 @service_group.command("uninstall")
-@ROOT
+@ANY_ROOT
 def uninstall_command(root: Path) -> None:
     """Remove the logon start registered by `eti service install`."""
     from automation.service.install import uninstall

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from automation.core.errors import DepartmentError
+
 
 @dataclass(frozen=True)
 class Department:
@@ -106,3 +108,35 @@ class Department:
             self.logs,
         ):
             folder.mkdir(parents=True, exist_ok=True)
+
+
+def not_a_department(root: Path) -> DepartmentError | None:
+    """Why ``root`` is not a department folder (no ``eti.toml`` or no ``inbox/``), or None.
+
+    Every command that reads a department asks this before it touches anything, so a
+    wrong folder is refused with the same message everywhere and nothing is created in
+    it (no ``data/ledger.sqlite``, no figures of zero)."""
+    dept = Department.at(root)
+    missing = [name for name, there in (("eti.toml", dept.config_path.is_file()),
+                                        ("inbox/", dept.inbox.is_dir())) if not there]
+    if not missing:
+        return None
+    return DepartmentError(
+        f"{dept.root} is not a department folder (no {' and no '.join(missing)}): give the "
+        "department's folder with --root, or run `eti init` there to make it one (it keeps "
+        "whatever is there)",
+        f"المجلد {dept.root} ليس مجلد قسم (لا يوجد فيه {' ولا '.join(missing)}). اختر مجلد "
+        "القسم الصحيح بالخيار ‎--root، أو شغّل eti init فيه ليصبح مجلد قسم (لا يحذف شيئاً "
+        "موجوداً فيه).",
+        code="not-a-department",
+    )
+
+
+def require_department(root: str | Path | None) -> Department:
+    """The department at ``root``; :class:`DepartmentError` when the folder is not one
+    (:func:`not_a_department`)."""
+    dept = Department.at(root)
+    problem = not_a_department(dept.root)
+    if problem is not None:
+        raise problem
+    return dept

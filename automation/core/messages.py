@@ -15,6 +15,7 @@ already worded (``50 MB``).
 
 from __future__ import annotations
 
+import re
 import string
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -22,9 +23,12 @@ from typing import Literal, Protocol
 
 from automation.core.errors import UnreadableWorkbook
 
-__all__ = ["MESSAGES", "Message", "action_for", "render", "scope_of", "unreadable"]
+__all__ = ["MESSAGES", "Message", "action_for", "format_ar", "render", "scope_of",
+           "unreadable"]
 
 Scope = Literal["file", "cell"]
+
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 @dataclass(frozen=True)
@@ -49,9 +53,16 @@ class Message:
         )
 
     def render(self, **params: object) -> tuple[str, str]:
-        """(Arabic, English): what is wrong, then what to do."""
+        """(Arabic, English): what is wrong, then what to do. A ``format`` (an English
+        format name) is worded in Arabic on the Arabic line (:func:`format_ar`), a ``day``
+        (an ISO date) written day/month/year as staff write dates."""
+        arabic = dict(params)
+        if "format" in arabic:
+            arabic["format"] = format_ar(str(arabic["format"]))
+        if "day" in arabic and _ISO_DAY.fullmatch(str(arabic["day"])):
+            arabic["day"] = "/".join(reversed(str(arabic["day"]).split("-")))
         return (
-            f"{self.what_ar.format(**params)} المطلوب: {self.action_ar.format(**params)}",
+            f"{self.what_ar.format(**arabic)} المطلوب: {self.action_ar.format(**arabic)}",
             f"{self.what_en.format(**params)} What to do: {self.action_en.format(**params)}",
         )
 
@@ -110,7 +121,7 @@ _TABLE = (
     _file("csv", "الملف نصّي (CSV أو نص مفصول بفواصل) وليس مصنف Excel، فليس فيه شكل النموذج.",
           "The file is text (CSV or delimited text), not an Excel workbook, so it has no "
           "form layout.", BLANK_FORM_AR, BLANK_FORM_EN),
-    _file("web-page", "الملف صفحة ويب ({format}) حُفظت باسم ملف Excel، وليس مصنف Excel.",
+    _file("web-page", "الملف {format} حُفظت باسم ملف Excel، وليست مصنف Excel.",
           "The file is a web page ({format}) saved under an Excel name, not an Excel "
           "workbook.", BLANK_FORM_AR, BLANK_FORM_EN),
     _file("zip-archive", "الملف مجلد مضغوط (ZIP) وليس مصنف Excel.",
@@ -120,20 +131,23 @@ _TABLE = (
     _file("pdf", "الملف بصيغة PDF وليس مصنف Excel، ولا تُقرأ منه البيانات.",
           "The file is a PDF, not an Excel workbook; no data can be read from it.",
           BLANK_FORM_AR, BLANK_FORM_EN),
-    _file("image", "الملف صورة ({format}) وليس مصنف Excel، ولا تُقرأ البيانات من الصور.",
+    _file("image", "الملف {format} وليس مصنف Excel، ولا تُقرأ البيانات من الصور.",
           "The file is a picture ({format}), not an Excel workbook; no data is read from "
           "pictures.", BLANK_FORM_AR, BLANK_FORM_EN),
     _file("word", "الملف مستند Word وليس مصنف Excel.",
           "The file is a Word document, not an Excel workbook.", BLANK_FORM_AR, BLANK_FORM_EN),
-    _file("other-format", "الملف بصيغة {format}، وليس مصنف Excel.",
+    _file("other-format", "الملف {format}، وليس مصنف Excel.",
           "The file is {format}, not an Excel workbook.", BLANK_FORM_AR, BLANK_FORM_EN),
     _file("not-a-workbook", "الملف ليس مصنف Excel ولم يُعرف نوعه.",
           "The file is not an Excel workbook, nor any known kind of file.",
           BLANK_FORM_AR, BLANK_FORM_EN),
+    _file("old-excel", "الملف مصنف Excel قديم جداً ({format})، بصيغة لا يقرؤها النظام.",
+          "The file is an {format} workbook (.xls from the early 1990s), a format the "
+          "product does not read.", SAVE_AS_AR, SAVE_AS_EN),
     _file("xlsb", "الملف مصنف Excel ثنائي (.xlsb)، وهي صيغة لا يقرؤها النظام.",
           "The file is a binary Excel workbook (.xlsb), a format the product does not read.",
           SAVE_AS_AR, SAVE_AS_EN),
-    _file("cannot-read", "تعذّرت قراءة الملف ({format}) بصيغته الحالية.",
+    _file("cannot-read", "تعذّرت قراءة الملف، وهو {format}، بصيغته الحالية.",
           "The file ({format}) could not be read in its present format.",
           SAVE_AS_AR, SAVE_AS_EN),
     _file("encrypted", "الملف محمي بكلمة مرور فلا يمكن قراءته.",
@@ -266,6 +280,16 @@ _TABLE = (
           "للمؤشرات التي لا يحسبها فقط.",
           "The file was accepted; leave manual_achieved empty on lines whose indicator the "
           "product computes (it is only for indicators it does not compute)."),
+    _file("older-than-current",
+          "هذا الملف أقدم من بيانات وصلت قبله (حتى {day}): لم تحلّ {rows} من صفوفه محل القيم "
+          "الأحدث، وبقيت القيم الأحدث في السجلات.",
+          "This file describes an earlier date than data already received (up to {day}): "
+          "{rows} of its rows did not replace the newer values, which stay in the registers.",
+          "قُبل الملف، وأُخذت منه القيم التي لم تكن في السجلات فقط؛ إن كان فيه تصحيح لقيم أحدث "
+          "فأرسله من جديد بتاريخ أحدث.",
+          "The file was accepted: an older copy of this list arrived after a newer one, so "
+          "its rows fill gaps only and the newer values are kept; if it corrects newer "
+          "values, send it again with a later date."),
     _cell("unknown-spec",
           "المواصفات «{spec}» غير موجودة في قائمة المواصفات الفنية المعتمدة "
           "(workbooks/reference/device_specs.xlsx).",
@@ -291,6 +315,51 @@ MESSAGES: dict[str, Message] = {message.code: message for message in _TABLE}
 """Every problem code the intake reports, by code."""
 if len(MESSAGES) != len(_TABLE):  # pragma: no cover - caught by the tests at import
     raise AssertionError("a code is in the table of messages twice")
+
+
+_FORMATS_AR = {
+    "HTML": "صفحة ويب",
+    "MHTML": "صفحة ويب بصورها (أرشيف ويب)",
+    "Excel 2003 XML": "جدول محفوظ بصيغة Excel 2003 النصية القديمة",
+    "OpenDocument flat XML (.fods)": "جدول من ليبر أوفيس محفوظ بصيغة نصية مسطّحة",
+    "XML": "ملف بيانات نصي مرمّز وليس جدولاً",
+    "PowerPoint": "عرض تقديمي من باوربوينت",
+    "Visio": "مخطط من فيزيو",
+    "Outlook (.msg)": "رسالة بريد محفوظة من أوتلوك",
+    "OLE2 (Office)": "ملف أوفيس من نوع غير معروف",
+    "Excel 97-2003 (.xls)": "مصنف Excel قديم (97-2003)",
+    "Excel 5.0/95 (.xls)": "مصنف Excel قديم (5.0 أو 95)",
+    "OpenDocument (.ods)": "جدول بيانات من ليبر أوفيس أو أوبن أوفيس",
+    "Excel (.xlsx)": "مصنف Excel",
+    "Excel 2.1": "من الإصدار 2.1",
+    "Excel 3.0": "من الإصدار 3.0",
+    "Excel 4.0": "من الإصدار 4.0",
+    "Lotus 1-2-3": "جدول لوتس 1-2-3 قديم",
+    "SYLK": "جدول محفوظ بصيغة الربط الرمزي القديمة",
+}
+_IMAGES_AR = {"PNG", "JPEG", "GIF", "TIFF", "WebP", "HEIC", "BMP"}
+_OPENDOCUMENT_AR = {
+    "text": "مستند نصي", "presentation": "عرض تقديمي", "graphics": "رسم",
+    "spreadsheet": "جدول بيانات", "chart": "مخطط بياني", "formula": "معادلة",
+    "database": "قاعدة بيانات", "image": "صورة",
+}
+
+
+def format_ar(name: str) -> str:
+    """An English format name (``PNG``, ``OpenDocument presentation-template``) in Arabic
+    words, for the Arabic line of a message; the English line keeps the name."""
+    if name in _FORMATS_AR:
+        return _FORMATS_AR[name]
+    if name in _IMAGES_AR:
+        return "صورة"
+    if name.startswith("ZIP"):
+        return "ملف مضغوط بطريقة ضغط لا يقرؤها النظام"
+    if name.startswith("OpenDocument"):
+        kind = name.removeprefix("OpenDocument").strip().split("-")
+        noun = _OPENDOCUMENT_AR.get(kind[0], "ملف")
+        template = "قالب " if "template" in kind[1:] else ""
+        return f"{template}{noun} من ليبر أوفيس أو أوبن أوفيس"
+    return "ملف من نوع آخر"
 
 
 def render(code: str, **params: object) -> tuple[str, str]:

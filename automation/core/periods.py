@@ -123,11 +123,39 @@ def year_period(year: int, start_month: int = 1) -> Period:
 _QUARTER_RE = re.compile(r"^\s*(\d{4})\s*-?\s*[Qq]\s*([1-4])\s*$")
 _YEAR_RE = re.compile(r"^\s*(\d{4})\s*$")
 _SCHOOL_YEAR_RE = re.compile(r"^\s*(\d{4})\s*/\s*(\d{2}|\d{4})\s*$")
+_MONTH_RE = re.compile(r"^\s*(\d{4})\s*-\s*(\d{1,2})\s*$")
+_RANGE_RE = re.compile(r"^\s*(\S+?)\s*\.\.\s*(\S+?)\s*$")
+_DAY_RE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$|^(\d{1,2})/(\d{1,2})/(\d{4})$")
+
+PERIOD_FORMS_AR = (
+    "ربعاً (2026-Q1) أو سنة (2026) أو عاماً دراسياً (2025/2026) أو شهراً (2026-11) "
+    "أو فترة من يوم إلى يوم (2026-01-01..2026-03-31)"
+)
+"""The spellings :func:`parse_period` accepts, in Arabic words (help and errors)."""
+PERIOD_FORMS_EN = (
+    "a quarter (2026-Q1), a year (2026), a school year (2025/2026), a month (2026-11) "
+    "or a range of days (2026-01-01..2026-03-31)"
+)
+
+
+def parse_day(text: str) -> dt.date:
+    """``2026-01-31`` or ``31/01/2026`` as a date; ValueError otherwise."""
+    match = _DAY_RE.match(text.strip())
+    if not match:
+        raise ValueError(f"not a date: {text!r} (write 2026-01-31 or 31/01/2026)")
+    year, month_, day = (match[1], match[2], match[3]) if match[1] else \
+        (match[6], match[5], match[4])
+    try:
+        return dt.date(int(year), int(month_), int(day))
+    except ValueError as exc:
+        raise ValueError(f"no such date: {text!r} ({exc})") from exc
 
 
 def parse_period(text: str, calendar: Calendar = DEFAULT_CALENDAR) -> Period:
-    """``2026-Q1`` (a quarter), ``2026`` (a reporting year) or ``2025/2026`` (a school
-    year). Raises ValueError with the accepted spellings otherwise."""
+    """``2026-Q1`` (a quarter), ``2026`` (a reporting year), ``2025/2026`` (a school
+    year), ``2026-11`` (a month) or ``2026-01-01..2026-03-31`` (a range of days, both
+    included; a day may also be written 31/03/2026). Raises ValueError with the accepted
+    spellings otherwise."""
     if match := _QUARTER_RE.match(text):
         return calendar.quarter(int(match[1]), int(match[2]))
     if match := _YEAR_RE.match(text):
@@ -138,8 +166,11 @@ def parse_period(text: str, calendar: Calendar = DEFAULT_CALENDAR) -> Period:
             second += first // 100 * 100
         if second == first + 1:
             return calendar.school_year(first)
-    raise ValueError(
-        f"unknown period {text!r}: write a quarter (2026-Q1), a year (2026) "
-        "or a school year (2025/2026)"
-    )
-
+    if (match := _MONTH_RE.match(text)) and 1 <= int(match[2]) <= 12:
+        return month(int(match[1]), int(match[2]))
+    if match := _RANGE_RE.match(text):
+        start, end = parse_day(match[1]), parse_day(match[2])
+        if end < start:
+            raise ValueError(f"the period {text!r} ends before it starts")
+        return date_range(start, end)
+    raise ValueError(f"unknown period {text!r}: write {PERIOD_FORMS_EN}")

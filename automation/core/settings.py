@@ -54,6 +54,16 @@ WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR"]
 
+_DAY_NAMES: dict[str, str] = {
+    **{d: d for d in WEEKDAYS},
+    **dict(zip(("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"),
+               WEEKDAYS, strict=True)),
+    **dict(zip(("الاثنين", "الثلاثاء", "الأربعاء", "الخميس", "الجمعة", "السبت", "الأحد"),
+               WEEKDAYS, strict=True)),
+    "الإثنين": "mon", "الاربعاء": "wed", "الاحد": "sun",
+}
+"""A working day as ``eti.toml`` may write it (``sun``, ``Sunday``, «الأحد»)."""
+
 _TIME = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*$")
 
 
@@ -162,7 +172,7 @@ class ScheduleSettings(_Section):
     @classmethod
     def _days(cls, value: object) -> object:
         if isinstance(value, list | tuple):
-            days = [str(v).strip().lower()[:3] for v in value]
+            days = [_DAY_NAMES.get(str(v).strip().lower(), v) for v in value]
             if not days:
                 raise ValueError("at least one working day is needed")
             return days
@@ -226,6 +236,39 @@ class LedgerSettings(_Section):
         return value
 
 
+class CollectionSettings(_Section):
+    """[collection]"""
+
+    months_off: list[int] = Field(
+        default_factory=lambda: [7, 8],
+        description="Months of the summer holiday, when schools owe no monthly report "
+        "(default: the two months before school_year_start_month, July and August).",
+    )
+    due_days: dict[str, int] = Field(
+        default_factory=dict,
+        description='Due day of a form schools send, by form code: {"QF70-2-3" = 10} (a monthly '
+        "form: day of the following month; a once-a-year form: day of its due month).",
+    )
+    forms_off: list[str] = Field(
+        default_factory=list,
+        description='Forms schools send that are not followed up: ["QF70-2-19"].',
+    )
+
+    @field_validator("months_off")
+    @classmethod
+    def _months(cls, value: list[int]) -> list[int]:
+        if any(not 1 <= m <= 12 for m in value):
+            raise ValueError("months are numbers 1-12")
+        return value
+
+    @field_validator("due_days")
+    @classmethod
+    def _days(cls, value: dict[str, int]) -> dict[str, int]:
+        if any(not 1 <= d <= 31 for d in value.values()):
+            raise ValueError("a due day is a day of the month, 1-31")
+        return value
+
+
 class Settings(BaseModel):
     """Every setting of a department, by section of ``eti.toml``."""
 
@@ -240,28 +283,111 @@ class Settings(BaseModel):
     logging: LoggingSettings = Field(default_factory=LoggingSettings)
     correspondence: CorrespondenceSettings = Field(default_factory=CorrespondenceSettings)
     ledger: LedgerSettings = Field(default_factory=LedgerSettings)
+    collection: CollectionSettings = Field(default_factory=CollectionSettings)
 
 
 SECTIONS: tuple[str, ...] = tuple(Settings.model_fields)
 
 
+_DETAIL_AR: dict[str, str] = {
+    "expected a time of day as HH:MM": "اكتب الوقت بالساعة والدقيقة مثل \"13:00\"",
+    "at least one working day is needed": "يلزم يوم عمل واحد على الأقل",
+    "must contain {sequence}": "يجب أن يحوي الرقم {sequence}",
+    "only {prefix}, {year} and {sequence} may be used":
+        "لا يُستعمل فيه إلا {prefix} و{year} و{sequence}",
+    "expected postgresql://": "اكتب عنواناً مثل postgresql://user@host:5432/eti أو اتركه فارغاً",
+}
+"""The Arabic of the validators' own messages (by how the English one starts)."""
+
+
+def _detail_ar(error: Any) -> str:
+    """What is wrong with a value, in Arabic words (never pydantic's English)."""
+    kind, ctx = error["type"], error.get("ctx") or {}
+    if kind == "literal_error":
+        allowed = re.findall(r"'([^']*)'", str(ctx.get("expected", "")))
+        return f"القيم المقبولة: {'، '.join(allowed)}"
+    if kind in ("greater_than_equal", "greater_than", "less_than_equal", "less_than"):
+        bound = next(iter(ctx.values()), "")
+        words = {"greater_than_equal": "لا تقل عن", "greater_than": "أكبر من",
+                 "less_than_equal": "لا تزيد على", "less_than": "أصغر من"}[kind]
+        return f"يجب أن تكون القيمة {words} {bound}"
+    if kind in ("int_parsing", "int_type", "int_from_float"):
+        return "اكتب عدداً صحيحاً"
+    if kind in ("float_parsing", "float_type"):
+        return "اكتب عدداً"
+    if kind in ("bool_parsing", "bool_type"):
+        return "اكتب true أو false"
+    if kind in ("string_type", "list_type", "dict_type", "model_type", "model_attributes_type"):
+        return {"string_type": "اكتب نصاً بين علامتي تنصيص",
+                "list_type": "اكتب قائمة بين قوسين مربعين [ ]",
+                "dict_type": "اكتب جدولاً {مفتاح = قيمة}"}.get(kind, "اكتب قسماً [..] في الملف")
+    message = str(error.get("msg", "")).removeprefix("Value error, ")
+    for english, arabic in _DETAIL_AR.items():
+        if message.startswith(english):
+            return arabic
+    return "القيمة غير مقبولة"
+
+
+def _given(data: Any, loc: tuple[Any, ...]) -> tuple[object, object]:
+    """(the whole value of the setting as ``eti.toml`` wrote it, the part at fault: an
+    item of a list, or the value itself)."""
+    whole: object = data
+    for step in loc:
+        if isinstance(step, str) and isinstance(whole, dict) and step in whole:
+            whole = whole[step]
+        else:
+            break
+    part: object = whole
+    for step in loc[len([s for s in loc if isinstance(s, str)]):]:
+        if isinstance(step, int) and isinstance(part, list | tuple) and 0 <= step < len(part):
+            part = part[step]
+    return whole, part
+
+
+def _quoted(value: object) -> str:
+    """A value as ``eti.toml`` writes it, whole (Arabic as it is)."""
+    try:
+        return format_value(value)
+    except (TypeError, ValueError):
+        return repr(value)
+
+
+def _nearest(key: str) -> str:
+    """The setting ``key`` was probably meant to be (a typing slip), or ""."""
+    import difflib
+
+    known = [f"{section}.{name}" for section in Settings.model_fields
+             for name in Settings.model_fields[section].annotation.model_fields]  # type: ignore[union-attr]
+    found = difflib.get_close_matches(key, known + list(Settings.model_fields), n=1, cutoff=0.75)
+    return found[0] if found else ""
+
+
 def settings_from(data: dict[str, Any]) -> Settings:
-    """Settings from the parsed contents of ``eti.toml``; a bad value names its key."""
+    """Settings from the parsed contents of ``eti.toml``; a bad value names its key and
+    quotes the value as written, whole."""
     try:
         return Settings(**data)
     except ValidationError as exc:
         first = exc.errors()[0]
         key = ".".join(str(p) for p in first["loc"] if isinstance(p, str)) or "eti.toml"
         if first["type"] == "extra_forbidden":
+            near = _nearest(key)
             raise ConfigError(
-                f"unknown setting {key} in eti.toml",
-                f"إعداد غير معروف {key} في ملف eti.toml",
+                f"unknown setting {key} in eti.toml" + (f" (did you mean {near}?)" if near
+                                                         else ""),
+                f"إعداد غير معروف {key} في ملف eti.toml" + (f"؛ هل تقصد {near}؟" if near
+                                                             else "؛ احذف السطر أو صحّح اسمه."),
             ) from exc
         detail = str(first["msg"]).removeprefix("Value error, ")
-        given = first.get("input")
+        whole, part = _given(data, tuple(first["loc"]))
+        shown = _quoted(whole)
+        item_en = item_ar = ""
+        if part is not whole:
+            item_en, item_ar = f" (the item {_quoted(part)})", f" (في العنصر {_quoted(part)})"
         raise ConfigError(
-            f"bad value for the setting {key} in eti.toml: {given!r}: {detail}",
-            f"قيمة غير صحيحة للإعداد {key} في ملف eti.toml: {given!r} — {detail}",
+            f"bad value for the setting {key} in eti.toml: {shown}{item_en}: {detail}",
+            f"قيمة غير صحيحة للإعداد {key} في ملف eti.toml: {shown}{item_ar} — "
+            f"{_detail_ar(first)}. صحّحها في eti.toml أو احذف السطر لتعود القيمة الافتراضية.",
         ) from exc
 
 
@@ -272,15 +398,27 @@ def read_toml(dept: Department) -> dict[str, Any]:
         text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
         return {}
-    except (OSError, UnicodeDecodeError) as exc:
+    except UnicodeDecodeError as exc:
         raise ConfigError(
-            f"cannot read {path}: {exc}", f"تعذرت قراءة ملف الإعدادات eti.toml: {exc}"
+            f"cannot read {path}: not UTF-8 text ({exc})",
+            "تعذرت قراءة ملف الإعدادات eti.toml: ليس محفوظاً بترميز UTF-8. احفظه من جديد "
+            "بترميز UTF-8 (في المفكرة: حفظ باسم ← الترميز UTF-8).",
+        ) from exc
+    except OSError as exc:
+        raise ConfigError(
+            f"cannot read {path}: {exc}",
+            "تعذرت قراءة ملف الإعدادات eti.toml؛ تأكد أنه غير مفتوح في برنامج آخر وأن لك "
+            "صلاحية قراءته.",
         ) from exc
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
+        where = re.search(r"\(at line (\d+), column (\d+)\)", str(exc))
+        at = f" في السطر {where[1]}، العمود {where[2]}" if where else ""
         raise ConfigError(
-            f"eti.toml is not valid TOML: {exc}", f"ملف الإعدادات eti.toml غير صالح: {exc}"
+            f"eti.toml is not valid TOML: {exc}",
+            f"ملف الإعدادات eti.toml غير صالح{at}: تحقق من علامات التنصيص والأقواس وعلامة = "
+            "في ذلك السطر.",
         ) from exc
 
 

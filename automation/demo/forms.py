@@ -1,6 +1,6 @@
 """The forms of the demo year, one generator per process: what staff and schools send.
 
-:class:`YearPlanner` writes realistic values for every one of the 33 forms over a
+:class:`YearPlanner` writes realistic values for every form of the catalog over a
 calendar year (choices from the catalog, schools and device types from the
 reference lists) and keeps the figures the annual plan's targets are set from.
 :mod:`automation.demo.year` lays the mistakes on and orders the year.
@@ -100,6 +100,11 @@ _HANDLERS = _words("شركة الاتصالات المتعاقدة، الفري�
                    "مركز الملكة رانيا لتكنولوجيا التعليم")
 _SUPPLIERS = _words("شركة الحلول التقنية المتقدمة، مؤسسة الرواد للحاسوب، شركة الشبكات الحديثة")
 _YES, _NO = "نعم", "لا"
+MAINTENANCE_TITLE = "صيانة"
+"""The job titles (``staff.xlsx``) of who repairs devices (QF75-11's technician)."""
+VISITOR_TITLES = ("أنظمة", "مختبرات", "مصادر تعلم")
+"""The job titles of the three visitors: systems (activation visits, the plan), labs,
+learning resources (learning aids and libraries)."""
 
 
 def _quarter(day: dt.date) -> int:
@@ -128,13 +133,29 @@ class DepartmentForms:
         self.unrepairable: list[tuple[dt.date, str, str, str, str, str]] = []
         self.shortages: list[tuple[dt.date, str, str, int]] = []
         self.achieved: Counter[tuple[int, int]] = Counter()  # (indicator, quarter) -> count
+        # drawn first whatever the staff list holds, so the rest of the year stays the same
         self.technicians = [self.person() for _ in range(3)]
         self.visitors = [f"م. {self.person()}" for _ in range(3)]
         self.end = dt.date(year, 12, 31)
+        repairers = self.staff_titled(MAINTENANCE_TITLE)
+        if repairers:  # the people the staff list names do the repairs and the visits
+            self.technicians = [repairers[i % len(repairers)] for i in range(3)]
+        for n, title in enumerate(VISITOR_TITLES):
+            self.visitors[n] = next(iter(self.staff_titled(title)), self.visitors[n])
 
     # helpers
     def scale(self, share: float, least: int = 1) -> int:
         return max(least, round(self.n * share))
+
+    def staff_titled(self, word: str) -> list[str]:
+        """The names of the staff list whose job title holds ``word``."""
+        return [e.name for e in self.refs.staff if e.name and word in e.job_title]
+
+    def libraries_officer(self) -> str:
+        """Who visits a school library (QF70-2-9): the staff's learning-resources
+        supervisor, else a name drawn (drawn in either case, for the same year)."""
+        drawn = self.person(True)
+        return self.visitors[2] if self.staff_titled(VISITOR_TITLES[2]) else drawn
 
     def person(self, female: bool | None = None) -> str:
         female = self.rng.random() < 0.5 if female is None else female

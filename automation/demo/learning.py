@@ -178,8 +178,17 @@ class YearPlanner(SystemsForms):
             self.add("QF70-2-1", review, f"{name} - محدث", {}, rows,
                      workbook_id=first.workbook_id)
 
+    def sent_on(self, month: int) -> dt.date:
+        """When a school sends a month's report: by the 5th of the next month, one in five
+        late (after the due day); December's before the year ends (issue 25)."""
+        if month == 12:
+            return self.day(12, 24, 31)
+        return self.day(month + 1, 8, 20) if self.rng.random() < 0.2 else \
+            self.day(month + 1, 1, 5)
+
     def library(self) -> None:
-        for school in self.schools[: max(3, self.scale(0.2))]:
+        library_schools = self.schools[: max(3, self.scale(0.2))]
+        for school in library_schools:
             books = self.rng.randint(3000, 9000)
             librarian = f"{self.person(True)}"
             for month in (1, 2, 3, 4, 5, 6, 9, 10, 11, 12):
@@ -194,9 +203,17 @@ class YearPlanner(SystemsForms):
                           "activities": self.rng.choice(("مسابقة القارئ الصغير",
                                                          "معرض الكتاب المدرسي", "ركن القراءة")),
                           "needs": self.rng.choice((None, "رفوف إضافية", "حاسوب للفهرسة"))}
-                self.add("QF70-2-3", self.day(month, 24, 31),
-                         f"التقرير الشهري للمكتبة - {_short(school)} - {ARABIC_MONTHS[month]}",
-                         header, [])
+                name = f"التقرير الشهري للمكتبة - {_short(school)} - {ARABIC_MONTHS[month]}"
+                sent = self.sent_on(month)
+                if school == library_schools[0] and month == 10:  # rejected, then corrected
+                    bad = self.add("QF70-2-3", sent, name, {**header, "librarian": None}, [],
+                                   protected=True)
+                    bad.mistake = "missing-required"
+                    fixed = self.add("QF70-2-3", self.after(sent, 2, 6), f"{name} - مصحح",
+                                     header, [], protected=True)
+                    fixed.corrects = bad.name
+                    continue
+                self.add("QF70-2-3", sent, name, header, [])
         register: list[dict[str, object]] = []
         workbook = self.new_id()
         for month in (3, 6, 12):
@@ -226,7 +243,7 @@ class YearPlanner(SystemsForms):
                              "condition": self.rng.choice(("صالحة", "صالحة", "تحتاج صيانة"))}
                             for a in self.rng.sample(_AIDS, 4)]
                 if form == "QF70-2-9":
-                    header["officer"] = self.person(True)
+                    header["officer"] = self.libraries_officer()
                     name = f"زيارة المكتبة {_short(school)} {visit:%d-%m}"
                 elif form == "QF70-2-17":
                     header.update(lab=self.rng.choice(LABS), visitor=self.visitors[1])
@@ -269,9 +286,10 @@ class YearPlanner(SystemsForms):
                     for a, m in zip(self.rng.sample(_EXPERIMENTS, 7),
                                     sorted(self.rng.sample(SCHOOL_MONTHS, 7),
                                            key=SCHOOL_MONTHS.index), strict=True)]
-            self.add("QF70-2-28", self.day(9, 8, 24),
-                     f"الخطة السنوية للمختبر {_short(school)} {next_}",
-                     {"school": school, "year": next_}, rows)
+            sent = self.day(9, 8, 24)
+            if school != labs[0]:  # the first lab school never sends its plan (issue 25)
+                self.add("QF70-2-28", sent, f"الخطة السنوية للمختبر {_short(school)} {next_}",
+                         {"school": school, "year": next_}, rows)
             technician = self.person()
             monthly = school in labs[: max(2, len(labs) // 2)]
             for month in (2, 3, 4, 5, 10, 11, 12) if monthly else ():
@@ -283,7 +301,7 @@ class YearPlanner(SystemsForms):
                     rows.append({"subject": subject, "grade": self.rng.choice(_GRADES),
                                  "planned": planned, "executed": done, "student_exps": student,
                                  "demo_exps": done - student})
-                self.add("QF70-2-22", self.day(month, 24, 31),
+                self.add("QF70-2-22", self.sent_on(month),
                          f"التقرير الشهري للمختبر - {_short(school)} - {ARABIC_MONTHS[month]}",
                          {"school": school, "month": dt.date(self.year, month, 1),
                           "technician": technician}, rows)
@@ -361,9 +379,19 @@ class YearPlanner(SystemsForms):
                            if i == index and quarter in (0, q))
                 target = max(1, round(done * self.rng.uniform(0.9, 1.2)))
             rows.append({"process": processes[process], "goal": f"تحسين الأداء في {indicator}",
-                         "activity": f"متابعة {processes[process]}", "indicator": indicator,
+                         "activity": _followed(processes[process]), "indicator": indicator,
                          "target": target, "quarter": QUARTERS_AR[quarter - 1 if quarter else 4],
                          "responsible": "رئيس القسم" if quarter == 0 else self.visitors[0]})
+        on_time = "نسبة المدارس الملتزمة بإرسال التقارير في موعدها"  # typed: issue 25
+        rows.append({"process": processes["P10"], "goal": f"تحسين الأداء في {on_time}",
+                     "activity": "متابعة ورود النماذج من المدارس", "indicator": on_time,
+                     "target": 90, "quarter": QUARTERS_AR[4], "responsible": "رئيس القسم"})
         self.add("QF12-1", dt.datetime(self.year, 1, 4, 9, 0),
                  f"الخطة السنوية للقسم {self.year}", {"year": str(self.year)}, rows,
                  protected=True)
+
+
+def _followed(process_title: str) -> str:
+    """A plan line's activity: following the process («متابعة …»), said once when the
+    process's title already starts with it (P7, P8)."""
+    return process_title if process_title.startswith("متابعة") else f"متابعة {process_title}"

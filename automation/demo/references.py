@@ -182,6 +182,11 @@ def _schools(rng: random.Random, n: int) -> list[dict[str, str]]:
                 "fibre_site_code": site,
             }
         )
+    library_n, lab_n = max(3, round(n * 0.2)) + 1, max(2, round(n * 0.15))
+    for i, school in enumerate(schools):  # who owes the monthly reports (issue 25): the
+        # demo year's library schools and one more that never sends; its lab schools
+        school["library"] = "نعم" if i < library_n else "لا"
+        school["lab"] = "نعم" if i >= n - lab_n else "لا"
     return schools
 
 
@@ -213,7 +218,7 @@ def demo_references(n_schools: int = 40, seed: int = 7) -> dict[str, list[dict[s
             "director": f"د. {_person(rng)}",
             "address": "عمان - جبل الحسين - شارع خالد بن الوليد",
             "letter_prefix": "ت ت/70",
-            "logo": "logo.png",
+            "logo": "",  # the ministry's emblem is set by each department
         }
     ]
     return {
@@ -224,8 +229,16 @@ def demo_references(n_schools: int = 40, seed: int = 7) -> dict[str, list[dict[s
         "directorate": directorate,
         "device_specs": [{"device_type": device, "spec": spec, "approved_on": day}
                          for device, spec, day in DEVICE_SPECS],
-        "staff": demo_staff(seed),
+        "staff": _same_people(demo_staff(seed), committee),
     }
+
+
+def _same_people(staff: list[dict[str, str]],
+                 committee: list[dict[str, str]]) -> list[dict[str, str]]:
+    """The staff list with the committee's head of department, engineer and labs supervisor
+    as the same people (documents sign with the head's name; the meetings are chaired by him)."""
+    by_title = {m["title"]: m["name"].removeprefix("م. ") for m in committee}
+    return [{**s, "name": by_title.get(s["job_title"], s["name"])} for s in staff]
 
 
 STAFF_TITLES = (

@@ -19,13 +19,10 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import math
 import multiprocessing as mp
 import os
 import shutil
-import struct
 import time
-import zlib
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
@@ -85,6 +82,8 @@ class DemoSummary:
     registers: list[Path] = field(default_factory=list)
     documents: Counter[str] = field(default_factory=Counter)
     open_first: list[tuple[str, str, Path]] = field(default_factory=list)
+    decision_in_force: Path | None = None
+    """The approved disposal decision the year ends with (not the one voided after it)."""
     unexpected: list[str] = field(default_factory=list)
     failures: list[str] = field(default_factory=list)
     seconds: float = 0.0
@@ -307,7 +306,7 @@ def _documents(dept: Department, refs: References, summary: DemoSummary,
     clock = FakeClock(dt.datetime.combine(last, dt.time(16, 0)))
     whole = year_period(YEAR)
     jobs: list[tuple[str, Callable[[Ledger], object]]] = [
-        ("disposal decisions", lambda led: _decisions(dept, led, clock, refs)),
+        ("disposal decisions", lambda led: _decisions(dept, led, clock, refs, summary)),
     ]
     period_reports = (("Help Desk report", make_helpdesk_report),
                       ("systems report", make_systems_report),
@@ -326,6 +325,7 @@ def _documents(dept: Department, refs: References, summary: DemoSummary,
     jobs.append(("daily digest", lambda led: make_digest(dept, led, last, clock=clock,
                                                           references=refs)))
     jobs.append(("staff reports", lambda led: _staff_reports(dept, led, clock, refs)))
+    jobs.append(("reminder letters", lambda led: _reminders(dept, led, clock, refs)))
     made = 0
     with open_ledger(dept) as ledger:
         for name, job in jobs:
@@ -341,6 +341,27 @@ def _documents(dept: Department, refs: References, summary: DemoSummary,
     run_batch(dept, clock=clock)  # registers marked by the decision
 
 
+def _reminders(dept: Department, ledger: Ledger, clock: FakeClock, refs: References) -> None:
+    """Who has not sent (issue 25): on 10 December a letter to each school that owes
+    November's reports (or the school year's forms); on 20 December a second reminder of
+    the library reports, and a circular for the lab plans; the register shows them."""
+    from automation.core.periods import month
+    from automation.documents.reminders import make_reminders
+    from automation.registers.collection import write_collection_register
+
+    november = month(YEAR, 11)
+    make_reminders(dept, ledger, period=november, references=refs,
+                   clock=FakeClock(dt.datetime(YEAR, 12, 10, 9, 0)))
+    later = FakeClock(dt.datetime(YEAR, 12, 20, 9, 0))
+    for form, circular in (("QF70-2-3", False), ("QF70-2-28", True)):
+        try:
+            make_reminders(dept, ledger, period=november, references=refs, clock=later,
+                           form=form, circular=circular)
+        except EtiError as exc:  # every school had sent it by then
+            log.info("demo: no reminder of %s: %s", form, exc.message_en)
+    write_collection_register(dept, ledger, clock=clock, references=refs)
+
+
 def _staff_reports(dept: Department, ledger: Ledger, clock: FakeClock,
                    refs: References) -> None:
     """The head's office: each staff member's performance evidence for the year."""
@@ -349,27 +370,30 @@ def _staff_reports(dept: Department, ledger: Ledger, clock: FakeClock,
     make_staff_reports(dept, ledger, YEAR, clock=clock, references=refs)
 
 
-def _decisions(dept: Department, ledger: Ledger, clock: FakeClock, refs: References) -> None:
-    """The committee's year: a draft approved; a second approved, then voided (its list
-    held a mistake), its items released for the next committee; a letter of thanks."""
+def _decisions(dept: Department, ledger: Ledger, clock: FakeClock, refs: References,
+               summary: DemoSummary) -> None:
+    """The committee's year: a draft approved (the decision in force); a second approved,
+    then voided (its list held a mistake), its items released for the next committee; a
+    letter of thanks."""
     from automation.documents.correspondence import make_thanks_letter
     from automation.documents.decision import (
         approve_decision,
         draft_disposal_decision,
         pending_items,
-        void_decision,
     )
+    from automation.documents.voiding import void_decision
 
     ids = [i.row_id for i in pending_items(ledger)]
     half = max(1, len(ids) // 2)
     kept = draft_disposal_decision(dept, ledger, clock=clock, item_ids=ids[:half],
                                    references=refs)
-    approve_decision(dept, ledger, kept.decision_id, clock=clock, references=refs)
+    summary.decision_in_force = approve_decision(dept, ledger, kept.decision_id, clock=clock,
+                                                 references=refs).path
     if ids[half:]:
         wrong = draft_disposal_decision(dept, ledger, clock=clock, item_ids=ids[half:],
                                         references=refs)
         approve_decision(dept, ledger, wrong.decision_id, clock=clock, references=refs)
-        void_decision(ledger, wrong.decision_id, clock=clock,
+        void_decision(dept, ledger, wrong.decision_id, clock=clock, references=refs,
                       reason="أُدرجت في الكشف مواد ما زالت صالحة للاستعمال")
     if refs.schools:
         make_thanks_letter(dept, ledger, school=refs.schools[0].name,
@@ -404,41 +428,20 @@ def _summarise(dept: Department, summary: DemoSummary) -> None:
         ("سجل الخطة السنوية: المستهدف والمنجز", "the annual plan register: targets and achieved",
          _newest(p for p in summary.registers if "PLAN" in p.name or "خطة" in p.name)),
         ("قرار لجنة الإتلاف مع كشف المواد", "the disposal committee's decision with its list",
-         _newest(dept.outbox.glob("decisions/قرار-*.docx"))),
+         summary.decision_in_force),
         ("كتاب إعادة نموذج مرفوض إلى مدرسته، وبجانبه ملف الأخطاء في inbox/rejected",
          "a letter returning a rejected form (its error workbook is in inbox/rejected)",
          _newest(dept.outbox.glob("letters/*كتاب-إعادة*.docx"))),
         ("الملخص اليومي لرئيس القسم", "the head's daily digest",
          _newest(dept.outbox.glob("digest/*.docx"))),
     ]
-    summary.open_first = [(ar, en, path) for ar, en, path in first if path is not None]
+    summary.open_first = [(ar, en, path) for ar, en, path in first
+                          if path is not None and path.is_file()]
 
 
 def _newest(paths: Iterable[Path]) -> Path | None:
     found = sorted(paths)
     return found[-1] if found else None
-
-
-def write_logo(path: Path, size: int = 96) -> None:
-    """A plain round emblem as the directorate's logo (a PNG, no image library needed)."""
-    rows = []
-    middle = (size - 1) / 2
-    for y in range(size):
-        row = bytearray([0])
-        for x in range(size):
-            r = math.hypot(x - middle, y - middle) / middle
-            pixel = (31, 78, 120, 255) if r <= 0.62 or 0.76 <= r <= 0.94 else (
-                (255, 255, 255, 255) if r <= 0.94 else (255, 255, 255, 0))
-            row += bytes(pixel)
-        rows.append(bytes(row))
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        body = kind + data
-        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
-
-    header = struct.pack(">IIBBBBB", size, size, 8, 6, 0, 0, 0)
-    path.write_bytes(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header)
-                     + chunk(b"IDAT", zlib.compress(b"".join(rows), 9)) + chunk(b"IEND", b""))
 
 
 def run_demo(root: Path, *, schools: int = 40, seed: int = 7, progress: Progress | None = None,
@@ -456,10 +459,7 @@ def run_demo(root: Path, *, schools: int = 40, seed: int = 7, progress: Progress
     dept.ensure()
     write_demo_references(dept, schools, seed)  # first: the blank forms' dropdowns list them
     init_department(root)
-    refs = load_references(dept)
-    logo = dept.reference / Path(refs.directorate.logo or "logo.png").name
-    if logo.suffix.lower() == ".png" and not logo.exists():
-        write_logo(logo)
+    refs = load_references(dept)  # no emblem: the ministry's is not ours to draw (README)
     plan = plan_year(refs, year=YEAR, seed=seed)
     summary = DemoSummary(root=root, schools=schools, seed=seed)
     if progress:

@@ -182,9 +182,12 @@ def _lay_mistakes(planner: YearPlanner) -> None:
     spread = list(_SPREAD)
     rng.shuffle(spread)
     kinds += [spread[i % len(spread)] for i in range(want - len(kinds))]
+    later = _later_copies(planner.files)
     for kind in kinds:
         rng.shuffle(clean)
         for planned in clean:
+            if MISTAKES[kind].outcome == "accepted" and planned.name in later:
+                continue  # it would supersede an earlier copy: its outcome says so instead
             if kind in ("duplicate", "resubmission"):
                 if kind == "resubmission" and not CATALOG.form(planned.form).identity:
                     continue
@@ -210,6 +213,22 @@ def _lay_mistakes(planner: YearPlanner) -> None:
                 fixed.meta, fixed.mistake, fixed.corrects = True, None, planned.name
             break
         clean = [f for f in clean if f.mistake is None and not f.protected]
+
+
+def _later_copies(files: list[PlannedFile]) -> set[str]:
+    """The files that are a later copy of the same record (a running list's workbook, or a
+    form's identity) as an earlier file: accepted, they supersede it."""
+    seen: set[str] = set()
+    later: set[str] = set()
+    for planned in sorted(files, key=lambda f: (f.drop_at, f.name)):
+        form = CATALOG.form(planned.form)
+        key = ("|".join(str(planned.header.get(k)) for k in form.identity) if form.identity
+               else f"wb:{planned.workbook_id}")
+        key = f"{planned.form}|{key}"
+        if key in seen:
+            later.add(planned.name)
+        seen.add(key)
+    return later
 
 
 def _bump(planned: PlannedFile) -> None:

@@ -1,8 +1,7 @@
 """Documents into ``outbox/``: Word templates filled from the ledger (SPEC.md).
 
-    template_builder  the .docx templates, built with python-docx (``eti templates build``);
-                      template_doc, template_reports and docx_xml are its parts
-    samples           the context variables of every template, with sample values
+    kinds             every kind of document declared once (:class:`DocumentSpec`)
+    make              one way to make any declared kind: ``make(kind, dept, ledger, subject)``
     render            sandboxed docxtpl rendering in a child process; ``check_templates``
     context, charts   letterhead values and value display; native Word charts
     outbox            readable Arabic names, never overwritten; PDF through LibreOffice
@@ -27,7 +26,9 @@ if TYPE_CHECKING:  # what each name is; the module is imported when the name is 
         make_disposal_decision,
         pending_items,
     )
+    from automation.documents.kinds import DOCUMENTS, DocumentSpec, document
     from automation.documents.letters import make_digest, make_rejection_letter
+    from automation.documents.making import make
     from automation.documents.outbox import (
         LIBREOFFICE_MISSING_AR,
         LIBREOFFICE_MISSING_EN,
@@ -69,6 +70,8 @@ _HOME: dict[str, str] = {
     "make_quarterly_report": "quarterly",
     **dict.fromkeys(("ImageRef", "TemplateCheck", "TemplateProblem", "check_templates",
                      "render_document"), "render"),
+    **dict.fromkeys(("DOCUMENTS", "DocumentSpec", "document"), "kinds"),
+    "make": "making",
     **dict.fromkeys(("make_activation_report", "make_helpdesk_report",
                      "make_initiatives_report", "make_systems_report",
                      "make_webpages_report"), "reports"),
@@ -96,19 +99,23 @@ def __dir__() -> list[str]:
 
 __all__ = [
     "ASSET_TEMPLATES",
+    "DOCUMENTS",
     "LIBREOFFICE_MISSING_AR",
     "LIBREOFFICE_MISSING_EN",
     "NO_REPORT_NOTE",
     "TEMPLATE_NAMES",
     "VISIT_FORMS",
     "DecisionResult",
+    "DocumentSpec",
     "DisposalItem",
     "ImageRef",
     "TemplateCheck",
     "TemplateProblem",
     "build_templates",
     "check_templates",
+    "document",
     "find_soffice",
+    "make",
     "make_activation_report",
     "make_digest",
     "make_disposal_decision",

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -139,3 +140,44 @@ def official_number(prefix: str, year: int, sequence: int) -> str:
     """The directorate's number of a letter or decision: ``prefix/year/sequence``."""
     prefix = prefix.strip().strip("/")
     return f"{prefix}/{year}/{sequence}" if prefix else f"{year}/{sequence}"
+
+
+def document_title(path: Path) -> str:
+    """How a letter names a document the department made: its printed title and subtitle
+    («تقرير ربعي … — الربع الأول من عام 2026»), never its file name; a file that is not a
+    Word document (or has no centred title) is named by its stem with spaces for dashes."""
+    centred: list[str] = []
+    if path.suffix.lower() == ".docx":
+        try:
+            from docx import Document
+            from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+            for paragraph in Document(str(path)).paragraphs:
+                text = " ".join(paragraph.text.split())
+                if text and paragraph.alignment == WD_ALIGN_PARAGRAPH.CENTER:
+                    centred.append(text)
+                    if len(centred) == 2:
+                        break
+        except Exception as exc:  # noqa: BLE001 - any unreadable file is named by its stem
+            log.warning("could not read the title of %s: %s", path, exc)
+            centred = []
+    if centred and centred[0] != "مسودة":
+        return " — ".join(centred)
+    return path.stem.replace("-", " ").strip() or path.name
+
+
+def is_official_code(code: str) -> bool:
+    """A code the ministry's forms carry (``QF75-11``) or a QP-70-2 process (``P7``), shown
+    beside a name; any other (``MEETING``, ``EMIS-ACTIVATION``, ``OFFICE``) is internal."""
+    return re.match(r"^(QF\d|P\d+$)", code or "") is not None
+
+
+def form_text(code: str) -> str:
+    """A form as documents name it: «QF75-13 تقرير زيارة ميدانية», or only its Arabic name
+    when its code is internal («متابعة تفعيل وظائف الأنظمة», never «EMIS-ACTIVATION»)."""
+    from automation.catalog.forms import CATALOG
+
+    if code not in CATALOG.codes:
+        return code
+    name = CATALOG.form(code).name_ar
+    return f"{code} {name}" if is_official_code(code) else name

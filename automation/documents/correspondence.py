@@ -4,7 +4,7 @@ Everything the department sends takes its number from one sequence per calendar
 year (``outgoing-<year>`` in the ledger), formatted by ``[correspondence]
 number_format`` in ``eti.toml``: rejection letters, committee decisions, letters of
 thanks (P8), covering letters to the Queen Rania Center (P7/P10) and free letters.
-A number is given inside the ledger's write transaction (``BEGIN IMMEDIATE``), so two
+A number is given inside the ledger's write transaction (an immediate one), so two
 commands running at once wait for each other and never get the same number; a number
 is recorded in the ``outgoing`` table with its document, and one given is never given
 again (a void decision keeps its number, marked void). The register
@@ -27,9 +27,17 @@ from automation.core.clock import Clock
 from automation.core.department import Department
 from automation.core.errors import EtiError
 from automation.core.settings import load_settings
-from automation.documents.context import common_context, references_of
-from automation.documents.outbox import letters_folder, name_parts, relative, render_into, reserve
+from automation.documents.context import common_context, document_title, references_of
+from automation.documents.outbox import (
+    letters_folder,
+    name_parts,
+    place,
+    relative,
+    render_into,
+    temporary,
+)
 from automation.documents.render import DEFAULT_TIMEOUT
+from automation.ledger import outgoing
 from automation.ledger.store import Ledger
 from automation.registers.outgoing import outgoing_entries, write_outgoing_register
 
@@ -99,25 +107,21 @@ def issue_number(
     while True:
         sequence = ledger.next_sequence(conn, f"outgoing-{day.year}")
         number = format_number(number_format, prefix, day.year, sequence)
-        if conn.execute("SELECT 1 FROM outgoing WHERE number = ?", (number,)).fetchone() is None:
+        if not outgoing.number_taken(conn, number):
             break
-    cursor = conn.execute(
-        "INSERT INTO outgoing (number, year, sequence, issued_on, kind, addressee, subject, "
-        "process, document, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (number, day.year, sequence, day.isoformat(), kind, to, subject, process, document,
-         now.isoformat(timespec="seconds")),
-    )
-    return Issued(int(cursor.lastrowid or 0), number)
+    return Issued(outgoing.record_number(
+        conn, number=number, year=day.year, sequence=sequence, issued_on=day.isoformat(),
+        kind=kind, addressee=to, subject=subject, process=process, document=document,
+        created_at=now.isoformat(timespec="seconds")), number)
 
 
 def attach_document(conn: sqlite3.Connection, issued: Issued, document: str) -> None:
-    conn.execute("UPDATE outgoing SET document = ? WHERE id = ?", (document, issued.id))
+    outgoing.attach_document(conn, issued.id, document)
 
 
 def void_number(conn: sqlite3.Connection, number: str, reason: str) -> None:
     """Mark a number void: it stays in the register, never given again."""
-    conn.execute("UPDATE outgoing SET void = 1, void_reason = ? WHERE number = ?",
-                 (reason, number))
+    outgoing.void_number(conn, number, reason)
 
 
 def outgoing_list(ledger: Ledger) -> list[dict[str, Any]]:
@@ -140,9 +144,10 @@ def refresh_registers(dept: Department, ledger: Ledger, *, clock: Clock) -> list
         try:
             outcomes = write_registers(dept, ledger, dirty, clock=clock,
                                        calendar=load_settings(dept).department.calendar)
-        except OSError as exc:  # the folder read-only or unreachable: kept dirty
-            log.warning("registers %s not written (the next batch writes them): %s",
-                        ", ".join(dirty), exc)
+        except Exception as exc:  # what was saved stays saved; the registers kept dirty
+            log.warning("لم تُكتب السجلات %s؛ تُكتب في الدفعة التالية (eti process) — "
+                        "registers %s not written (the next batch, eti process, writes "
+                        "them): %s", ", ".join(dirty), ", ".join(dirty), exc)
         else:
             done = [o.process for o in outcomes if o.status != "not-written"]
             ledger.clear_dirty(done)
@@ -150,8 +155,10 @@ def refresh_registers(dept: Department, ledger: Ledger, *, clock: Clock) -> list
     try:
         write_outgoing_register(dept, ledger)
         written.append("OUTGOING")
-    except (OSError, EtiError) as exc:
-        log.warning("the outgoing register was not written: %s", exc)
+    except Exception as exc:  # what was saved stays saved
+        log.warning("لم يُكتب سجل الصادر؛ يُكتب مع الدفعة التالية (eti process) — "
+                    "the outgoing register was not written (eti outgoing or the next "
+                    "batch writes it): %s", exc)
     return written
 
 
@@ -189,7 +196,7 @@ def _send(
                 "number": issued.number, "to": to, "subject": subject} | extra
             path = render_into(dept, template, context, letters_folder(dept),
                                name_parts(day.isoformat(), stem, issued.number),
-                               timeout=timeout)
+                               timeout=timeout, ledger=ledger)
             rel = relative(dept, path)
             attach_document(conn, issued, rel)
             ledger.record_document(kind, rel, now)
@@ -209,6 +216,53 @@ def _required(value: str, en: str, ar: str) -> str:
     return text
 
 
+def listed_school(dept: Department, refs: References, school: str) -> str:
+    """The school of the schools list (``workbooks/reference/``) that ``school`` names (by
+    name, spelled loosely, or national number); raises EtiError naming the closest one
+    otherwise: a letter is addressed to a school the directorate has."""
+    from automation.catalog.schools import SchoolIndex
+
+    index = SchoolIndex(refs.schools)
+    found = index.find(school)
+    if found is not None:
+        return found.name
+    close = index.suggest(school)
+    hint_ar = f" هل تقصد «{close}»؟" if close else ""
+    hint_en = f" (did you mean {close!r}?)" if close else ""
+    raise EtiError(
+        f"{school!r} is not a school of the schools list in {dept.reference}{hint_en}; "
+        "no letter was written. Give a school as the list names it, or add the school to "
+        "the list first.",
+        f"«{school}» ليست مدرسة في قائمة المدارس (workbooks/reference).{hint_ar} "
+        "لم يُكتب الكتاب: اكتب اسم المدرسة كما في القائمة، أو أضفها إلى القائمة أولاً.",
+        code="unknown-school",
+    )
+
+
+def department_document(dept: Department, document: Path) -> Path:
+    """``document`` when it is a document the department made: a file under ``outbox/``
+    (given as a path, or relative to the department folder as the ledger lists it), not
+    reached through a link out of it. Raises EtiError otherwise: a covering letter
+    forwards the department's own reports, never any other file of the computer."""
+    outbox = dept.outbox.resolve()
+    tried = [document] if document.is_absolute() else [Path.cwd() / document,
+                                                         dept.root / document]
+    for candidate in tried:
+        try:
+            resolved = candidate.resolve(strict=True)
+        except (OSError, RuntimeError):
+            continue
+        if resolved.is_relative_to(outbox) and resolved.is_file():
+            return resolved
+    raise EtiError(
+        f"{document} is not a document of this department's outbox ({dept.outbox}); "
+        "no letter was written. Give a report from outbox/ (eti report … writes one).",
+        f"«{document}» ليس وثيقة من مجلد outbox في مجلد القسم، فلم يُكتب الكتاب: اختر "
+        "تقريراً من مجلد outbox (يُنشئه الأمر eti report).",
+        code="no-document",
+    )
+
+
 def make_thanks_letter(
     dept: Department,
     ledger: Ledger,
@@ -219,9 +273,11 @@ def make_thanks_letter(
     references: References | None = None,
     timeout: float = DEFAULT_TIMEOUT,
 ) -> Sent:
-    """P8: a letter of thanks and encouragement to a school for an active initiative."""
+    """P8: a letter of thanks and encouragement to a school of the schools list for an
+    active initiative (the school's name as the list spells it)."""
     school = _required(school, "the school", "اسم المدرسة")
     initiative = _required(initiative, "the initiative", "اسم المبادرة")
+    school = listed_school(dept, references_of(dept, references), school)
     return _send(dept, ledger, kind=THANKS_KIND, template="letter_thanks.docx",
                  title="كتاب شكر وتشجيع", process="P8", to=f"مدير/ة {school}",
                  subject=f"شكر وتشجيع على مبادرة «{initiative}»",
@@ -241,25 +297,20 @@ def make_qrc_letter(
 ) -> Sent:
     """P7/P10: a covering letter forwarding a report to the Queen Rania Center; a copy of
     the report is put beside the letter (``<letter name>-مرفق.<ext>``)."""
-    source = Path(document)
-    if not source.is_file():
-        raise EtiError(
-            f"the report to forward, {source}, is not a file; no letter was written.",
-            f"التقرير المراد إرساله «{source}» غير موجود أو ليس ملفاً، فلم يُكتب الكتاب.",
-            code="no-document",
-        )
+    source = department_document(dept, Path(document))
+    report = document_title(source)
     sent = _send(dept, ledger, kind=QRC_KIND, template="letter_qrc.docx",
                  title="كتاب تغطية", process=process, to=f"مدير {QRC_AR}",
-                 subject=f"إرسال تقرير: {source.stem}",
-                 extra={"report_name": source.name},
+                 subject=f"إرسال تقرير: {report}",
+                 extra={"report_name": report},
                  stem="كتاب-تغطية-مركز-الملكة-رانيا", clock=clock, references=references,
                  timeout=timeout)
-    attachment = reserve(sent.path.parent, f"{sent.path.stem}-مرفق", source.suffix)
+    written = temporary(sent.path.parent)
     try:
-        shutil.copyfile(source, attachment)
-    except OSError:
-        attachment.unlink(missing_ok=True)
-        raise
+        shutil.copyfile(source, written)
+        attachment = place(written, sent.path.parent, f"{sent.path.stem}-مرفق", source.suffix)
+    finally:
+        written.unlink(missing_ok=True)
     return Sent(sent.number, sent.path, attachment)
 
 

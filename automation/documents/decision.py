@@ -9,7 +9,10 @@ from draft to approval (or voiding).
   (:mod:`automation.documents.correspondence`), writes the final document and dates the
   decision: its items count as disposed as of that date («عدد المواد المتلفة بقرار»).
 - :func:`void_decision` releases the items; an approved decision voided keeps its
-  number, marked void in the outgoing register.
+  number, marked void in the outgoing register, and gets a void notice
+  (:data:`~automation.documents.kinds.VOID_NOTICE`: the next outgoing number, naming the
+  decision's number and the reason); its document is written again marked «ملغى» at its
+  head, the one first issued moving to ``outbox/.previous/decisions/`` (issue 24).
 
 Each step is one transaction with its document rendered inside it: if rendering
 fails nothing is recorded. Each marks the P5 register (and the plan) for rewriting.
@@ -22,52 +25,47 @@ import json
 import logging
 import sqlite3
 import uuid
-from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
-from automation.catalog.forms import BOOKS, DISPOSAL_CATEGORIES, UNREPAIRABLE
 from automation.catalog.reference import References
 from automation.core.clock import Clock
 from automation.core.department import Department
 from automation.core.errors import EtiError
 from automation.documents.context import common_context, references_of
-from automation.documents.correspondence import issue_number, number_format_of, void_number
-from automation.documents.outbox import decisions_folder, relative, render_into
+from automation.documents.correspondence import (
+    attach_document,
+    issue_number,
+    number_format_of,
+)
+from automation.documents.kinds import DISPOSAL_DECISION, DISPOSAL_DRAFT
+from automation.documents.outbox import (
+    decisions_folder,
+    relative,
+    render_into,
+)
 from automation.documents.render import DEFAULT_TIMEOUT
-from automation.ledger.store import Ledger, LedgerRow
-from automation.processes import p01_maintenance, p05_disposal, processes_fed_by
-from automation.text.arabic import normalize_name
+from automation.ledger import decisions
+from automation.ledger.store import Ledger
+from automation.processes import p05_disposal, processes_fed_by
+from automation.processes.p05_disposal import DisposalItem, pending_items
 from automation.text.dates import format_date
 
 log = logging.getLogger(__name__)
 
 KIND = "disposal"
-DOCUMENT_KIND = "decision-disposal"
-DRAFT_KIND = "decision-disposal-draft"
+DOCUMENT_KIND = DISPOSAL_DECISION.key
+DRAFT_KIND = DISPOSAL_DRAFT.key
 DRAFT, APPROVED, VOID = "draft", "approved", "void"
 STATES_AR = {DRAFT: "مسودة", APPROVED: "معتمد", VOID: "ملغى"}
-TEMPLATE = "decision_disposal.docx"
-NO_REPORT_NOTE = "لا يوجد تقرير صيانة يثبت عدم قابلية الجهاز للإصلاح"
+TEMPLATE = DISPOSAL_DECISION.template.file
+NO_REPORT_NOTE = p05_disposal.NO_REPORT_NOTE
+unrepairable_references = p05_disposal.unrepairable_references
+"""The items, their notes and tallies are P5's (:mod:`automation.processes.p05_disposal`);
+a decision prints them."""
 ROLE_ORDER = ("رئيس اللجنة", "عضو", "مقرر")
 BLANK_COMMITTEE = (("رئيس اللجنة", "", ""), ("عضو", "", ""), ("عضو", "", ""))
 """Signature lines printed when committee.xlsx lists nobody (names written by hand)."""
-
-
-@dataclass(frozen=True)
-class DisposalItem:
-    """One DISPOSAL row as the decision lists it."""
-
-    row_id: int
-    category: str
-    description: str
-    asset_no: str
-    quantity: int
-    reason: str
-    maintenance_ref: str
-    source: str
-    date: str
-    note: str
 
 
 @dataclass(frozen=True)
@@ -90,66 +88,9 @@ class DecisionInfo:
     items: int
     document: str
     void_reason: str
-
-
-def _text(row: LedgerRow, key: str) -> str:
-    value = row.data.get(key)
-    return "" if value is None else str(value)
-
-
-def unrepairable_references(ledger: Ledger) -> set[str]:
-    """Normalized references of current QF75-11 reports with a device found unrepairable."""
-    return {
-        normalize_name(r.data.get("reference"))
-        for r in ledger.current_rows(p01_maintenance.REQUEST)
-        if r.data.get("status") == UNREPAIRABLE and r.data.get("reference")
-    }
-
-
-def _item(row: LedgerRow, proven: set[str]) -> DisposalItem:
-    category = _text(row, "category")
-    ref = _text(row, "maintenance_ref")
-    note = ""
-    if category != BOOKS and (not ref or normalize_name(ref) not in proven):
-        note = NO_REPORT_NOTE
-    quantity = row.data.get("quantity")
-    return DisposalItem(
-        row_id=row.id,
-        category=category,
-        description=_text(row, "description"),
-        asset_no=_text(row, "asset_no"),
-        quantity=int(quantity) if isinstance(quantity, int | float) else 0,
-        reason=_text(row, "reason"),
-        maintenance_ref=ref,
-        source=_text(row, "source"),
-        date=_text(row, "date")[:10],
-        note=note,
-    )
-
-
-def pending_items(
-    ledger: Ledger,
-    *,
-    source: str | None = None,
-    date_from: dt.date | None = None,
-    date_to: dt.date | None = None,
-) -> list[DisposalItem]:
-    """Current DISPOSAL items not in a decision, filtered by source and list date."""
-    proven = unrepairable_references(ledger)
-    wanted = normalize_name(source) if source else None
-    items = []
-    for row in ledger.current_rows(p05_disposal.ITEMS):
-        if row.decision_id is not None:
-            continue
-        if wanted is not None and normalize_name(row.data.get("source")) != wanted:
-            continue
-        day = _text(row, "date")[:10]
-        if date_from and (not day or day < date_from.isoformat()):
-            continue
-        if date_to and (not day or day > date_to.isoformat()):
-            continue
-        items.append(_item(row, proven))
-    return items
+    notice: str = ""
+    """The void notice (``outbox/…``) of an approved decision voided by this call."""
+    notice_number: str = ""
 
 
 def _committee(refs: References) -> list[dict[str, str]]:
@@ -161,18 +102,6 @@ def _committee(refs: References) -> list[dict[str, str]]:
         log.warning("committee.xlsx lists no members: the decision has blank signature lines")
         return [{"role": r, "name": n, "title": t} for r, n, t in BLANK_COMMITTEE]
     return [{"role": m.role, "name": m.name, "title": m.title} for m in members]
-
-
-def _totals(items: list[DisposalItem]) -> list[dict[str, object]]:
-    counts: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-    for item in items:
-        counts[item.category][0] += 1
-        counts[item.category][1] += item.quantity
-    order = {c: i for i, c in enumerate(DISPOSAL_CATEGORIES)}
-    return [
-        {"category": category, "count": n, "quantity": q}
-        for category, (n, q) in sorted(counts.items(), key=lambda kv: order.get(kv[0], 99))
-    ]
 
 
 def _sources_text(items: list[DisposalItem]) -> str:
@@ -194,9 +123,11 @@ def decision_context(
     date_from: dt.date | None = None,
     date_to: dt.date | None = None,
     draft: bool = False,
+    void: dict[str, str] | None = None,
 ) -> dict[str, object]:
     """The context of decision_disposal.docx (see samples.decision_disposal); a draft has
-    no number and is headed «مسودة»."""
+    no number and is headed «مسودة»; a void one (``void``: the notice's ``number``,
+    ``date`` and ``reason``) is headed «ملغى»."""
     range_text = ""
     if date_from and date_to:
         range_text = f" عن الفترة من {format_date(date_from)} إلى {format_date(date_to)}"
@@ -208,6 +139,10 @@ def decision_context(
                           day=day) | {
         "number": "" if draft else number,
         "draft": draft,
+        "void": void is not None,
+        "void_number": (void or {}).get("number", ""),
+        "void_date": (void or {}).get("date", ""),
+        "void_reason": (void or {}).get("reason", ""),
         "source_text": _sources_text(items),
         "range_text": range_text,
         "committee": _committee(refs),
@@ -225,11 +160,7 @@ def decision_context(
             }
             for n, i in enumerate(items, start=1)
         ],
-        "totals": _totals(items),
-        "item_count": len(items),
-        "total_quantity": sum(i.quantity for i in items),
-        "warning_count": sum(1 for i in items if i.note),
-    }
+    } | p05_disposal.item_tallies(items)
 
 
 def _scope_dates(scope: dict[str, str]) -> tuple[dt.date | None, dt.date | None]:
@@ -269,21 +200,11 @@ def draft_disposal_decision(
                 items = [i for i in items if i.row_id in wanted]
             if not items:
                 raise _no_items(source, date_from, date_to)
-            decision_id = int(
-                conn.execute(
-                    "INSERT INTO decisions (kind, number, decided_on, created_at, state, "
-                    "item_ids, scope) VALUES (?, ?, '', ?, ?, ?, ?)",
-                    (KIND, f"draft-{uuid.uuid4().hex}", now.isoformat(timespec="seconds"),
-                     DRAFT, json.dumps([i.row_id for i in items]), json.dumps(scope)),
-                ).lastrowid
-                or 0
-            )
-            conn.execute("UPDATE decisions SET number = ? WHERE id = ?",
-                         (f"draft-{decision_id}", decision_id))
-            attached = conn.executemany(
-                "UPDATE rows SET decision_id = ? WHERE id = ? AND decision_id IS NULL",
-                [(decision_id, i.row_id) for i in items],
-            ).rowcount
+            decision_id = decisions.insert_draft(
+                conn, kind=KIND, placeholder=f"draft-{uuid.uuid4().hex}",
+                created_at=now.isoformat(timespec="seconds"), state=DRAFT,
+                item_ids=[i.row_id for i in items], scope=scope)
+            attached = decisions.hold_rows(conn, decision_id, [i.row_id for i in items])
             if attached != len(items):
                 raise EtiError(
                     "some items were taken by another decision meanwhile; try again",
@@ -295,7 +216,7 @@ def draft_disposal_decision(
             path = render_into(dept, TEMPLATE, context, decisions_folder(dept),
                                f"مسودة-قرار-إتلاف-{decision_id}", timeout=timeout)
             rel = relative(dept, path)
-            conn.execute("UPDATE decisions SET document = ? WHERE id = ?", (rel, decision_id))
+            decisions.set_document(conn, decision_id, rel)
             ledger.record_document(DRAFT_KIND, rel, now)
     except BaseException:
         if path is not None:
@@ -306,7 +227,7 @@ def draft_disposal_decision(
 
 
 def _decision(conn: sqlite3.Connection, decision_id: int) -> sqlite3.Row:
-    row = conn.execute("SELECT * FROM decisions WHERE id = ?", (decision_id,)).fetchone()
+    row = decisions.decision(conn, decision_id)
     if row is None:
         raise EtiError(f"there is no decision {decision_id} (see `eti decision list`).",
                        f"لا يوجد قرار رقمه التعريفي {decision_id} (انظر eti decision list).",
@@ -341,9 +262,7 @@ def approve_decision(
             decision = _decision(conn, decision_id)
             if decision["state"] != DRAFT:
                 raise _not_a_draft(decision)
-            proven = unrepairable_references(ledger)
-            items = [_item(r, proven) for r in ledger.current_rows(p05_disposal.ITEMS)
-                     if r.decision_id == decision_id]
+            items = p05_disposal.held_items(ledger, decision_id)
             if not items:
                 raise EtiError(
                     f"decision {decision_id} holds no current item any more (its lists were "
@@ -361,12 +280,10 @@ def approve_decision(
             path = render_into(dept, TEMPLATE, context, decisions_folder(dept),
                                f"قرار-إتلاف-{issued.number}", timeout=timeout)
             rel = relative(dept, path)
-            conn.execute(
-                "UPDATE decisions SET state = ?, number = ?, decided_on = ?, document = ?, "
-                "item_ids = ? WHERE id = ?",
-                (APPROVED, issued.number, day.isoformat(), rel,
-                 json.dumps([i.row_id for i in items]), decision_id))
-            conn.execute("UPDATE outgoing SET document = ? WHERE id = ?", (rel, issued.id))
+            decisions.approve(conn, decision_id, number=issued.number,
+                              decided_on=day.isoformat(), document=rel,
+                              item_ids=[i.row_id for i in items])
+            attach_document(conn, issued, rel)
             ledger.mark_dirty(conn, processes_fed_by(p05_disposal.ITEMS))
             ledger.record_document(DOCUMENT_KIND, rel, now)
     except BaseException:
@@ -378,36 +295,17 @@ def approve_decision(
     return DecisionResult(issued.number, path, tuple(items), decision_id, APPROVED)
 
 
-def void_decision(
-    ledger: Ledger, decision_id: int, *, reason: str, clock: Clock
-) -> DecisionInfo:
-    """Void a draft or approved decision: its items are released (offered to the next
-    draft, no longer disposed); an approved one keeps its number, marked void. Voiding a
-    void decision, or without a reason, is refused."""
-    reason = " ".join(str(reason or "").split())
-    if not reason:
-        raise EtiError("a reason is needed to void a decision; nothing was changed.",
-                       "يلزم ذكر سبب إلغاء القرار؛ لم يُغيَّر شيء.", code="no-reason")
-    now = clock.now()
-    with ledger.transaction() as conn:
-        decision = _decision(conn, decision_id)
-        if decision["state"] == VOID:
-            raise _not_a_draft(decision, voiding=True)
-        conn.execute(
-            "UPDATE decisions SET state = ?, void_reason = ?, voided_at = ? WHERE id = ?",
-            (VOID, reason, now.isoformat(timespec="seconds"), decision_id))
-        conn.execute("UPDATE rows SET decision_id = NULL WHERE decision_id = ?", (decision_id,))
-        if decision["state"] == APPROVED:
-            void_number(conn, str(decision["number"]), reason)
-        ledger.mark_dirty(conn, processes_fed_by(p05_disposal.ITEMS))
-    log.info("decision %s voided: %s", decision_id, reason)
-    return next(d for d in list_decisions(ledger) if d.id == decision_id)
+def decision_items(ledger: Ledger, decision: sqlite3.Row) -> list[DisposalItem]:
+    """The items an approved decision listed, as they were (their lists may since have
+    been replaced: the rows it recorded, live or not)."""
+    ids = [int(i) for i in json.loads(decision["item_ids"] or "[]")]
+    return p05_disposal.listed_items(ledger, ids)
 
 
 def list_decisions(ledger: Ledger) -> list[DecisionInfo]:
     """Every decision, oldest first."""
     out = []
-    for r in ledger.conn.execute("SELECT * FROM decisions ORDER BY id"):
+    for r in decisions.all_decisions(ledger.conn):
         draft = r["state"] == DRAFT
         out.append(DecisionInfo(
             int(r["id"]), str(r["state"]), None if draft else str(r["number"]),
@@ -480,3 +378,6 @@ def _no_items(
         en += " for " + ", ".join(scope_en)
         ar += " في " + "، ".join(scope_ar)
     return EtiError(en + "; no decision was made.", ar + "، فلم يُنشأ قرار.", code="no-items")
+
+
+

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -13,37 +12,37 @@ from automation.catalog.forms import CATALOG
 from automation.catalog.reference import References
 from automation.core.clock import Clock
 from automation.core.department import Department
-from automation.core.errors import EtiError
 from automation.core.inbox_listing import not_files, waiting_files
 from automation.core.messages import action_for
 from automation.core.problems import Problem
 from automation.documents.context import (
     UNKNOWN_SCHOOL,
     common_context,
-    references_of,
+    form_text,
+    is_official_code,
     show_date,
     weekday_ar,
 )
 from automation.documents.correspondence import attach_document, issue_number, number_format_of
+from automation.documents.kinds import DAILY_DIGEST, REJECTION_LETTER, DocumentSpec, names_ar
+from automation.documents.making import file_stem, folder_of, make_of
 from automation.documents.outbox import (
-    digest_folder,
-    letters_folder,
-    name_parts,
-    produce,
     relative,
     render_into,
 )
 from automation.documents.render import DEFAULT_TIMEOUT
+from automation.ledger.documents import written_between
 from automation.ledger.store import Ledger
 from automation.processes import processes_fed_by
+from automation.processes.digest import arrivals_on
 from automation.processes.figures import RowSource
 from automation.processes.office import overdue_tasks
 from automation.text.dates import format_date
 
 log = logging.getLogger(__name__)
 
-LETTER_KIND = "rejection-letter"
-DIGEST_KIND = "daily-digest"
+LETTER_KIND = REJECTION_LETTER.key
+DIGEST_KIND = DAILY_DIGEST.key
 MAX_LETTER_PROBLEMS = 200
 """Problems listed in a letter; the rest are counted (all are in the error workbook)."""
 
@@ -53,25 +52,8 @@ OUTCOMES_AR = {
     "rejected": "مرفوض",
     "duplicate": "مكرر (سبق استلامه)",
 }
-KINDS_AR = {
-    "decision-disposal": "قرار لجنة الإتلاف",
-    "visit-report": "تقرير زيارة",
-    "technical-report": "تقرير فني",
-    "quarterly-report": "التقرير الربعي",
-    "helpdesk-report": "تقرير الدعم الفني",
-    "systems-report": "تقرير حالة الأنظمة",
-    "activation-report": "تقرير تفعيل الوظائف",
-    "initiatives-report": "تقرير المبادرات",
-    "webpages-report": "تقرير الصفحات الإلكترونية",
-    "rejection-letter": "كتاب إعادة نموذج",
-    "daily-digest": "الملخص اليومي",
-    "decision-disposal-draft": "مسودة قرار لجنة الإتلاف",
-    "letter-thanks": "كتاب شكر وتشجيع",
-    "letter-qrc": "كتاب تغطية إلى مركز الملكة رانيا",
-    "letter-free": "كتاب صادر",
-    "meeting-minutes": "محضر اجتماع",
-    "staff-report": "شواهد أداء الموظف",
-}
+KINDS_AR: dict[str, str] = names_ar()
+"""What staff call each kind of document (the digest's list), as declared."""
 
 
 # -- the rejection letter ---------------------------------------------------------------------
@@ -99,12 +81,12 @@ def letter_context(
     problems = ledger.problems_of(int(submission["id"]))
     errors = [p for p in problems if p["severity"] == "error"] or list(problems)
     shown = errors[:MAX_LETTER_PROBLEMS]
-    action_ar, action_en = action_for(
+    action_ar, _ = action_for(  # the English line is in the errors workbook and the log
         Problem(str(p["code"]), "", p["severity"]) for p in problems)
     return common_context(dept, refs, doc_code="QP-70-2", title="كتاب إعادة نموذج", day=day) | {
         "number": number,
         "school": str(submission["school"] or ""),
-        "form_code": code,
+        "form_code": code if is_official_code(code) else "",  # never an internal code
         "form_name": form_name,
         "file_name": str(submission["original_name"] or ""),
         "received": show_date(submission["received_at"]),
@@ -115,13 +97,11 @@ def letter_context(
                 "cell": p["cell"] or "",
                 "field": _field_label(str(submission["form"] or ""), p["field"] or ""),
                 "message": p["message"],
-                "message_en": p["message_en"] or "",
             }
             for n, p in enumerate(shown, start=1)
         ],
         "more_count": len(errors) - len(shown),
         "action_ar": action_ar,
-        "action_en": action_en,
     }
 
 
@@ -140,29 +120,24 @@ def _letter_process(submission: Any) -> str:
     return fed[0] if fed else ""
 
 
-def make_rejection_letter(
+def write_rejection_letter(
+    spec: DocumentSpec,
     dept: Department,
     ledger: Ledger,
-    submission_id: int,
+    submission: Any,
+    refs: References,
     *,
     clock: Clock,
-    references: References | None = None,
     timeout: float = DEFAULT_TIMEOUT,
 ) -> Path | None:
-    """The letter returning a rejected submission to its school, in
-    ``outbox/letters/<date>-كتاب-إعادة-<school>.docx``; None when the school is not known."""
-    submission = ledger.submission(submission_id)
-    if submission is None or submission["outcome"] != "rejected":
-        raise EtiError(
-            f"submission {submission_id} is not a rejected form",
-            f"النموذج الوارد رقم {submission_id} ليس نموذجاً مرفوضاً.",
-            code="not-rejected",
-        )
+    """The letter returning a rejected submission to its school, numbered in the outgoing
+    register, in ``outbox/letters/<date>-كتاب-إعادة-<school>.docx``; None when the school
+    is not known (:func:`automation.documents.making.make` loads the submission)."""
+    submission_id = int(submission["id"])
     school = str(submission["school"] or "").strip()
     if not school:
         log.info("no letter for rejected submission %s: its school is not known", submission_id)
         return None
-    refs = references_of(dept, references)
     now = clock.now()
     path: Path | None = None
     try:
@@ -170,21 +145,26 @@ def make_rejection_letter(
             issued = issue_number(
                 ledger, conn, prefix=refs.directorate.letter_prefix,
                 number_format=number_format_of(dept), day=now.date(), now=now,
-                kind=LETTER_KIND, to=school, subject=_letter_subject(submission),
+                kind=spec.key, to=school, subject=_letter_subject(submission),
                 process=_letter_process(submission))
             number = issued.number
             context = letter_context(dept, ledger, submission, refs, number, now.date())
-            stem = name_parts(now.date().isoformat(), "كتاب-إعادة", school)
-            path = render_into(dept, "rejection_letter.docx", context, letters_folder(dept),
+            stem = file_stem(spec.file, {"day": now.date().isoformat(), "school": school})
+            path = render_into(dept, spec.template.file, context, folder_of(dept, spec),
                                stem, timeout=timeout)
             attach_document(conn, issued, relative(dept, path))
-            ledger.record_document(LETTER_KIND, relative(dept, path), now, submission_id)
+            ledger.record_document(spec.key, relative(dept, path), now, submission_id)
     except BaseException:
         if path is not None:
             path.unlink(missing_ok=True)
         raise
     log.info("rejection letter %s for submission %s: %s", number, submission_id, path)
     return path
+
+
+make_rejection_letter = make_of(REJECTION_LETTER.key)
+"""The rejection letter of a rejected submission: ``(dept, ledger, submission_id, *, clock,
+references=None)``; None when its school is not known."""
 
 
 # -- the daily digest ---------------------------------------------------------------------------
@@ -202,9 +182,7 @@ def _first_problem(ledger: Ledger, submission_id: int) -> str:
 
 
 def _form_text(code: str | None) -> str:
-    if code and code in CATALOG.codes:
-        return f"{code} {CATALOG.form(code).name_ar}"
-    return code or "غير معروف"
+    return form_text(code) if code else "غير معروف"  # an internal code is never shown
 
 
 def _size(size: int) -> str:
@@ -247,20 +225,16 @@ def digest_context(
     """The context of daily_digest.docx for ``day``."""
     start = dt.datetime.combine(day, dt.time())
     end = start + dt.timedelta(days=1)
-    subs = ledger.submissions_between(start, end)
-    counts = Counter(str(s["outcome"]) for s in subs)
-    accepted = [s for s in subs if s["outcome"] in ("accepted", "superseded")]
-    rejected = [s for s in subs if s["outcome"] == "rejected"]
-    changed = {p for s in accepted if s["form"] for p in processes_fed_by(str(s["form"]))}
-    dirty = set(ledger.dirty_processes())
-    order = {p.code: i for i, p in enumerate(CATALOG.processes)}
+    arrivals = arrivals_on(ledger, day)  # counted by the processes; printed here
+    accepted, rejected = arrivals.accepted, arrivals.rejected
+    known = {p.code for p in CATALOG.processes}
     registers = [
         {
-            "register": CATALOG.process(p).register_ar if p in order else p,
-            "process": p if p != "PLAN" else "الخطة",
-            "status": "بانتظار التحديث" if p in dirty else "حُدِّث",
+            "register": CATALOG.process(p).register_ar if p in known else p,
+            "process": "الخطة" if p == "PLAN" else p if is_official_code(p) else "",
+            "status": "بانتظار التحديث" if waiting else "حُدِّث",
         }
-        for p in sorted(changed | dirty, key=lambda p: order.get(p, 99))
+        for p, waiting in arrivals.registers
     ]
     documents = [
         {
@@ -269,11 +243,7 @@ def digest_context(
             "path": str(r[1]),
             "time": str(r[2])[11:16],
         }
-        for r in ledger.conn.execute(
-            "SELECT kind, path, created_at FROM documents WHERE created_at >= ? "
-            "AND created_at < ? ORDER BY id",
-            (start.isoformat(timespec="seconds"), end.isoformat(timespec="seconds")),
-        )
+        for r in written_between(ledger.conn, start, end)
     ]
     waiting = waiting_in_inbox(dept, day)
 
@@ -283,9 +253,10 @@ def digest_context(
     return common_context(dept, refs, doc_code="QP-70-2", title="الملخص اليومي", day=day) | {
         "day": format_date(day),
         "weekday": weekday_ar(day),
-        "arrived_total": len(subs),
+        "arrived_total": arrivals.total,
         "by_outcome": [
-            {"outcome": label, "count": counts.get(key, 0)} for key, label in OUTCOMES_AR.items()
+            {"outcome": label, "count": arrivals.by_outcome.get(key, 0)}
+            for key, label in OUTCOMES_AR.items()
         ],
         "accepted": [
             {
@@ -314,7 +285,14 @@ def digest_context(
         "registers": registers,
         "documents": documents,
         "document_count": len(documents),
-    } | overdue_context(ledger, day)
+    } | overdue_context(ledger, day) | _missing(dept, ledger, day, refs)
+
+
+def _missing(dept: Department, ledger: Ledger, day: dt.date, refs: References) -> dict[str, Any]:
+    """«لم ترد بعد»: the forms schools owe and have not sent (issue 25)."""
+    from automation.documents.reminders import missing_context
+
+    return missing_context(dept, ledger, day, refs)
 
 
 def overdue_context(ledger: Ledger, day: dt.date) -> dict[str, Any]:
@@ -334,18 +312,6 @@ def overdue_context(ledger: Ledger, day: dt.date) -> dict[str, Any]:
             "overdue_staff": len({o["staff"] for o in overdue})}
 
 
-def make_digest(
-    dept: Department,
-    ledger: Ledger,
-    day: dt.date,
-    *,
-    clock: Clock,
-    references: References | None = None,
-    timeout: float = DEFAULT_TIMEOUT,
-) -> Path:
-    """The head's daily digest, in ``outbox/digest/<date>-الملخص-اليومي.docx``."""
-    refs = references_of(dept, references)
-    context = digest_context(dept, ledger, day, refs)
-    return produce(dept, ledger, kind=DIGEST_KIND, template="daily_digest.docx",
-                   context=context, folder=digest_folder(dept),
-                   stem=f"{day.isoformat()}-الملخص-اليومي", clock=clock, timeout=timeout)
+make_digest = make_of(DAILY_DIGEST.key)
+"""The head's daily digest of ``day``, in ``outbox/digest/<date>-الملخص-اليومي.docx``:
+``(dept, ledger, day, *, clock, references=None)``."""

@@ -5,17 +5,17 @@ total «المجموع» (:mod:`automation.processes.ministry`: a mean or a rati
 taken over everything it averages, never a mean of the directorates' means), then two
 native Word charts: the counts and the percentages, a bar per directorate.
 
-Its template is built here, from code (:class:`~automation.templates.doc.TemplateDoc`:
-A4, right to left), each time: the ministry's report is not a department's document
-for staff to edit in ``templates_docx/``. It goes to
+Its template, ``ministry_report.docx``, is shipped and copied into ``templates_docx/``
+like the others (built by :func:`automation.templates.reports.ministry_report`), so it
+can be edited in Word. It goes to
 ``outbox/reports/تقرير-ربعي-المديريات-<year>-Q<n>.docx`` and is recorded in the
 department's own ledger (the ``*`` connection that reads every directorate is read only).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import math
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -24,22 +24,17 @@ from automation.core.clock import Clock
 from automation.core.department import Department
 from automation.core.periods import DEFAULT_CALENDAR, Calendar
 from automation.documents.charts import BAR, Chart, Series
-from automation.documents.context import common_context, references_of, show_date
-from automation.documents.outbox import produce
+from automation.documents.context import common_context, show_date
+from automation.documents.kinds import MINISTRY_REPORT
 from automation.documents.render import DEFAULT_TIMEOUT
 from automation.ledger.store import Ledger
 from automation.processes import INDICATORS
 from automation.processes.figures import PERCENT
-from automation.processes.ministry import MinistryFigures, label, ministry_figures
-from automation.templates.blocks import C, chart, each, table, when
-from automation.templates.doc import TemplateDoc
-from automation.templates.docx_xml import Run
+from automation.processes.ministry import MinistryFigures, label
 
-DOCUMENT_KIND = "ministry-quarterly-report"
-TEMPLATE = "ministry_report.docx"
-FOLDER = "reports"
-"""``outbox/reports/``."""
-TITLE = "تقرير ربعي بإنجازات أقسام تكنولوجيا التعليم والمعلومات في المديريات"
+DOCUMENT_KIND = MINISTRY_REPORT.key
+TEMPLATE = MINISTRY_REPORT.template.file
+TITLE = MINISTRY_REPORT.title_ar
 CHART_WIDTH_MM = 160.0
 PALETTE = (BAR, "C55A11", "548235", "7030A0", "BF9000", "2E75B6", "A5A5A5", "843C0C",
            "375623", "1F3864")
@@ -49,28 +44,6 @@ WEIGHTED_NOTE = (
     "محسوبة على كل ما قيس في المديريات (مديرية لها ثلاث مراجعات تزن ثلاثة أضعاف مديرية "
     "لها مراجعة واحدة)، لا متوسطاً لمتوسطات المديريات. تعني «—» أنه لا يوجد ما يقاس."
 )
-
-
-def ministry_template() -> TemplateDoc:
-    """The report's template: letterhead, the indicator tables, the charts."""
-    t = TemplateDoc("تقرير ربعي على مستوى المديريات")
-    t.letterhead()
-    t.title(TITLE, "{{ period }}")
-    t.p("يعرض هذا التقرير مؤشرات الخطة السنوية (QF12-1) في كل مديرية خلال {{ period }} "
-        "(من {{ period_start }} إلى {{ period_end }})، ومجموعها في {{ scope }}.")
-    t.p(Run("{{ weighted_note }}", color="595959"), size=10, after=6)
-    t.heading("أولاً: المؤشرات حسب المديرية", size=14)
-    with each(t, "i in indicators"):
-        t.p(Run("{{ i.number }}. {{ i.name }} ({{ i.process }})", bold=True), before=4,
-            keep_next=True)
-        table(t, "d in i.rows", ("المديرية", "name", 120), ("القيمة", "value", 54, C),
-              totals=("المجموع", "{{ i.total }}"), empty=None)
-    t.heading("ثانياً: الرسوم البيانية", size=14)
-    with each(t, "c in charts"):
-        chart(t, "{{ c.image }}", "{{ c.title }}", after=0, keep_next=True)
-    with when(t, "not charts"):
-        t.p("لا توجد قيم في هذه الفترة لرسم المخططات.")
-    return t
 
 
 def _chart(ministry: MinistryFigures, names: list[str]) -> Chart:
@@ -107,6 +80,12 @@ def ministry_context(
     dept: Department, ministry: MinistryFigures, refs: References, *, day: Any,
 ) -> dict[str, Any]:
     """The context of the ministry's report (its charts are :class:`Chart` values)."""
+    own = (refs.directorate.name or "").strip()
+    if "" in ministry.directorates and own and own not in ministry.directorates:
+        # records kept before [department] directorate was set are this directorate's,
+        # named as directorate.xlsx names it (not «غير محددة»)
+        ministry = dataclasses.replace(ministry, directorates={
+            (d or own): fs for d, fs in ministry.directorates.items()})
     period = ministry.period
     names = [label(d) for d in ministry.directorates]
     scope = names[0] if len(names) == 1 else f"المديريات ({len(names)})"
@@ -150,15 +129,9 @@ def make_ministry_report(
     figures (``figures``, else worked out from the department's shared ledger); made
     again, it replaces the earlier one (moved to ``outbox/.previous/``). ``ledger`` is
     the department's own: the document is recorded there."""
-    period = calendar.quarter(year, quarter)
-    found = figures if figures is not None else ministry_figures(dept, period, calendar)
-    context = ministry_context(dept, found, references_of(dept, references),
-                               day=clock.now().date())
-    with tempfile.TemporaryDirectory(prefix="eti-ministry-") as tmp:
-        template = ministry_template().save(Path(tmp) / TEMPLATE)
-        return produce(
-            dept, ledger, kind=DOCUMENT_KIND,
-            template=str(template),  # an absolute path: template_for takes it as it is
-            context=context, folder=dept.outbox / FOLDER,
-            stem=f"تقرير-ربعي-المديريات-{period.slug}", clock=clock, timeout=timeout,
-        )
+    from automation.documents.making import make
+
+    path = make(MINISTRY_REPORT.key, dept, ledger, calendar.quarter(year, quarter), clock=clock,
+                references=references, calendar=calendar, figures=figures, timeout=timeout)
+    assert path is not None
+    return path

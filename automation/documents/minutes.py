@@ -12,17 +12,15 @@ from typing import Any
 
 from automation.catalog.forms import CATALOG
 from automation.catalog.reference import References
-from automation.core.clock import Clock
 from automation.core.department import Department
-from automation.core.errors import EtiError
-from automation.documents.context import common_context, references_of, show_date, show_field
-from automation.documents.outbox import name_parts, produce
-from automation.documents.render import DEFAULT_TIMEOUT
+from automation.documents.context import common_context, show_date, show_field
+from automation.documents.kinds import MEETING_MINUTES
+from automation.documents.making import make_of
 from automation.ledger.store import Ledger
 from automation.processes.office import MEETING
 
-DOCUMENT_KIND = "meeting-minutes"
-TEMPLATE = "meeting_minutes.docx"
+DOCUMENT_KIND = MEETING_MINUTES.key
+TEMPLATE = MEETING_MINUTES.template.file
 MINUTES_FORMS: tuple[str, ...] = (MEETING,)
 _NAMES_SPLIT = re.compile(r"\s*(?:[،,;؛\n]|\s-\s)\s*")
 
@@ -32,16 +30,11 @@ def minutes_folder(dept: Department) -> Path:
 
 
 def minutes_context(
-    dept: Department, ledger: Ledger, submission_id: int, refs: References, *, day: Any
-) -> tuple[dict[str, Any], str]:
-    """The context of meeting_minutes.docx and the document's file name stem."""
-    submission = ledger.submission(submission_id)
-    if submission is None or str(submission["form"] or "") != MEETING:
-        raise EtiError(
-            f"submission {submission_id} is not a meeting's minutes",
-            f"النموذج الوارد رقم {submission_id} ليس محضر اجتماع.",
-            code="not-minutes",
-        )
+    dept: Department, ledger: Ledger, submission: Any, refs: References, *, day: Any
+) -> tuple[dict[str, Any], dict[str, str]]:
+    """The context of meeting_minutes.docx and the parts of its file name, for an accepted
+    meeting's minutes (:func:`automation.documents.making.load_submission`)."""
+    submission_id = int(submission["id"])
     form = CATALOG.form(MEETING)
     rows = list(ledger.rows_of_submission(submission_id))
     header = rows[0].data if rows else {}
@@ -60,7 +53,8 @@ def minutes_context(
         for name in _NAMES_SPLIT.split(str(header.get("attendees") or ""))
         if name.strip() and name.strip() != chair
     ]
-    common = common_context(dept, refs, doc_code=MEETING, title=form.name_ar, day=day)
+    # MEETING is an internal code: the minutes name their form by its Arabic name
+    common = common_context(dept, refs, doc_code=form.name_ar, title=form.name_ar, day=day)
     context = common | {
         "kind": str(header.get("kind") or ""),
         "meeting_day": show_date(header.get("meeting_date")),
@@ -73,24 +67,11 @@ def minutes_context(
         "signatures": signatures,
         "records": form.records_ar,
     }
-    stem = name_parts(str(header.get("meeting_date") or "")[:10], "محضر-اجتماع",
-                      str(header.get("kind") or ""))
-    return context, stem
+    return context, {"date": str(header.get("meeting_date") or "")[:10],
+                     "kind": str(header.get("kind") or "")}
 
 
-def make_meeting_minutes(
-    dept: Department,
-    ledger: Ledger,
-    submission_id: int,
-    *,
-    clock: Clock,
-    references: References | None = None,
-    timeout: float = DEFAULT_TIMEOUT,
-) -> Path:
-    """The minutes of an accepted MEETING submission, in
-    ``outbox/minutes/<meeting date>-محضر-اجتماع-<kind>.docx``."""
-    refs = references_of(dept, references)
-    context, stem = minutes_context(dept, ledger, submission_id, refs, day=clock.now().date())
-    return produce(dept, ledger, kind=DOCUMENT_KIND, template=TEMPLATE, context=context,
-                   folder=minutes_folder(dept), stem=stem, clock=clock,
-                   submission_id=submission_id, timeout=timeout)
+make_meeting_minutes = make_of(MEETING_MINUTES.key)
+"""The minutes of an accepted MEETING submission, in
+``outbox/minutes/<meeting date>-محضر-اجتماع-<kind>.docx``: ``(dept, ledger,
+submission_id, *, clock, references=None)``."""

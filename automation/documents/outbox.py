@@ -29,6 +29,8 @@ import subprocess
 import tempfile
 import unicodedata
 import uuid
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +38,7 @@ from automation.core.clock import Clock
 from automation.core.department import Department
 from automation.documents.context import template_for
 from automation.documents.render import DEFAULT_TIMEOUT, render_document
+from automation.ledger import documents
 from automation.ledger.store import Ledger
 from automation.text.names import reserved_on_windows
 
@@ -134,6 +137,117 @@ def digest_folder(dept: Department) -> Path:
 # -- producing a document -----------------------------------------------------------------
 
 
+TEMPORARY_PREFIX = ".~eti-"
+"""A document being written: ``.~eti-<pid>-<token>.part`` beside its place."""
+STALE_SECONDS = 600.0
+"""A temporary file this old is left from a run that ended (longer than any render)."""
+_TEMPORARY = re.compile(
+    r"\.~eti-(?P<pid>\d+)-[0-9a-f]+\.part"          # a document being placed (outbox)
+    r"|\..+\.(?P<worker>\d+)\.part"                  # the render worker writing it
+    r"|~[0-9a-f]{8}-.+\.docx"                         # earlier versions' fresh copies
+)
+_CLEANED: set[str] = set()
+
+
+def temporary(folder: Path, suffix: str = ".part") -> Path:
+    """A new name for a document being written in ``folder`` (hidden, never a document's
+    name; removed at the next start if the run ends before it is placed)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder / f"{TEMPORARY_PREFIX}{os.getpid()}-{uuid.uuid4().hex[:12]}{suffix}"
+
+
+def place(
+    written: Path, folder: Path, stem: str, suffix: str = ".docx", *,
+    orphan: Callable[[Path], bool] | None = None,
+) -> Path:
+    """Give the complete file ``written`` the first free name ``stem[-N]suffix`` of
+    ``folder`` in one step: a reader sees the whole document or none, two writers never
+    take one name, nothing is overwritten — except, when ``orphan`` says so, a file at
+    the first name that an interrupted run left (a numbered letter whose number the
+    ledger never kept), which the new document replaces.
+    """
+    stem = safe_name(stem, limit=MAX_NAME - len(suffix) - 4)
+    for n in itertools.count(1):
+        path = folder / (f"{stem}{suffix}" if n == 1 else f"{stem}-{n}{suffix}")
+        if n == 1 and orphan is not None and os.path.lexists(path) and orphan(path):
+            log.warning("%s was left by an interrupted run; the new document replaces it",
+                        path.name)
+            os.replace(written, path)
+            return path
+        if _take(written, path):
+            return path
+    raise AssertionError("unreachable")
+
+
+def _take(written: Path, path: Path) -> bool:
+    """Rename ``written`` to ``path`` unless ``path`` exists (atomic: a hard link, else an
+    exclusive creation and a rename over it)."""
+    try:
+        os.link(written, path)
+    except FileExistsError:
+        return False
+    except OSError:  # no hard links on this file system (FAT, some shares)
+        try:
+            fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
+        except FileExistsError:
+            return False
+        os.close(fd)
+        os.replace(written, path)
+        return True
+    os.unlink(written)
+    return True
+
+
+def _running(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    if os.name == "nt":  # pragma: no cover - age alone decides there
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True
+    return True
+
+
+def remove_temporaries(dept: Department, *, once: bool = False) -> list[Path]:
+    """Remove what runs that ended left half-written in ``outbox/`` (``.~eti-…part``,
+    ``.….part``, ``~…docx``): a file whose writer is no longer running, or older than
+    :data:`STALE_SECONDS`. Returns the files removed. ``once``: only the first call of
+    this process for the department does the work (the start of a batch)."""
+    key = str(dept.outbox)
+    if once and key in _CLEANED:
+        return []
+    _CLEANED.add(key)
+    removed: list[Path] = []
+    now = dt.datetime.now().timestamp()
+    for folder, _dirs, files in os.walk(dept.outbox):
+        for name in files:
+            found = _TEMPORARY.fullmatch(name)
+            if found is None:
+                continue
+            path = Path(folder) / name
+            pid = found.group("pid") or found.group("worker")
+            try:
+                age = now - path.lstat().st_mtime
+            except OSError:
+                continue
+            if age < STALE_SECONDS and (pid is None or _running(int(pid))):
+                continue
+            try:
+                path.unlink()
+            except OSError as exc:
+                log.warning("cannot remove the temporary file %s: %s", path, exc)
+                continue
+            removed.append(path)
+    if removed:
+        log.info("removed %d temporary files left by an interrupted run in %s",
+                 len(removed), dept.outbox)
+    return removed
+
+
 def render_into(
     dept: Department,
     template: str,
@@ -142,15 +256,26 @@ def render_into(
     stem: str,
     *,
     timeout: float = DEFAULT_TIMEOUT,
+    ledger: Ledger | None = None,
 ) -> Path:
-    """Render ``template`` into a new file of ``folder`` (removed again on failure)."""
-    path = reserve(folder, stem)
+    """Render ``template`` into a new file of ``folder``, named ``stem[-N].docx``: written
+    under a temporary name and renamed into place complete (nothing is left on failure).
+
+    ``ledger``: the name carries a number given in the ledger transaction under way (a
+    letter, a decision); a file already at that name that the ledger does not record was
+    left by a run killed before it kept the number, and is replaced.
+    """
+    written = temporary(folder)
     try:
-        render_document(template_for(dept, template), context, path, timeout=timeout)
-    except BaseException:
-        path.unlink(missing_ok=True)
-        raise
-    return path
+        render_document(template_for(dept, template), context, written, timeout=timeout)
+        orphan = None if ledger is None else partial(_unrecorded, dept, ledger)
+        return place(written, folder, stem, orphan=orphan)
+    finally:
+        written.unlink(missing_ok=True)
+
+
+def _unrecorded(dept: Department, ledger: Ledger, path: Path) -> bool:
+    return not documents.is_recorded(ledger.conn, relative(dept, path))
 
 
 PREVIOUS = ".previous"
@@ -173,35 +298,45 @@ def produce(
     """Render a document into the outbox as the current one of its kind, name and
     submission, and record it in the ledger.
 
-    It is rendered beside its place first; only then do earlier copies (this name,
-    its ``-2``… and their PDFs) move to ``outbox/.previous/`` and the new one takes
-    the name. A copy held open (Word on Windows) stays, and the new one gets the next
-    free name.
+    It is rendered under a temporary name beside its place first; only then do earlier
+    copies (this name, its ``-2``… and their PDFs) move to ``outbox/.previous/`` and the
+    new one takes the name. A copy held open (Word on Windows) stays, and the new one
+    gets the next free name.
     """
     stem = safe_name(stem, limit=MAX_NAME - len(".docx") - 4)
-    fresh = render_into(dept, template, context, folder, f"~{uuid.uuid4().hex[:8]}-{stem}",
-                        timeout=timeout)  # a name no copy of this document can have
+    written = temporary(folder)
     try:
-        target = folder / f"{stem}.docx"
-        kept = _set_aside(dept, ledger, kind, submission_id, folder, stem, clock.now())
-        if kept or os.path.lexists(target):
-            target = reserve(folder, stem)  # held open, or another document's name
-        os.replace(fresh, target)
-    except BaseException:
-        fresh.unlink(missing_ok=True)
-        raise
+        render_document(template_for(dept, template), context, written, timeout=timeout)
+        _set_aside(dept, ledger, kind, submission_id, folder, stem, clock.now())
+        target = place(written, folder, stem)
+    finally:
+        written.unlink(missing_ok=True)
     ledger.record_document(kind, relative(dept, target), clock.now(), submission_id)
     log.info("%s: %s", kind, target)
     return target
 
 
 def _copies(folder: Path, stem: str) -> list[Path]:
-    """``stem.docx``, ``stem-N.docx`` and their PDFs in ``folder``."""
+    """``stem.docx``, ``stem-N.docx`` and their PDFs in ``folder`` (the folder is listed
+    only where ``stem.docx`` or ``stem.pdf`` exists or a ``-N`` copy may: a document made
+    for the first time costs two look-ups, not a listing of every document beside it)."""
+    if not (os.path.lexists(folder / f"{stem}.docx") or os.path.lexists(folder / f"{stem}.pdf")
+            or os.path.lexists(folder / f"{stem}-2.docx")):
+        return []
     pattern = re.compile(rf"{re.escape(stem)}(?:-\d+)?\.(?:docx|pdf)")
     try:
         return sorted(p for p in folder.iterdir() if pattern.fullmatch(p.name))
     except OSError:
         return []
+
+
+def _another_document(ledger: Ledger, rel: str, kind: str, submission_id: int | None) -> bool:
+    """Whether the ledger records the file ``rel`` as another document (another kind,
+    another submission): then it is not an earlier copy and stays."""
+    for doc_kind, doc_sub in documents.recorded_as(ledger.conn, rel):
+        if str(doc_kind).removesuffix("-pdf") != kind or doc_sub != submission_id:
+            return True
+    return False
 
 
 def _set_aside(
@@ -214,16 +349,10 @@ def _set_aside(
     A file the ledger records as another document (another kind, another submission)
     is not an earlier copy and stays.
     """
-    others = set()
-    for path, doc_kind, doc_sub in ledger.conn.execute(
-            "SELECT path, kind, submission_id FROM documents WHERE path LIKE ?",
-            (relative(dept, folder) + "/%",)):
-        if doc_kind.removesuffix("-pdf") != kind or doc_sub != submission_id:
-            others.add(str(path))
-    kept = []
+    kept: list[Path] = []
     for old in _copies(folder, stem):
         rel = relative(dept, old)
-        if rel in others:
+        if _another_document(ledger, rel, kind, submission_id):
             continue
         try:
             when = dt.datetime.fromtimestamp(old.stat().st_mtime)
@@ -240,8 +369,7 @@ def _set_aside(
                         old.name, PREVIOUS, exc)
             kept.append(old)
             continue
-        ledger.conn.execute("UPDATE documents SET path = ? WHERE path = ?",
-                            (relative(dept, target), rel))
+        ledger.move_document(rel, relative(dept, target))
         log.info("earlier copy %s moved to %s", rel, relative(dept, target))
     return kept
 
@@ -307,8 +435,12 @@ def to_pdf(docx: Path, *, timeout: float = 180, soffice: str | None = None) -> P
                 docx, done.returncode, done.stderr.decode(errors="replace")[:300], docx.name,
             )
             return None
-        target = reserve(docx.parent, docx.stem, ".pdf")
-        shutil.copyfile(made, target)
+        written = temporary(docx.parent)
+        try:
+            shutil.copyfile(made, written)
+            target = place(written, docx.parent, docx.stem, ".pdf")
+        finally:
+            written.unlink(missing_ok=True)
     return target
 
 

@@ -17,22 +17,27 @@ from automation.catalog.reference import References
 from automation.core.clock import Clock
 from automation.core.department import Department
 from automation.core.periods import DEFAULT_CALENDAR, Calendar, Period
-from automation.documents.charts import bar_chart, target_chart
 from automation.documents.context import (
     UNKNOWN_SCHOOL,
     common_context,
     figure_rows,
-    references_of,
+    form_text,
+    is_official_code,
     show_date,
 )
-from automation.documents.outbox import period_folder, produce
+from automation.documents.kinds import QUARTERLY_REPORT
+from automation.documents.quarterly_charts import quarterly_charts
 from automation.documents.render import DEFAULT_TIMEOUT
 from automation.ledger.store import Ledger
-from automation.processes import compute_figures, p01_maintenance, p02_helpdesk, visit_reports
-from automation.processes.figures import RowSource, count_by, fmt_pct
+from automation.processes import (
+    compute_figures,
+    returned,
+    visit_reports,
+)
+from automation.processes.figures import RowSource, fmt_pct
 
-DOCUMENT_KIND = "quarterly-report"
-TEMPLATE = "quarterly_report.docx"
+DOCUMENT_KIND = QUARTERLY_REPORT.key
+TEMPLATE = QUARTERLY_REPORT.template.file
 CHART_WIDTH_MM = 150.0
 
 
@@ -41,7 +46,7 @@ def visits_in(src: RowSource, period: Period) -> list[dict[str, str]]:
     return [
         {
             "date": show_date(v.day),
-            "form": f"{v.form} {CATALOG.form(v.form).name_ar}",
+            "form": form_text(v.form),
             "school": v.school,
             "visitor": v.visitor,
         }
@@ -50,18 +55,10 @@ def visits_in(src: RowSource, period: Period) -> list[dict[str, str]]:
 
 
 def rejections_by_school(ledger: Ledger, period: Period) -> list[dict[str, object]]:
-    """Rejected submissions received in the period, counted by school."""
-    from datetime import timedelta
-
-    end = (period.end + timedelta(days=1)).isoformat()
-    rows = ledger.conn.execute(
-        "SELECT COALESCE(NULLIF(school, ''), ?) AS s, COUNT(*) AS n FROM submissions "
-        "WHERE outcome = 'rejected' AND received_at >= ? AND received_at < ? "
-        "GROUP BY s",
-        (UNKNOWN_SCHOOL, period.start.isoformat(), end),
-    ).fetchall()
-    ordered = sorted(rows, key=lambda r: (-int(r[1]), r[0] == UNKNOWN_SCHOOL, r[0]))
-    return [{"school": r[0], "count": int(r[1])} for r in ordered]
+    """Rejected submissions received in the period, counted by school
+    (:func:`automation.processes.returned.rejected_by_school`)."""
+    return [{"school": r.school or UNKNOWN_SCHOOL, "count": r.count}
+            for r in returned.rejected_by_school(ledger, period)]
 
 
 def quarterly_context(
@@ -80,7 +77,8 @@ def quarterly_context(
     src = RowSource(ledger)
     result = compute_figures(src, period, refs, calendar)
     processes = [
-        {"code": p.code, "title": p.title_ar, "figures": figure_rows(result.figures(p.code))}
+        {"code": p.code if is_official_code(p.code) else "",  # never «OFFICE»
+         "title": p.title_ar, "figures": figure_rows(result.figures(p.code))}
         for p in CATALOG.processes
         if p.code != "PLAN"
     ]
@@ -90,35 +88,17 @@ def quarterly_context(
             "process": line.process,
             "activity": line.activity,
             "indicator": line.indicator,
-            "target": line.target,
+            "target": line.target_text,
             "achieved": line.achieved_text,
             "pct": fmt_pct(line.pct),
             "responsible": line.responsible,
         }
         for line in lines
     ]
-    charts = []
-    executed = p02_helpdesk.executed(src, period)
-    if executed:
-        counts = count_by(executed, "category")
-        charts.append({"title": "طلبات الدعم الفني المنفذة حسب التصنيف",
-                       "image": bar_chart(list(counts), list(counts.values()),
-                                          ylabel="عدد الطلبات", width_mm=CHART_WIDTH_MM)})
-    maintenance = p01_maintenance.requested(src, period)
-    if maintenance:
-        counts = count_by(maintenance, "status")
-        charts.append({"title": "الأجهزة في طلبات الصيانة حسب الحالة",
-                       "image": bar_chart(list(counts), list(counts.values()),
-                                          ylabel="عدد الأجهزة", width_mm=CHART_WIDTH_MM)})
-    if lines:
-        charts.append({"title": "الخطة السنوية: المستهدف والمنجز في الربع",
-                       "image": target_chart(
-                           [line.indicator for line in lines],
-                           [float(line.target) for line in lines],
-                           [float(line.achieved or 0) for line in lines],
-                           width_mm=CHART_WIDTH_MM)})
+    charts = quarterly_charts(result, lines)  # each draws a table's figures
     visits = visits_in(src, period)
-    rejections = rejections_by_school(ledger, period)
+    rejections = [{"school": r.school or UNKNOWN_SCHOOL, "count": r.count}
+                  for r in returned.rejected_by_school(src, period)]
     common = common_context(dept, refs, doc_code="QP-70-2",
                             title="تقرير ربعي بإنجازات القسم", day=day)
     return common | {
@@ -148,19 +128,9 @@ def make_quarterly_report(
 ) -> Path:
     """``outbox/reports/تقرير-ربعي-<year>-Q<n>.docx`` (made again, it replaces the
     earlier one, which moves to ``outbox/.previous/``)."""
-    refs = references_of(dept, references)
-    slug = calendar.quarter(year, quarter).slug
-    context = quarterly_context(
-        dept, ledger, year, quarter, refs, day=clock.now().date(), calendar=calendar,
-    )
-    return produce(
-        dept,
-        ledger,
-        kind=DOCUMENT_KIND,
-        template=TEMPLATE,
-        context=context,
-        folder=period_folder(dept, slug),
-        stem=f"تقرير-ربعي-{slug}",
-        clock=clock,
-        timeout=timeout,
-    )
+    from automation.documents.making import make
+
+    path = make(QUARTERLY_REPORT.key, dept, ledger, calendar.quarter(year, quarter),
+                clock=clock, references=references, calendar=calendar, timeout=timeout)
+    assert path is not None
+    return path

@@ -7,14 +7,16 @@ a template is treated as untrusted input:
   rendered with ``autoescape=True`` (``& < > "`` stay literal, nothing becomes XML);
 - Jinja runs in a :class:`~jinja2.sandbox.SandboxedEnvironment` with
   :class:`~jinja2.StrictUndefined` (a misspelt variable is an error, not a blank);
-- rendering happens in a child process (forked by a one-shot command, else from a
-  forkserver where available, else spawned; see :func:`start_method`) that is
-  stopped after ``timeout`` seconds;
+- rendering happens in a child process, one long-lived render worker per batch or
+  command (:mod:`automation.documents.worker`; forked by a one-shot command, else from
+  a forkserver where available, else spawned; see :func:`start_method`), stopped and
+  replaced after a document takes longer than ``timeout`` seconds or crashes it;
+- the worker keeps each template version compiled (:mod:`automation.documents.compiled`);
 - any failure becomes a :class:`~automation.core.errors.TemplateError` with Arabic
   and English messages naming the template and the tag.
 
 Images (the logo) travel as :class:`ImageRef` file paths and become docxtpl
-``InlineImage`` objects inside the child; charts travel as
+pictures inside the worker; charts travel as
 :class:`~automation.documents.charts.Chart` values and become native Word charts
 (:class:`~automation.documents.charts.InlineChart`) there.
 """
@@ -30,16 +32,23 @@ import struct
 import sys
 import tempfile
 import threading
-import traceback
 import zlib
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
-from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
 from automation.core.errors import TemplateError
 from automation.documents.charts import Chart, InlineChart, ltr_chart_paragraphs
+from automation.documents.template_errors import (
+    describe,
+    find_tag,
+    make_environment,
+    parse_parts,
+)
+from automation.text.bidi import isolate_ltr
 from automation.text.characters import DOCUMENT_CONTROL_RE
 from automation.text.dates import format_date
 
@@ -47,8 +56,6 @@ log = logging.getLogger(__name__)
 
 DEFAULT_TIMEOUT = 60.0
 
-_TAG_RE = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.S)
-_OPEN_RE = re.compile(r"\{\{|\{%")
 _XML_TAG_RE = re.compile(r"<[^>]+>")
 
 
@@ -72,10 +79,76 @@ def clean_str(text: str) -> str:
     return DOCUMENT_CONTROL_RE.sub("", text)
 
 
+_CLEANED: dict[str, str] = {}
+"""Short texts already cleaned (the same labels, choices and names fill every document)."""
+
+
+class Cleaned(dict[str, Any]):
+    """A context already made safe by :func:`clean_value` (worked out ahead, while the
+    worker rendered the document before): :func:`render_document` sends it as it is."""
+
+
+def _clean_text(value: str) -> str:
+    """A text cleaned (:func:`clean_str`) with its left-to-right runs isolated, kept when
+    short (labels, choices and names come again document after document)."""
+    found = _CLEANED.get(value)
+    if found is None:
+        text = value if value.isprintable() else clean_str(value)
+        found = isolate_ltr(text)  # Latin runs kept whole in right-to-left text
+        if len(_CLEANED) < 50_000 and len(value) <= 200:
+            _CLEANED[value] = found
+    return found
+
+
+def _clean_dict(value: dict[Any, Any]) -> dict[str, Any]:
+    """:func:`clean_value` of a dict, its texts and containers cleaned without a call
+    per value (a technical report has some 1,600 of them)."""
+    out: dict[str, Any] = {}
+    known = _CLEANED.get
+    for k, v in value.items():
+        kind = type(v)
+        if kind is str:
+            found = known(v)
+            v = found if found is not None else _clean_text(v)
+        elif kind is dict:
+            v = _clean_dict(v)
+        elif kind is list:
+            v = _clean_list(v)
+        else:
+            v = clean_value(v)
+        out[k if type(k) is str else str(k)] = v
+    return out
+
+
+def _clean_list(value: list[Any]) -> list[Any]:
+    """:func:`clean_value` of a list (as :func:`_clean_dict`)."""
+    out: list[Any] = []
+    known = _CLEANED.get
+    for v in value:
+        kind = type(v)
+        if kind is str:
+            found = known(v)
+            out.append(found if found is not None else _clean_text(v))
+        elif kind is dict:
+            out.append(_clean_dict(v))
+        elif kind is list:
+            out.append(_clean_list(v))
+        else:
+            out.append(clean_value(v))
+    return out
+
+
 def clean_value(value: object) -> Any:
     """A context value made safe: strings cleaned, ``None`` → ``""``, dates shown as staff
     read them, containers cleaned recursively, a chart's texts cleaned; images, numbers
     and booleans kept."""
+    kind = type(value)
+    if kind is str:  # most values, and labels and choices come again document after document
+        return _clean_text(value)  # type: ignore[arg-type]
+    if kind is dict:
+        return _clean_dict(value)  # type: ignore[arg-type]
+    if kind is list:
+        return _clean_list(value)  # type: ignore[arg-type]
     if value is None:
         return ""
     if isinstance(value, ImageRef | bool | int | float):
@@ -83,7 +156,7 @@ def clean_value(value: object) -> Any:
     if isinstance(value, Chart):
         return value.with_texts(clean_str)
     if isinstance(value, str):
-        return clean_str(value)
+        return isolate_ltr(clean_str(value))
     if isinstance(value, Decimal):
         return format(value, "f")
     if isinstance(value, dt.datetime):
@@ -98,14 +171,6 @@ def clean_value(value: object) -> Any:
 
 
 # -- the child process ----------------------------------------------------------------
-
-
-def make_environment() -> Any:
-    """The Jinja environment every template renders in: sandboxed, escaping, strict."""
-    from jinja2 import StrictUndefined
-    from jinja2.sandbox import SandboxedEnvironment
-
-    return SandboxedEnvironment(autoescape=True, undefined=StrictUndefined)
 
 
 def _materialize(value: Any, tpl: Any) -> Any:
@@ -127,175 +192,116 @@ def _materialize(value: Any, tpl: Any) -> Any:
     return value
 
 
-def _part_sources(tpl: Any) -> list[str]:
-    """Body, headers and footers as Jinja sees them: patched by docxtpl, one paragraph
-    per line (the numbering of Jinja's error line numbers)."""
-    from docx.oxml import parse_xml
-
-    xmls = [tpl.patch_xml(tpl.get_xml())]
-    for rel in tpl.docx.part.rels.values():
-        if rel.reltype in (tpl.HEADER_URI, tpl.FOOTER_URI) and not rel.is_external:
-            xmls.append(tpl.patch_xml(tpl.xml_to_string(parse_xml(rel.target_part.blob))))
-    return [re.sub(r"<w:p([ >])", r"\n<w:p\1", xml) for xml in xmls]
+_ENVIRONMENT: Any = None
+_VERSIONS: Any = None
+_PATCHER: Any = None
 
 
-def _text_lines(source: str) -> list[str]:
-    return [_XML_TAG_RE.sub("", line) for line in source.splitlines()]
+def _tools() -> tuple[Any, Any, Any]:
+    """The worker's compiling environment, kept template versions and docxtpl helper."""
+    global _ENVIRONMENT, _VERSIONS, _PATCHER
+    if _ENVIRONMENT is None:
+        from docxtpl import DocxTemplate
+
+        from automation.documents.compiled import CompilingEnvironment, Versions
+
+        _ENVIRONMENT = CompilingEnvironment(autoescape=True, undefined=_strict())
+        _VERSIONS, _PATCHER = Versions(), DocxTemplate("")
+    return _ENVIRONMENT, _VERSIONS, _PATCHER
 
 
-def _parse_parts(tpl: Any, env: Any) -> None:
-    """Parse every part; a syntax error carries the text lines of its own part."""
-    import jinja2
+def _strict() -> Any:
+    from jinja2 import StrictUndefined
 
-    for source in _part_sources(tpl):
-        try:
-            env.parse(source)
-        except jinja2.TemplateSyntaxError as exc:
-            exc.eti_lines = _text_lines(source)  # type: ignore[attr-defined]
-            raise
+    return StrictUndefined
 
 
-def _error_line(exc: BaseException) -> int | None:
-    lineno = getattr(exc, "lineno", None)
-    if lineno:
-        return int(lineno)
-    for frame, line in traceback.walk_tb(exc.__traceback__):
-        if frame.f_code.co_filename == "<template>":
-            lineno = line
-    return lineno
+def _unreadable(exc: BaseException) -> tuple[str, dict[str, str]]:
+    return "error", {"kind": "unreadable", "detail": str(exc)[:300], "tag": "", "name": ""}
 
 
-_BLOCKS = {"for": "endfor", "if": "endif", "with": "endwith", "macro": "endmacro",
-           "call": "endcall", "filter": "endfilter", "block": "endblock"}
-_INSIDE = {"elif": ("{% if x %}", "{% endif %}"), "else": ("{% if x %}", "{% endif %}"),
-           "endif": ("{% if x %}", ""), "endfor": ("{% for x in y %}", "")}
+def handle(op: str, template: str, context: dict[str, Any], out: str) -> tuple[str, Any]:
+    """Runs in the render worker: render ``template`` into ``out`` (written under a
+    temporary name, then renamed), or for a check list the template's variables first.
 
-
-def _tag_fails(tag: str, env: Any) -> bool:
-    """Whether one tag, completed as it needs (``{% if %}`` → ``{% endif %}``), is invalid."""
-    import jinja2
-
-    source = tag
-    if tag.startswith("{%"):
-        word = (tag[2:-2].strip().split() or [""])[0]
-        if word in _BLOCKS:
-            source = f"{tag}{{% {_BLOCKS[word]} %}}"
-        elif word in _INSIDE:
-            before, after = _INSIDE[word]
-            source = f"{before}{tag}{after}"
-    try:
-        env.parse(source)
-    except jinja2.TemplateSyntaxError:
-        return True
-    return False
-
-
-def _syntax_tag(line: str, env: Any) -> str:
-    """The tag of a line a syntax error is in: an unclosed one, else one invalid alone."""
-    opens = [m.start() for m in _OPEN_RE.finditer(line)]
-    for i, start in enumerate(opens):
-        segment = line[start:opens[i + 1] if i + 1 < len(opens) else len(line)]
-        if ("}}" if segment.startswith("{{") else "%}") not in segment:
-            return segment[:30].strip() + ("…" if len(segment) > 30 else "")
-    tags = _TAG_RE.findall(line)
-    for tag in tags:
-        if _tag_fails(tag, env):
-            return tag.strip()
-    return tags[-1].strip() if tags else ""
-
-
-def _find_tag(lines: list[str], lineno: int | None, name: str | None, env: Any = None) -> str:
-    """The tag an error is about: one using ``name``, else the faulty one near its line."""
-    if name:
-        word = re.compile(rf"\b{re.escape(name)}\b")
-        for line in lines:
-            for tag in _TAG_RE.findall(line):
-                if word.search(tag):
-                    return tag.strip()
-    if lineno:
-        env = env or make_environment()
-        for index in range(min(lineno, len(lines)) - 1, max(lineno - 4, 0) - 1, -1):
-            tag = _syntax_tag(lines[index], env)
-            if tag:
-                return tag
-    return ""
-
-
-def _describe(exc: BaseException, tpl: Any) -> dict[str, str]:
-    """An error in a template as plain values (kind, detail, tag, variable)."""
-    import jinja2
-
-    kind = "render"
-    name = None
-    if isinstance(exc, jinja2.TemplateSyntaxError):
-        kind = "syntax"
-    elif isinstance(exc, jinja2.UndefinedError):
-        kind = "undefined"
-        found = re.search(r"'([^']+)' is undefined", str(exc)) or re.search(
-            r"has no attribute '([^']+)'", str(exc)
-        )
-        name = found.group(1) if found else None
-    elif isinstance(exc, jinja2.exceptions.SecurityError):
-        kind = "unsafe"
-    lines: list[str] = getattr(exc, "eti_lines", [])
-    if not lines and tpl is not None and tpl.docx is not None:
-        try:
-            lines = _text_lines(_part_sources(tpl)[0])
-        except Exception:  # noqa: BLE001 - the template may be too broken to read
-            lines = []
-    return {
-        "kind": kind,
-        "detail": f"{type(exc).__name__}: {exc}"[:300],
-        "tag": _find_tag(lines, _error_line(exc), name),
-        "name": name or "",
-    }
-
-
-def _child(op: str, template: str, context: dict[str, Any], out: str, conn: Connection) -> None:
-    """Runs in the child process: render ``template`` into ``out`` (and, for a check,
-    list the template's variables first)."""
+    A template version is read and compiled once (:mod:`automation.documents.compiled`);
+    a document of plain values is written straight from it, anything else by docxtpl."""
     tpl = None
     try:
         from docxtpl import DocxTemplate
 
+        from automation.documents.compiled import direct_for, render_direct, survey
+
+        env, versions, patcher = _tools()
+        target = Path(out)
+        partial = target.with_name(f".{target.stem}.{os.getpid()}.part")
+        variables: list[str] = []
+        if op == "render":
+            simple = survey(context).plain  # no chart: the direct path may take it
+            try:
+                compiled = versions.get(Path(template), direct=simple)
+            except OSError as exc:
+                return _unreadable(exc)
+            if simple and direct_for(compiled, context):
+                target.parent.mkdir(parents=True, exist_ok=True)
+                try:
+                    render_direct(compiled, env, context, partial, patcher)
+                    os.replace(partial, target)
+                finally:
+                    partial.unlink(missing_ok=True)
+                return "ok", variables
+            import io
+
+            source: Any = io.BytesIO(compiled.data)
+        else:
+            source = template
+            env = make_environment()
         try:
-            tpl = DocxTemplate(template)
+            tpl = DocxTemplate(source)
             tpl.init_docx()
         except Exception as exc:  # noqa: BLE001 - not a readable .docx
-            conn.send(("error", {"kind": "unreadable", "detail": str(exc)[:300], "tag": "",
-                                 "name": ""}))
-            return
-        env = make_environment()
-        variables: list[str] = []
+            return _unreadable(exc)
         if op in ("check", "parse"):
-            _parse_parts(tpl, env)
+            parse_parts(tpl, env)
             variables = sorted(tpl.get_undeclared_template_variables(jinja_env=env))
             if op == "parse":
-                conn.send(("ok", variables))
-                return
-        tpl.render(_materialize(context, tpl), env, autoescape=True)
-        ltr_chart_paragraphs(tpl.docx.element.body)
-        target = Path(out)
+                return "ok", variables
+        _render_docxtpl(tpl, context, env)
         target.parent.mkdir(parents=True, exist_ok=True)
-        partial = target.with_name(f".{target.stem}.{os.getpid()}.part")
-        tpl.save(partial)
-        os.replace(partial, target)
-        conn.send(("ok", variables))
+        try:
+            tpl.save(partial)
+            os.replace(partial, target)
+        finally:
+            partial.unlink(missing_ok=True)
+        return "ok", variables
     except BaseException as exc:  # noqa: BLE001 - everything goes back to the parent
-        conn.send(("error", _describe(exc, tpl)))
-    finally:
-        conn.close()
+        return "error", describe(exc, tpl)
+
+
+def _render_docxtpl(tpl: Any, context: dict[str, Any], env: Any) -> None:
+    """docxtpl's own render (pictures, charts, tables a tag changes), its listing step
+    skipped where no value has a tab, break or new paragraph (it changes nothing then)."""
+    from automation.documents.compiled import finish_part
+
+    def render_part(src_xml: str, part: Any, ctx: dict[str, Any], jinja_env: Any = None) -> str:
+        source = re.sub(r"<w:p([ >])", r"\n<w:p\1", src_xml)
+        tpl.current_rendering_part = part
+        return finish_part(tpl, jinja_env.from_string(source).render(ctx))
+
+    tpl.render_xml_part = render_part
+    tpl.render(_materialize(context, tpl), env, autoescape=True)
+    ltr_chart_paragraphs(tpl.docx.element.body)
 
 
 def start_method() -> str:
-    """How the render child starts; it is a child process either way (timeout, isolation).
+    """How the render worker starts; it is a child process either way (timeout, isolation).
 
-    A one-shot command on Linux (no other thread running) forks it: the child starts at
+    A one-shot command on Linux (no other thread running) forks it: the worker starts at
     once with docxtpl already imported by this process, instead of a new interpreter
     importing it and the documents package (half a second, every command, measured for
     issue 14). A process running threads (the watch service), which a fork could catch
     holding a lock, uses a forkserver that imports them once; where there is no
-    forkserver (Windows) the child is spawned. The same rule as the intake workers'
+    forkserver (Windows) the worker is spawned. The same rule as the intake workers'
     (:func:`automation.intake.workers.start_method`).
     """
     if sys.platform.startswith("linux") and threading.active_count() == 1:
@@ -303,12 +309,11 @@ def start_method() -> str:
     return "forkserver" if "forkserver" in mp.get_all_start_methods() else "spawn"
 
 
-def _context() -> Any:
+def context_for_worker() -> Any:
+    """The multiprocessing context the render worker starts from (:func:`start_method`)."""
     method = start_method()
     ctx = mp.get_context(method)
-    if method == "fork":
-        import docxtpl  # noqa: F401 - imported here, so the forked child has it
-    elif method == "forkserver":
+    if method == "forkserver":
         ctx.set_forkserver_preload(["automation.documents.render", "docxtpl"])
     return ctx
 
@@ -323,33 +328,22 @@ class _Outcome:
 def _run_child(
     op: str, template: Path, context: dict[str, Any], out: Path, timeout: float
 ) -> _Outcome:
-    ctx = _context()
-    receiver, sender = ctx.Pipe(duplex=False)
-    process = ctx.Process(
-        target=_child, args=(op, str(template), context, str(out), sender), daemon=True
-    )
-    process.start()
-    sender.close()
-    status: str = "error"
-    payload: Any = {"kind": "timeout", "detail": f"{timeout:g}", "tag": "", "name": ""}
-    try:
-        if receiver.poll(timeout):
-            try:
-                status, payload = receiver.recv()
-            except EOFError:
-                payload = {"kind": "crash", "tag": "", "name": "",
-                           "detail": f"the render process ended (exit code {process.exitcode})"}
-        process.join(5 if status == "ok" else 0.1)
-    finally:
-        if process.is_alive():
-            process.terminate()
-            process.join(5)
-            if process.is_alive():
-                process.kill()
-                process.join()
-        receiver.close()
+    """One request to this process's render worker (started at the first, replaced after
+    a timeout or a crash)."""
+    from automation.documents.worker import shared_worker
+
+    worker = shared_worker()
+    if op == "render":
+        worker.do_meanwhile(getattr(_MEANWHILE, "work", None))
+        _MEANWHILE.work = None
+    status, payload = worker.request((op, str(template), context, str(out)), timeout)
     if status == "ok":
         return _Outcome(True, variables=list(payload))
+    if payload.get("kind") in ("timeout", "crash"):  # the worker was stopped mid-document
+        import glob
+
+        for partial in out.parent.glob(f".{glob.escape(out.stem)}.*.part"):
+            partial.unlink(missing_ok=True)
     return _Outcome(False, error=dict(payload))
 
 
@@ -372,6 +366,10 @@ def _template_error(template: Path, error: dict[str, str], timeout: float) -> Te
     elif kind == "unreadable":
         en = f"template {name} cannot be opened as a Word document: {detail}"
         ar = f"تعذر فتح القالب {name}: الملف غير موجود أو ليس مستند Word سليماً."
+    elif kind == "crash":
+        en = f"template {name}: the render process ended while making the document ({detail})"
+        ar = (f"القالب {name}: توقّف برنامج إنشاء الوثيقة أثناء إنشائها؛ "
+              "تُعاد المحاولة في الدفعة التالية (راجع القالب بالأمر eti templates check).")
     elif kind == "unsafe":
         en = f"template {name}: unsafe operation in tag {tag!r}: {detail}"
         ar = f"القالب {name}: الوسم{shown} يحاول عملية غير مسموح بها."
@@ -385,26 +383,97 @@ def _template_error(template: Path, error: dict[str, str], timeout: float) -> Te
     return err
 
 
+def version_of(path: Path) -> tuple[str, int, int, int, int]:
+    """The key of a template version: its path and the file's identity (inode, size,
+    modification and change times); a template edited or replaced is a new version."""
+    info = os.stat(path)
+    return (str(path), info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
+
+
+def prepare() -> None:
+    """Start this process's render worker now, without waiting for it: it loads the
+    rendering libraries while this process works out the document's values (a command
+    that will render calls it first)."""
+    from automation.documents.worker import shared_worker
+
+    shared_worker().warm()
+
+
+_MEANWHILE = threading.local()
+"""``work``: what this thread does while the worker renders its next document."""
+
+
+@contextmanager
+def meanwhile(work: Callable[[], None]) -> Iterator[None]:
+    """Inside, the next document this thread sends to the render worker has ``work`` done
+    in this process while the worker renders it (the next document's values worked out
+    on this core while the worker's core writes this one). ``work`` must not raise."""
+    _MEANWHILE.work = work
+    try:
+        yield
+    finally:
+        _MEANWHILE.work = None
+
+
+_GIVEN_UP: dict[tuple[str, int, int, int, int], TemplateError] = {}
+"""Template versions that ran out of time or crashed the worker in this batch: the
+documents after made of them are left owed at once (the batch does not wait again)."""
+_SESSIONS = 0
+
+
+@contextmanager
+def rendering() -> Iterator[None]:
+    """The documents of one batch or command share one render worker, stopped at the end.
+
+    Inside, a template version that looped (stopped after its timeout) or crashed the
+    worker is not tried again: every later document of it fails at once, left owed to
+    the next batch, and the batch goes on with the other documents."""
+    global _SESSIONS
+    _SESSIONS += 1
+    try:
+        yield
+    finally:
+        _SESSIONS -= 1
+        if _SESSIONS == 0:
+            from automation.documents.worker import close_shared_worker
+
+            _GIVEN_UP.clear()
+            close_shared_worker()
+
+
 def render_document(
     template: Path, context: dict[str, Any], out: Path, *, timeout: float = DEFAULT_TIMEOUT
 ) -> Path:
-    """Render ``template`` with ``context`` into ``out`` (replaced if it exists).
+    """Render ``template`` with ``context`` into ``out`` (replaced if it exists; written
+    under a temporary name and renamed, so ``out`` is never seen half-written).
 
     Raises :class:`TemplateError` when the template is broken, names an unknown
-    variable, or runs longer than ``timeout`` seconds.
+    variable, runs longer than ``timeout`` seconds or crashes the render worker.
     """
     template, out = Path(template), Path(out)
-    if not template.is_file():
+    try:
+        version = version_of(template) if template.is_file() else None
+    except OSError:
+        version = None
+    if version is None:
         raise _template_error(
             template, {"kind": "unreadable", "detail": "file not found", "tag": "", "name": ""},
             timeout,
         )
-    outcome = _run_child("render", template, clean_value(context), out, timeout)
+    if version in _GIVEN_UP:
+        err = _GIVEN_UP[version]
+        log.error("%s (not tried again in this batch)", err.message_en)
+        raise _template_error(template, {"kind": err.kind, "detail": "",  # type: ignore[attr-defined]
+                                         "tag": err.tag, "name": ""}, timeout)  # type: ignore[attr-defined]
+    values = context if type(context) is Cleaned else clean_value(context)
+    outcome = _run_child("render", template, values, out, timeout)
     if not outcome.ok:
         err = _template_error(template, outcome.error, timeout)
+        if outcome.error["kind"] in ("timeout", "crash") and _SESSIONS:
+            _GIVEN_UP[version] = err
         log.error("%s", err.message_en)
         raise err
-    log.info("rendered %s from %s", out, template.name)
+    log.debug("rendered %s from %s", out, template.name)
     return out
 
 
@@ -517,4 +586,4 @@ def _tag_naming(path: Path, name: str) -> str:
     except (OSError, KeyError, zipfile.BadZipFile):
         return ""
     text = _XML_TAG_RE.sub("", re.sub(r"<w:p([ >])", r"\n<w:p\1", xml))
-    return _find_tag(text.splitlines(), None, name)
+    return find_tag(text.splitlines(), None, name)

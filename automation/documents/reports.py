@@ -1,41 +1,48 @@
-"""The period reports of P2, P6, P7, P8 and P9 (a quarter or any date range).
+"""The contexts of the period reports of P2, P6, P7, P8 and P9 (a quarter or any date
+range), each declared in :mod:`automation.documents.kinds` and made by
+:func:`automation.documents.making.make` (``make(HELPDESK_REPORT.key, …)``):
 
-    make_helpdesk_report     P2  Help Desk requests executed, by category and school
-    make_systems_report      P6  system status per system (problems, updates, functions
-                                 tested, passed and failed), open problems, new updates
-    make_activation_report   P7  activation visits: results and achievement %, against
-                                 the department's plan and QRC's action plan
-    make_initiatives_report  P8  active initiatives and the activation report
-    make_webpages_report     P9  criteria met per page, score %, e-services activated,
-                                 feedback received and handled
+    helpdesk_context     P2  Help Desk requests executed, by category and school
+    systems_context      P6  system status per system (problems, updates, functions
+                             tested, passed and failed), open problems, new updates
+    activation_context   P7  activation visits: results and achievement %, against
+                             the department's plan and QRC's action plan
+    initiatives_context  P8  active initiatives and the activation report
+    webpages_context     P9  criteria met per page, score %, e-services activated,
+                             feedback received and handled
 
-Each goes to ``outbox/<period slug>/<title>-<period slug>.docx``. The figures and
+Each goes to ``outbox/reports/<title>-<period slug>.docx``. The figures and
 the rows come from the process modules (:mod:`automation.processes`); this module
 only groups them for the tables.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
+import math
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 from automation.catalog.reference import References
-from automation.core.clock import Clock
 from automation.core.department import Department
 from automation.core.periods import Period
 from automation.documents.charts import Chart, bar_chart
 from automation.documents.context import (
     common_context,
     figure_rows,
-    references_of,
     show_date,
 )
-from automation.documents.outbox import period_folder, produce
-from automation.documents.render import DEFAULT_TIMEOUT
+from automation.documents.kinds import (
+    ACTIVATION_REPORT,
+    HELPDESK_REPORT,
+    INITIATIVES_REPORT,
+    SYSTEMS_REPORT,
+    WEBPAGES_REPORT,
+    period_reports,
+)
+from automation.documents.making import make_of
 from automation.ledger.store import Ledger
 from automation.processes import (
+    figure,
     figures_of,
     p02_helpdesk,
     p06_systems,
@@ -63,21 +70,9 @@ def _chart(labels: list[str], values: list[float], ylabel: str) -> Chart | str:
 
 def helpdesk_context(src: RowSource, period: Period, refs: References) -> dict[str, Any]:
     categories = p02_helpdesk.CATEGORIES
-    executed = p02_helpdesk.executed(src, period)
-    total = len(executed)
-    per_category = [sum(1 for r in executed if r.data.get("category") == c) for c in categories]
-    other = total - sum(per_category)
-    if other:  # a category outside the list counts as «أخرى»
-        per_category[categories.index("أخرى")] += other
-    schools: dict[str, list[int]] = defaultdict(lambda: [0] * len(categories))
-    for r in executed:
-        category = r.data.get("category")
-        index = categories.index(category if category in categories else "أخرى")
-        schools[subject_of(r)][index] += 1
-    by_school = sorted(
-        ({"school": s, "counts": c, "total": sum(c)} for s, c in schools.items()),
-        key=lambda e: (-e["total"], e["school"]),
-    )
+    total = int(figure(src, "p2.executed", period, refs).value or 0)
+    per_category = [int(figure(src, p02_helpdesk.category_key(c), period, refs).value or 0)
+                    for c in categories]
     shown = [(c, n) for c, n in zip(categories, per_category, strict=True) if n]
     return {
         "total": total,
@@ -85,7 +80,8 @@ def helpdesk_context(src: RowSource, period: Period, refs: References) -> dict[s
             {"category": c, "count": n, "pct": fmt_pct(ratio_pct(n, total))}
             for c, n in zip(categories, per_category, strict=True)
         ],
-        "by_school": by_school,
+        "by_school": [{"school": e.school, "counts": e.counts, "total": e.total}
+                      for e in p02_helpdesk.BY_SCHOOL.of(src, period)],
         "category_totals": per_category,
         "chart": _chart([c for c, _ in shown], [n for _, n in shown], "عدد الطلبات"),
         "chart_title": "طلبات الدعم الفني المنفذة حسب التصنيف",
@@ -98,49 +94,23 @@ def helpdesk_context(src: RowSource, period: Period, refs: References) -> dict[s
 def system_status(src: RowSource, period: Period) -> list[dict[str, Any]]:
     """Per system: problems logged in the period and not solved at its end, updates, and the
     functions tested in it with their latest results (the P6 system-status table)."""
-    rows: dict[str, dict[str, Any]] = {}
-
-    def entry(name: object) -> dict[str, Any]:
-        system = p06_systems.system_of(name)
-        return rows.setdefault(system, {"system": system, "problems": 0, "open": 0,
-                                        "updates": 0, "tested": 0, "passed": 0, "failed": 0})
-
-    for r in p06_systems.logged(src, period):
-        entry(r.data.get("system"))["problems"] += 1
-    for r in p06_systems.open_at_end(src, period):
-        entry(r.data.get("system"))["open"] += 1
-    for r in p06_systems.updates(src, period):
-        entry(r.data.get("system"))["updates"] += 1
-    for test in p06_systems.function_tests(src, period):
-        found = entry(test.system)
-        found["tested"] += 1
-        found["passed" if test.passed else "failed"] += 1
-    return sorted(rows.values(), key=lambda e: (p06_systems.system_order(e["system"]),
-                                               e["system"]))
+    return p06_systems.STATUS.of(src, period)
 
 
 def systems_context(src: RowSource, period: Period, refs: References) -> dict[str, Any]:
+    def value(key: str) -> int:
+        return int(figure(src, key, period, refs).value or 0)
+
     statuses = p06_systems.STATUSES
-    issues = p06_systems.logged(src, period)
-    systems: dict[str, list[int]] = {}
-    for r in issues:
-        system = str(r.data.get("system") or "أخرى")
-        counts = systems.setdefault(system, [0] * len(statuses))
-        status = r.data.get("status")
-        if status in statuses:
-            counts[statuses.index(status)] += 1
-    order = {s: i for i, s in enumerate(p06_systems.SYSTEMS)}
-    by_system = [
-        {"system": s, "total": sum(c), "counts": c}
-        for s, c in sorted(systems.items(), key=lambda kv: (order.get(kv[0], 99), kv[0]))
-    ]
-    open_issues = p06_systems.open_at_end(src, period)
-    updates = p06_systems.updates(src, period)
-    status = system_status(src, period)
-    keys = ("problems", "open", "updates", "tested", "passed", "failed")
+    by_system = [{"system": e.system, "total": e.total, "counts": e.counts}
+                 for e in p06_systems.PROBLEMS.of(src, period)]
     return {
-        "systems": status,
-        "systems_total": {k: sum(e[k] for e in status) for k in keys},
+        "systems": p06_systems.STATUS.of(src, period),
+        "systems_total": {
+            "problems": value("p6.problems_logged"), "open": value("p6.problems_open"),
+            "updates": value("p6.updates"), "tested": value("p6.functions_tested"),
+            "passed": value("p6.functions_passed"), "failed": value("p6.functions_failed"),
+        },
         "failed_tests": [
             {"date": show_date(t.tested_on), "system": t.system, "user_level": t.user_level,
              "function": t.function, "notes": t.notes}
@@ -149,7 +119,7 @@ def systems_context(src: RowSource, period: Period, refs: References) -> dict[st
         "by_system": by_system,
         "status_totals": [sum(e["counts"][i] for e in by_system)
                           for i in range(len(statuses))],
-        "issues_total": len(issues),
+        "issues_total": value("p6.problems_logged"),
         "open_issues": [
             {
                 "date": show_date(r.data.get("date")),
@@ -158,7 +128,7 @@ def systems_context(src: RowSource, period: Period, refs: References) -> dict[st
                 "problem": str(r.data.get("problem") or ""),
                 "status": str(r.data.get("status") or ""),
             }
-            for r in open_issues
+            for r in p06_systems.open_at_end(src, period)
         ],
         "updates": [
             {
@@ -168,7 +138,7 @@ def systems_context(src: RowSource, period: Period, refs: References) -> dict[st
                 "source": str(r.data.get("source") or ""),
                 "notes": str(r.data.get("notes") or ""),
             }
-            for r in updates
+            for r in p06_systems.updates(src, period)
         ],
     }
 
@@ -179,7 +149,6 @@ def systems_context(src: RowSource, period: Period, refs: References) -> dict[st
 def qrc_context(src: RowSource, period: Period, refs: References) -> dict[str, Any]:
     """QRC's action plan for the period, each line against what was achieved at its end."""
     targets = p07_activation.qrc_targets(src, period.end, refs)
-    met = sum(1 for t in targets if t.met)
     return {
         "qrc": [
             {"system": t.system, "function": t.function, "target": fmt_pct(t.target_pct),
@@ -187,51 +156,30 @@ def qrc_context(src: RowSource, period: Period, refs: References) -> dict[str, A
              "achieved": fmt_pct(t.achieved_pct), "status": t.status}
             for t in targets
         ],
-        "qrc_met": met,
-        "qrc_total": len(targets),
-        "qrc_pct": fmt_pct(ratio_pct(met, len(targets))),
+        "qrc_met": int(figure(src, "p7.qrc_lines_met", period, refs).value or 0),
+        "qrc_total": int(figure(src, "p7.qrc_lines", period, refs).value or 0),
+        "qrc_pct": figure(src, "p7.qrc_plan_pct", period, refs).text,
     }
 
 
 def activation_context(src: RowSource, period: Period, refs: References) -> dict[str, Any]:
-    latest = p07_activation.latest_visits(src, period)
-    functions: dict[str, list[Any]] = defaultdict(list)
-    for visit in latest:
-        for r in visit:
-            functions[str(r.data.get("function") or "")].append(r)
-    schools = []
-    for visit in sorted(latest, key=lambda v: (str(v[0].data.get("visit_date")),
-                                               v[0].submission_id)):
-        first = visit[0]
-        completion = p07_activation.completion(visit)
-        schools.append(
-            {
-                "school": subject_of(first),
-                "visit_date": show_date(first.data.get("visit_date")),
-                "visitor": str(first.data.get("visitor") or ""),
-                "functions": len(visit),
-                "activated": sum(1 for r in visit if r.data.get("activated") is True),
-                "avg_completion": fmt_pct(completion),  # type: ignore[arg-type]
-                "value": float(completion or 0),  # type: ignore[arg-type]
-            }
-        )
-    chart = _chart([s["school"] for s in schools], [s.pop("value") for s in schools],
-                   "متوسط نسبة الإنجاز %")
-    overall = {f.label: f for f in figures_of(src, "P7", period, refs)}[
-        p07_activation.MEAN_COMPLETION]
+    results = p07_activation.SCHOOLS.of(src, period)
     return {
-        "overall_pct": overall.text,
-        "schools": schools,
-        "functions": [
-            {
-                "function": name,
-                "schools": len({subject_of(r) for r in items}),
-                "activated": len({subject_of(r) for r in items if r.data.get("activated") is True}),
-                "avg_completion": fmt_pct(p07_activation.completion(items)),  # type: ignore[arg-type]
-            }
-            for name, items in sorted(functions.items())
+        "overall_pct": figure(src, "p7.mean_completion", period, refs).text,
+        "schools": [
+            {"school": s.school, "visit_date": show_date(s.visit_date), "visitor": s.visitor,
+             "functions": s.functions, "activated": s.activated,
+             "avg_completion": fmt_pct(s.completion)}
+            for s in results
         ],
-        "chart": chart,
+        "functions": [
+            {"function": f.function, "schools": f.schools, "activated": f.activated,
+             "avg_completion": fmt_pct(f.completion)}
+            for f in p07_activation.FUNCTIONS.of(src, period)
+        ],
+        "chart": _chart([s.school for s in results],  # «—» in the table: no bar, not 0
+                        [math.nan if s.completion is None else float(s.completion)
+                         for s in results], "متوسط نسبة الإنجاز %"),
         "chart_title": "متوسط نسبة الإنجاز في آخر زيارة لكل مدرسة",
     } | qrc_context(src, period, refs)
 
@@ -242,7 +190,7 @@ def activation_context(src: RowSource, period: Period, refs: References) -> dict
 def initiatives_context(src: RowSource, period: Period, refs: References) -> dict[str, Any]:
     counts = p08_initiatives.by_status(src, period)
     total = sum(counts.values())
-    active_status = p08_initiatives.ACTIVE
+    active_count = int(figure(src, "p8.active", period, refs).value or 0)
 
     def item(r: Any) -> dict[str, Any]:
         return {
@@ -255,17 +203,16 @@ def initiatives_context(src: RowSource, period: Period, refs: References) -> dic
             "status": str(r.data.get("status") or ""),
         }
 
-    active = p08_initiatives.active(src, period)
-    started = p08_initiatives.started(src, period)
     return {
-        "active_count": counts.get(active_status, 0),
+        "active_count": active_count,
         "total_count": total,
-        "activation_pct": fmt_pct(ratio_pct(counts.get(active_status, 0), total)),
+        "activation_pct": fmt_pct(ratio_pct(active_count, total)),
         "by_status": [{"status": s, "count": n} for s, n in counts.items()],
-        "active": [{k: v for k, v in item(r).items() if k != "status"} for r in active],
+        "active": [{k: v for k, v in item(r).items() if k != "status"}
+                   for r in p08_initiatives.active(src, period)],
         "started": [
             {k: v for k, v in item(r).items() if k not in ("notes", "participants")}
-            for r in started
+            for r in p08_initiatives.started(src, period)
         ],
     }
 
@@ -275,16 +222,8 @@ def initiatives_context(src: RowSource, period: Period, refs: References) -> dic
 
 def feedback_context(src: RowSource, period: Period) -> dict[str, Any]:
     """Feedback received, handled (closed) in the period and still open at its end, by kind."""
-    kinds = {k: {"kind": k, "received": 0, "handled": 0, "open": 0}
-             for k in p09_webpages.KINDS}
-    for key, rows in (("received", p09_webpages.feedback_received(src, period)),
-                      ("handled", p09_webpages.feedback_handled(src, period)),
-                      ("open", p09_webpages.feedback_open(src, period))):
-        for r in rows:
-            kind = str(r.data.get("kind") or "")
-            kinds.setdefault(kind, {"kind": kind, "received": 0, "handled": 0, "open": 0})
-            kinds[kind][key] += 1
-    by_kind = [k for k in kinds.values() if k["received"] or k["handled"] or k["open"]]
+    by_kind = [{"kind": k.kind, "received": k.received, "handled": k.handled, "open": k.open}
+               for k in p09_webpages.FEEDBACK_BY_KIND.of(src, period)]
     return {
         "feedback": by_kind,
         "feedback_total": {k: sum(e[k] for e in by_kind) for k in ("received", "handled",
@@ -299,27 +238,27 @@ def feedback_context(src: RowSource, period: Period) -> dict[str, Any]:
 
 
 def webpages_context(src: RowSource, period: Period, refs: References) -> dict[str, Any]:
+    def value(key: str) -> int:
+        return int(figure(src, key, period, refs).value or 0)
+
     reviews = p09_webpages.page_reviews(src, period)
-    unmet = p09_webpages.unmet(src, period)
     scored = [e for e in reviews if e.score is not None]
-    services = p09_webpages.services_by_page(src, period)
+    listed, activated = value("p9.services_listed"), value("p9.services_activated")
     return feedback_context(src, period) | {
-        "criteria_met": sum(e.met for e in reviews),
+        "criteria_met": value("p9.criteria_met"),
         "criteria_total": sum(e.criteria for e in reviews),
         "services": [
             {"page": e.page, "services": e.services, "activated": e.activated,
              "in_period": e.activated_in_period, "pct": fmt_pct(e.pct)}
-            for e in services
+            for e in p09_webpages.services_by_page(src, period)
         ],
         "services_total": {
-            "services": sum(e.services for e in services),
-            "activated": sum(e.activated for e in services),
-            "in_period": sum(e.activated_in_period for e in services),
-            "pct": fmt_pct(ratio_pct(sum(e.activated for e in services),
-                                     sum(e.services for e in services))),
+            "services": listed,
+            "activated": activated,
+            "in_period": value("p9.services_activated_in_period"),
+            "pct": fmt_pct(ratio_pct(activated, listed)),
         },
-        "average_score": {f.label: f for f in figures_of(src, "P9", period, refs)}[
-            p09_webpages.MEAN_SCORE].text,
+        "average_score": figure(src, "p9.mean_score", period, refs).text,
         "pages": [
             {
                 "page": e.page,
@@ -337,7 +276,7 @@ def webpages_context(src: RowSource, period: Period, refs: References) -> dict[s
                 "criterion": str(r.data.get("criterion") or ""),
                 "notes": str(r.data.get("notes") or ""),
             }
-            for r in unmet
+            for r in p09_webpages.unmet(src, period)
         ],
         "chart": _chart([e.page for e in scored], [float(e.score) for e in scored],
                         "نسبة تحقق المعايير %"),
@@ -348,27 +287,22 @@ def webpages_context(src: RowSource, period: Period, refs: References) -> dict[s
 # -- producing them -----------------------------------------------------------------------
 
 
-REPORTS: dict[str, tuple[str, str, str, str, Builder]] = {
-    "helpdesk": ("helpdesk-report", "helpdesk_report.docx", "P2", "تقرير-الدعم-الفني",
-                 helpdesk_context),
-    "systems": ("systems-report", "systems_report.docx", "P6", "تقرير-حالة-الأنظمة",
-                systems_context),
-    "activation": ("activation-report", "activation_report.docx", "P7",
-                   "تقرير-تفعيل-الوظائف", activation_context),
-    "initiatives": ("initiatives-report", "initiatives_report.docx", "P8",
-                    "تقرير-المبادرات", initiatives_context),
-    "webpages": ("webpages-report", "webpages_report.docx", "P9",
-                 "تقرير-الصفحات-الإلكترونية", webpages_context),
-}
-"""Each report: document kind, template, process, file name, context builder."""
+def _declared() -> dict[str, tuple[str, str, str, str, Builder]]:
+    """:data:`REPORTS` from the declarations (:mod:`automation.documents.kinds`)."""
+    return {
+        spec.command.split()[-1]: (spec.key, spec.template.file, spec.process,
+                                   spec.file.removesuffix("-{period}"),
+                                   globals()[spec.context.partition(":")[2]])
+        for spec in period_reports()
+    }
 
-TITLES = {
-    "helpdesk": "التقرير الفني لطلبات الدعم الفني المنفذة",
-    "systems": "تقرير حالة الأنظمة التربوية والتحديثات الجديدة",
-    "activation": "تقرير نتائج زيارات متابعة تفعيل وظائف الأنظمة ونسب الإنجاز",
-    "initiatives": "تقرير المبادرات والمشاريع الإبداعية",
-    "webpages": "تقرير مدى تحقق معايير الصفحات الإلكترونية",
-}
+
+REPORTS: dict[str, tuple[str, str, str, str, Builder]] = _declared()
+"""Each report by its command (``helpdesk``): document kind, template, process, file name,
+context builder — as declared in :mod:`automation.documents.kinds`."""
+
+TITLES = {spec.command.split()[-1]: spec.title_ar for spec in period_reports()}
+"""The title on each report, as declared."""
 
 
 def report_context(
@@ -391,54 +325,10 @@ def report_context(
     } | build(src, period, refs)
 
 
-def make_period_report(
-    dept: Department,
-    ledger: Ledger,
-    report: str,
-    period: Period,
-    *,
-    clock: Clock,
-    references: References | None = None,
-    timeout: float = DEFAULT_TIMEOUT,
-) -> Path:
-    kind, template, _, stem, _ = REPORTS[report]
-    refs = references_of(dept, references)
-    context = report_context(dept, ledger, report, period, refs, day=clock.now().date())
-    return produce(dept, ledger, kind=kind, template=template, context=context,
-                   folder=period_folder(dept, period.slug), stem=f"{stem}-{period.slug}",
-                   clock=clock, timeout=timeout)
-
-
-def make_helpdesk_report(dept: Department, ledger: Ledger, period: Period, *, clock: Clock,
-                         references: References | None = None) -> Path:
-    """P2: the technical report of Help Desk requests executed, by category and school."""
-    return make_period_report(dept, ledger, "helpdesk", period, clock=clock,
-                              references=references)
-
-
-def make_systems_report(dept: Department, ledger: Ledger, period: Period, *, clock: Clock,
-                        references: References | None = None) -> Path:
-    """P6: system status (problems not yet solved) and the new updates of the period."""
-    return make_period_report(dept, ledger, "systems", period, clock=clock,
-                              references=references)
-
-
-def make_activation_report(dept: Department, ledger: Ledger, period: Period, *, clock: Clock,
-                           references: References | None = None) -> Path:
-    """P7: activation follow-up visits, their results and achievement percentages."""
-    return make_period_report(dept, ledger, "activation", period, clock=clock,
-                              references=references)
-
-
-def make_initiatives_report(dept: Department, ledger: Ledger, period: Period, *, clock: Clock,
-                            references: References | None = None) -> Path:
-    """P8: the list of active initiatives and the activation report of the period."""
-    return make_period_report(dept, ledger, "initiatives", period, clock=clock,
-                              references=references)
-
-
-def make_webpages_report(dept: Department, ledger: Ledger, period: Period, *, clock: Clock,
-                         references: References | None = None) -> Path:
-    """P9: how well each page meets the criteria, with its score."""
-    return make_period_report(dept, ledger, "webpages", period, clock=clock,
-                              references=references)
+# The names callers have always used: ``make`` of each report, ``(dept, ledger, period, *,
+# clock, references=None)``.
+make_helpdesk_report = make_of(HELPDESK_REPORT.key)
+make_systems_report = make_of(SYSTEMS_REPORT.key)
+make_activation_report = make_of(ACTIVATION_REPORT.key)
+make_initiatives_report = make_of(INITIATIVES_REPORT.key)
+make_webpages_report = make_of(WEBPAGES_REPORT.key)

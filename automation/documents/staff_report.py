@@ -11,13 +11,13 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from automation.catalog.forms import CATALOG
 from automation.catalog.reference import Employee, References
 from automation.core.clock import Clock
 from automation.core.department import Department
 from automation.core.errors import EtiError
 from automation.core.periods import DEFAULT_CALENDAR, Calendar
-from automation.documents.context import common_context, references_of
+from automation.documents.context import common_context, form_text, references_of
+from automation.documents.kinds import STAFF_REPORT
 from automation.documents.outbox import produce, safe_name
 from automation.documents.render import DEFAULT_TIMEOUT
 from automation.ledger.store import Ledger
@@ -29,8 +29,8 @@ from automation.text.dates import format_date
 
 log = logging.getLogger(__name__)
 
-DOCUMENT_KIND = "staff-report"
-TEMPLATE = "staff_report.docx"
+DOCUMENT_KIND = STAFF_REPORT.key
+TEMPLATE = STAFF_REPORT.template.file
 OVERDUE_AT = "المهام المتأخرة في نهاية العام أو حتى تاريخه"
 
 
@@ -73,7 +73,7 @@ def staff_context(dept: Department, refs: References, evidence: StaffYear, emplo
             for t in evidence.tasks
         ],
         "visits": [
-            {"day": format_date(v.day), "form": f"{v.form} {CATALOG.form(v.form).name_ar}",
+            {"day": format_date(v.day), "form": form_text(v.form),
              "place": v.place, "role": v.role}
             for v in evidence.visits
         ],

@@ -20,20 +20,20 @@ from typing import Any
 from automation.catalog.forms import CATALOG
 from automation.catalog.model import Catalog
 from automation.catalog.reference import References
-from automation.core.clock import Clock
 from automation.core.department import Department
 from automation.core.errors import EtiError
-from automation.documents.context import common_context, references_of, show_field
-from automation.documents.outbox import name_parts, produce
-from automation.documents.render import DEFAULT_TIMEOUT
+from automation.documents.context import common_context, show_field
+from automation.documents.kinds import TECHNICAL_REPORT
+from automation.documents.making import make_of
 from automation.ledger.store import Ledger
+from automation.ledger.submissions import copies_of
 from automation.processes.figures import fmt_jod
 from automation.processes.p01_maintenance import REQUEST
 
 TECHNICAL_FORMS: tuple[str, ...] = (REQUEST,)
 """Forms whose accepted submissions get a technical report."""
-DOCUMENT_KIND = "technical-report"
-TEMPLATE = "technical_report.docx"
+DOCUMENT_KIND = TECHNICAL_REPORT.key
+TEMPLATE = TECHNICAL_REPORT.template.file
 TECHNICIAN = "الفني المنفذ"
 HEAD = "رئيس القسم"
 
@@ -55,10 +55,7 @@ def submission_of_file(ledger: Ledger, path: Path) -> int:
     except OSError as exc:
         raise EtiError(f"cannot read {path}: {exc}", f"تعذّرت قراءة الملف «{path}».",
                        code="unreadable") from exc
-    for sub_id, outcome, first in ledger.conn.execute(
-        "SELECT id, outcome, duplicate_of FROM submissions WHERE sha256 = ? ORDER BY id DESC",
-        (digest,),
-    ):
+    for sub_id, outcome, first in copies_of(ledger.conn, digest):
         if outcome == "accepted":
             return int(sub_id)
         if first is not None:
@@ -80,25 +77,16 @@ def _cost(rows: list[Any]) -> str:
 def technical_context(
     dept: Department,
     ledger: Ledger,
-    submission_id: int,
+    submission: Any,
     refs: References,
     *,
     day: dt.date,
     catalog: Catalog = CATALOG,
 ) -> tuple[dict[str, Any], dict[str, str]]:
-    """The context of technical_report.docx and the parts of the file name."""
-    submission = ledger.submission(submission_id)
-    if submission is None:
-        raise _not_found(f"لا يوجد نموذج وارد برقم {submission_id}.",
-                         f"there is no submission {submission_id}")
+    """The context of technical_report.docx and the parts of the file name, for an
+    accepted maintenance request (:func:`automation.documents.making.load_submission`)."""
+    submission_id = int(submission["id"])
     code = str(submission["form"] or "")
-    if code not in TECHNICAL_FORMS or submission["outcome"] != "accepted":
-        raise EtiError(
-            f"submission {submission_id} is not an accepted maintenance request "
-            f"({code or 'unknown'}, {submission['outcome']})",
-            f"النموذج الوارد رقم {submission_id} ({code or 'غير معروف'}) ليس طلب صيانة مقبولاً.",
-            code="not-a-request",
-        )
     form = catalog.form(code)
     rows = list(ledger.rows_of_submission(submission_id))
     try:
@@ -135,23 +123,7 @@ def technical_context(
                      "school": str(school), "id": str(submission_id)}
 
 
-def make_technical_report(
-    dept: Department,
-    ledger: Ledger,
-    submission_id: int,
-    *,
-    clock: Clock,
-    references: References | None = None,
-    timeout: float = DEFAULT_TIMEOUT,
-) -> Path:
-    """The technical report of an accepted QF75-11 submission, in
-    ``outbox/technical/<request date>-<form>-<school>-<id>.docx``."""
-    refs = references_of(dept, references)
-    context, name = technical_context(dept, ledger, submission_id, refs,
-                                      day=clock.now().date())
-    return produce(
-        dept, ledger, kind=DOCUMENT_KIND, template=TEMPLATE, context=context,
-        folder=technical_folder(dept),
-        stem=name_parts(name["date"], name["form"], name["school"], name["id"]),
-        clock=clock, submission_id=submission_id, timeout=timeout,
-    )
+make_technical_report = make_of(TECHNICAL_REPORT.key)
+"""The technical report of an accepted QF75-11 submission, in
+``outbox/technical/<request date>-<form>-<school>-<id>.docx``: ``(dept, ledger,
+submission_id, *, clock, references=None)``."""

@@ -10,31 +10,27 @@ from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
 from typing import Any
 
 from automation.catalog.forms import CATALOG
 from automation.catalog.model import Catalog
 from automation.catalog.reference import References
-from automation.core.clock import Clock
 from automation.core.department import Department
-from automation.core.errors import EtiError
 from automation.documents.context import (
     common_context,
-    references_of,
     show_date,
     show_field,
 )
-from automation.documents.outbox import name_parts, produce, visits_folder
-from automation.documents.render import DEFAULT_TIMEOUT
+from automation.documents.kinds import VISIT_REPORT
+from automation.documents.making import make_of
 from automation.ledger.store import Ledger
 from automation.processes import VISIT_REPORTS
 
 VISIT_FORMS: tuple[str, ...] = tuple(VISIT_REPORTS)
 """Forms whose accepted submissions get a visit report (the processes declare them)."""
 
-DOCUMENT_KIND = "visit-report"
-TEMPLATE = "visit_report.docx"
+DOCUMENT_KIND = VISIT_REPORT.key
+TEMPLATE = VISIT_REPORT.template.file
 VISITOR = "الزائر"
 _NAMES_SPLIT = re.compile(r"\s*(?:[،,;؛\n]|\s-\s)\s*")
 
@@ -53,27 +49,16 @@ def _header(submission: Any, rows: list[Any]) -> dict[str, Any]:
 def visit_context(
     dept: Department,
     ledger: Ledger,
-    submission_id: int,
+    submission: Any,
     refs: References,
     *,
     day: Any,
     catalog: Catalog = CATALOG,
 ) -> tuple[dict[str, Any], dict[str, str]]:
-    """The context of visit_report.docx and the parts of the file name."""
-    submission = ledger.submission(submission_id)
-    if submission is None:
-        raise EtiError(
-            f"there is no submission {submission_id}",
-            f"لا يوجد نموذج وارد برقم {submission_id}.",
-            code="no-submission",
-        )
+    """The context of visit_report.docx and the parts of the file name, for an accepted
+    visit form (:func:`automation.documents.making.load_submission`)."""
+    submission_id = int(submission["id"])
     code = str(submission["form"] or "")
-    if code not in VISIT_FORMS:
-        raise EtiError(
-            f"submission {submission_id} is a {code or 'unknown'} form, not a visit report",
-            f"النموذج الوارد رقم {submission_id} ({code or 'غير معروف'}) ليس تقرير زيارة.",
-            code="not-a-visit",
-        )
     form = catalog.form(code)
     rows = [r for r in ledger.rows_of_submission(submission_id)]
     header = _header(submission, rows)
@@ -133,29 +118,7 @@ def visit_context(
     return context, {"date": visit_day, "form": code, "school": str(place)}
 
 
-def make_visit_report(
-    dept: Department,
-    ledger: Ledger,
-    submission_id: int,
-    *,
-    clock: Clock,
-    references: References | None = None,
-    timeout: float = DEFAULT_TIMEOUT,
-) -> Path:
-    """The visit report of an accepted QF75-13 / QF70-2-9 / -17 / -40 submission,
-    in ``outbox/visits/<visit date>-<form>-<school>.docx``."""
-    refs = references_of(dept, references)
-    context, name = visit_context(dept, ledger, submission_id, refs, day=clock.now().date())
-    stem = name_parts(name["date"], name["form"], name["school"])
-    return produce(
-        dept,
-        ledger,
-        kind=DOCUMENT_KIND,
-        template=TEMPLATE,
-        context=context,
-        folder=visits_folder(dept),
-        stem=stem,
-        clock=clock,
-        submission_id=submission_id,
-        timeout=timeout,
-    )
+make_visit_report = make_of(VISIT_REPORT.key)
+"""The visit report of an accepted QF75-13 / QF70-2-9 / -17 / -40 submission, in
+``outbox/visits/<visit date>-<form>-<school>.docx``: ``(dept, ledger, submission_id, *,
+clock, references=None)``."""

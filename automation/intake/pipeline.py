@@ -37,6 +37,7 @@ from automation.intake.workers import (
 from automation.ledger import postgres
 from automation.ledger.open import open_ledger
 from automation.ledger.store import Ledger
+from automation.ledger.submissions import any_received
 
 log = logging.getLogger(__name__)
 
@@ -109,6 +110,8 @@ class BatchResult:
     files: list[FileResult] = field(default_factory=list)
     registers: list = field(default_factory=list)
     documents: list[Path] = field(default_factory=list)
+    documents_for: dict[int, list[tuple[str, Path]]] = field(default_factory=dict)
+    """The documents made, by submission id: (kind, path)."""
     interrupted: str = ""
     held: list[Held] = field(default_factory=list)
     not_files: list[NotAFile] = field(default_factory=list)
@@ -216,6 +219,8 @@ def intake_files(
     results: list[FileResult] = []
     leftovers = intake.leftovers()
     waiting = paths if paths is not None else waiting_files(dept)
+    leftovers, waiting = _oldest_first(intake, leftovers, waiting,
+                                       waiting_files(dept) if leftovers else [])
     executor = pool() if pool and len(leftovers) + len(waiting) >= PARALLEL_FROM else None
     pending: Pending = deque((claim, None) for claim in leftovers)
     queue = deque(waiting)
@@ -348,9 +353,35 @@ def _not_files(items: list[NotAFile], progress: Progress | None) -> list[FileRes
 
 def _registers_after_emptied(dept: Department, ledger: Ledger) -> bool:
     """Registers exist but the ledger records no submission: never rewrite them from it."""
-    if ledger.conn.execute("SELECT 1 FROM submissions LIMIT 1").fetchone():
+    if any_received(ledger.conn):
         return False
     return dept.registers.is_dir() and any(dept.registers.glob("*.xlsx"))
+
+
+def _oldest_first(intake: Intake, leftovers: list[Claim], waiting: list[Path],
+                  inbox: list[Path]) -> tuple[list[Claim], list[Path]]:
+    """Files left claimed by a crash and the files waiting, taken oldest first: a file of
+    the ``inbox`` dropped before a left-over one (so complete: it was there before the
+    crash) is claimed with them, in drop order (the rename keeps the modification time),
+    so a newer copy is never committed before an older, even when the batch was asked
+    for no file (the watcher finishing what a crash left, at start)."""
+    if not leftovers or not inbox:
+        return leftovers, waiting
+    newest = max(_drop_time(c.path) for c in leftovers)
+    older = [p for p in inbox if _drop_time(p) < newest]
+    if not older:
+        return leftovers, waiting
+    claims = intake.claim_all(older)
+    taken = {c.original for c in claims}
+    merged = sorted(leftovers + claims, key=lambda c: (_drop_time(c.path), c.original))
+    return merged, [p for p in waiting if p.name not in taken]
+
+
+def _drop_time(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except OSError:
+        return float("inf")
 
 
 def run_batch(
@@ -431,6 +462,9 @@ def run_batch(
                     ledger.clear_dirty([o.process for o in outcomes
                                         if o.status != "not-written"])
                     batch.registers = outcomes
+                from automation.processes.publish import after_batch
+
+                after_batch(ledger, settings, refs, clock.now())  # eti_figures (issue 26)
         finally:
             for started in own:
                 started.shutdown(wait=True, cancel_futures=True)
@@ -439,7 +473,8 @@ def run_batch(
 
             try:
                 batch.documents = pending_documents(dept, ledger, clock=clock,
-                                                    references=refs, should_stop=should_stop)
+                                                    references=refs, should_stop=should_stop,
+                                                    made_for=batch.documents_for)
             except Exception as exc:  # owed documents stay owed: a later batch writes them
                 batch.held.append(_held("documents", dept, dept.outbox, exc))
     return batch

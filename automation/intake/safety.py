@@ -34,6 +34,8 @@ from automation.intake.sheet_scan import (
 from automation.intake.sniff import sniff
 from automation.intake.zip_reader import (
     PartMemo,
+    foreign_entry,
+    forward_slashes,
     inflate_head,
     open_zip,
     read_head,
@@ -118,6 +120,11 @@ def check_workbook(
         raise unreadable(found.kind, f"the content is {found.format or found.kind}, "
                          f"named {suffix or 'without extension'}", format=found.format)
     archive = open_zip(data, limits)
+    mended = forward_slashes(data, archive)
+    if mended is not None:  # `xl\workbook.xml`: read as the workbook it is
+        archive.close()
+        data = mended
+        archive = open_zip(data, limits)
     try:
         kind = _check_package(archive, limits, data)
         if kind == "ods":
@@ -184,8 +191,10 @@ def _check_ole(path: Path, data: bytes, limits: Limits, deadline: Deadline | Non
 
 def _check_package(archive: zipfile.ZipFile, limits: Limits, data: bytes) -> str:
     """What the zip holds (a spreadsheet package, or what else it is); its XML parts
-    declare no DTD (their first bytes are inflated straight from ``data``)."""
-    names = {info.filename.lower(): info.filename for info in archive.infolist()}
+    declare no DTD (their first bytes are inflated straight from ``data``). Entries no
+    spreadsheet program wrote (``__MACOSX/._*``: :func:`foreign_entry`) are not judged."""
+    names = {info.filename.lower(): info.filename for info in archive.infolist()
+             if not foreign_entry(info.filename)}
     kind = ""
     if "mimetype" in names:
         head = read_head(archive, names["mimetype"], 256)

@@ -5,7 +5,9 @@ HTML called ``.xls``, phones send photos of forms. :func:`sniff` looks at the fi
 bytes only: a zip (an Excel or OpenDocument workbook, or something else: the
 package check decides), an OLE2 compound file (a legacy ``.xls``, a password-
 protected workbook, a Word ``.doc``: the compound file's directory decides),
-or one of the formats that are not workbooks at all, each with its own message.
+an Excel 2.1–4.0 worksheet or workbook (a bare BIFF stream, no compound file: a format
+the product does not read, named as such), or one of the formats that are not workbooks
+at all, each with its own message.
 """
 
 from __future__ import annotations
@@ -22,7 +24,8 @@ OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 class Sniffed:
     """``kind`` is ``zip`` or ``ole`` (containers looked into next), or the rejection code
     of a file that is no workbook (``empty-file``, ``csv``, ``web-page``, ``pdf``, ``image``,
-    ``word``, ``other-format``, ``not-a-workbook``); ``format`` names it for people."""
+    ``word``, ``old-excel``, ``other-format``, ``not-a-workbook``); ``format`` names it for
+    people, in English (:func:`automation.core.messages.format_ar` words it in Arabic)."""
 
     kind: str
     format: str = ""
@@ -36,6 +39,15 @@ _IMAGES = (
     (b"II*\x00", "TIFF"),
     (b"MM\x00*", "TIFF"),
 )
+_OLD_EXCEL = (  # the BOF record that starts a bare BIFF stream: id, then its length
+    (b"\x09\x00\x04\x00", "Excel 2.1"),
+    (b"\x09\x02\x06\x00", "Excel 3.0"),
+    (b"\x09\x04\x06\x00", "Excel 4.0"),
+)
+_LOTUS = (b"\x00\x00\x02\x00\x04\x04", b"\x00\x00\x02\x00\x05\x04",
+          b"\x00\x00\x02\x00\x06\x04", b"\x00\x00\x1a\x00\x00\x10",
+          b"\x00\x00\x1a\x00\x02\x10", b"\x00\x00\x1a\x00\x03\x10")
+"""The BOF records of Lotus 1-2-3 (.wks, .wk1, .wk3, .wk4)."""
 _TEXT_CONTROLS = frozenset(range(0, 32)) - {9, 10, 12, 13}
 _SAMPLE = 8192
 
@@ -49,6 +61,11 @@ def sniff(data: bytes) -> Sniffed:
         return Sniffed("zip", "ZIP")
     if head.startswith(OLE_SIGNATURE):
         return Sniffed("ole", "OLE2")
+    for magic, name in _OLD_EXCEL:
+        if head.startswith(magic):
+            return Sniffed("old-excel", name)
+    if head.startswith(_LOTUS):
+        return Sniffed("other-format", "Lotus 1-2-3")
     if head.startswith(b"%PDF"):
         return Sniffed("pdf", "PDF")
     for magic, name in _IMAGES:
@@ -90,6 +107,8 @@ def _text_kind(text: str) -> Sniffed:
     if start.startswith(("<!doctype html", "<html", "<table", "<head", "<body", "<meta",
                          "<style")) or "<html" in start[:512]:
         return Sniffed("web-page", "HTML")
+    if start.startswith("id;p"):  # SYLK, Excel's old symbolic link text format
+        return Sniffed("other-format", "SYLK")
     if start.startswith("mime-version:") and "multipart/related" in start:
         return Sniffed("web-page", "MHTML")
     if start.startswith("<?xml") or start.startswith("<"):

@@ -21,7 +21,7 @@ from automation.catalog.model import Catalog
 from automation.catalog.reference import References
 from automation.catalog.row_models import ValidationContext
 from automation.catalog.schools import SchoolIndex
-from automation.intake.inbox import Analysis, analyse
+from automation.intake.analysis import Analysis, analyse
 from automation.intake.safety import Limits
 
 _WORKER: dict[str, object] = {}
@@ -69,7 +69,7 @@ files (each costs about a third of a millisecond of CPU)."""
 
 
 def analyse_in_worker(paths: list[str]) -> list[Analysis | None]:
-    """:func:`automation.intake.inbox.analyse` of claimed files, compacted to send back; None
+    """:func:`automation.intake.analysis.analyse` of claimed files, compacted to send back; None
     for a file whose analysis failed (the batch process reads it again, and rejects it
     with the product's internal error), so that one file never costs the others."""
     found: list[Analysis | None] = []
@@ -88,6 +88,8 @@ def _start_worker(
     refs: References, catalog: Catalog, limits: Limits | None, parent: int
 ) -> None:
     _die_with_parent()
+    import signal  # Ctrl+C reaches every process of the console: the parent stops the batch
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # (a worker would print a traceback)
     if sys.platform != "win32" and os.getppid() != parent:
         os._exit(0)  # the batch died while this worker was starting
     _WORKER.update(context=validation_context(refs), catalog=catalog,

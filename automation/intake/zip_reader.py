@@ -26,6 +26,8 @@ from automation.intake.limits import Limits, size_text
 __all__ = [
     "CHUNK",
     "PartMemo",
+    "foreign_entry",
+    "forward_slashes",
     "inflate",
     "inflate_head",
     "open_zip",
@@ -119,6 +121,47 @@ def _check_entries(infos: list[zipfile.ZipInfo], limits: Limits) -> None:
     if total > limits.ratio_floor and total > limits.max_ratio * max(compressed, 1):
         raise unreadable("zip-bomb", f"zip inflates {compressed} -> {total} bytes in total",
                          limit=limits.max_ratio)
+
+
+# ------------------------------------------------------------ names
+
+
+def foreign_entry(name: str) -> bool:
+    """An entry no spreadsheet program wrote or reads: what a Mac adds when it zips a
+    folder again (``__MACOSX/`` and its ``._`` AppleDouble blobs of file attributes,
+    ``.DS_Store``) or Windows' ``Thumbs.db``. The safety checks ignore them (they are
+    still inflated within the limits)."""
+    parts = name.replace("\\", "/").split("/")
+    return (parts[0] == "__MACOSX" or any(p.startswith("._") for p in parts)
+            or parts[-1] in (".DS_Store", "Thumbs.db"))
+
+
+def forward_slashes(data: bytes, archive: zipfile.ZipFile) -> bytes | None:
+    """The archive's bytes with the backslashes of its entry names made slashes
+    (``xl\\workbook.xml``, as some Windows tools zip a workbook again), in the central
+    directory and in each local header — a byte for a byte, so nothing moves and no CRC
+    changes; None when no name has one. (Python on Windows reads such names with
+    slashes already; elsewhere, and for the parsers, they must be mended.)"""
+    infos = archive.infolist()
+    if not any("\\" in info.orig_filename for info in infos):
+        return None
+    fixed = bytearray(data)
+
+    def mend(start: int, length: int) -> None:
+        fixed[start : start + length] = fixed[start : start + length].replace(b"\\", b"/")
+
+    position = archive.start_dir
+    for info in infos:
+        offset = info.header_offset
+        if data[offset : offset + 4] == b"PK\x03\x04" and offset + 30 <= len(data):
+            (length,) = struct.unpack_from("<H", data, offset + 26)
+            mend(offset + 30, length)
+        if data[position : position + 4] != b"PK\x01\x02":
+            raise unreadable("corrupt", "central directory record missing")
+        length, extra, comment = struct.unpack_from("<HHH", data, position + 28)
+        mend(position + 46, length)
+        position += 46 + length + extra + comment
+    return bytes(fixed)
 
 
 # ------------------------------------------------------------ one entry's bytes

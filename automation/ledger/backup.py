@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 from automation.core.department import Department
 from automation.core.errors import LedgerError
 from automation.core.locks import exclusive
+from automation.ledger.register_marks import RegisterMarks
 
 if TYPE_CHECKING:
     from automation.ledger.store import Ledger
@@ -57,7 +58,7 @@ def backup_ledger(ledger: Ledger, folder: Path, *, when: dt.datetime, keep: int)
     """Copy the live ledger with SQLite's online backup API, keep the newest ``keep``.
 
     A PostgreSQL ledger is not copied: the database server's own backups keep it."""
-    if ledger.dialect == "postgresql":
+    if ledger.dialect.backed_up_by_server:
         raise BackupByServer(
             "the ledger is a PostgreSQL database: it is backed up with the server's own "
             "tools (pg_dump, or the server's scheduled backups), not into data/backups/",
@@ -205,6 +206,7 @@ def _restore(dept: Department, source: Path, when: dt.datetime) -> Restored:
         inspect_copy(tmp)
         aside = set_aside(dept, when)
         os.replace(tmp, live)
+        RegisterMarks(dept).forget()  # the registers are written again from the copy
     except OSError as exc:
         raise LedgerError(
             f"cannot restore the ledger from {source}: {exc}",

@@ -20,8 +20,8 @@ from automation.core.errors import LedgerError
 from automation.core.settings import load_settings
 from automation.ledger.backup import latest_backup
 from automation.ledger.guard import is_damage, refuse_if_lost, unusable
-from automation.ledger.open import open_ledger
-from automation.ledger.postgres import ledger_url, redacted
+from automation.ledger.open import ledger_address, open_ledger
+from automation.ledger.postgres import redacted
 from automation.ledger.store import Ledger
 
 ERRORS_SUFFIX = ".errors.xlsx"
@@ -100,7 +100,7 @@ def check_ledger(dept: Department) -> LedgerCheck:
                          latest_backup=backup.relative_to(dept.root).as_posix() if backup else "")
     filed = filed_files(dept)
     result.files = {kind: len(paths) for kind, paths in filed.items()}
-    url = ledger_url(load_settings(dept).ledger.url)
+    url = ledger_address(load_settings(dept))
     if url:  # a shared PostgreSQL database: no file of the department's to find lost
         result.path = redacted(url)
     try:

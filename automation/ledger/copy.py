@@ -1,5 +1,5 @@
 """Moving a directorate in: a department's SQLite ledger copied into the central
-PostgreSQL database (``eti ledger copy --to postgresql://…``).
+PostgreSQL database (``eti ledger copy --url postgresql://…``).
 
 Everything is copied as the department's directorate: submissions, rows, problems,
 decisions, outgoing numbers, sequences (the larger of both), job runs, documents and the
@@ -16,6 +16,14 @@ time; a job run by job; a sequence keeps the larger value. A submission copied b
 earlier run that the file has since superseded (or a row since replaced) by one this
 run copies is superseded (replaced) in the database too.
 
+A second department of the same directorate merges: its submissions join the
+directorate's; a file whose very bytes the directorate already filed (the same school
+sent it to both) is recorded as a duplicate of that filing and its rows are not copied
+again (counted once); of two live submissions of one form and identity, the one received
+last stays live. Outgoing numbers the database gave to other letters or decisions (both
+departments numbered from 1) refuse the whole copy, saying which and what to do
+(:func:`numbering_conflict`): the directorate has one numbering.
+
 All of it is one transaction, under the directorate's write lock: all or nothing. Every
 register named is marked dirty in the database, so the registers are rewritten from it.
 The statements are plain SQL run through :class:`automation.ledger.postgres.PgConnection`.
@@ -24,20 +32,27 @@ The statements are plain SQL run through :class:`automation.ledger.postgres.PgCo
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
 import sys
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from automation.core.errors import LedgerError
 from automation.ledger import postgres
-from automation.ledger.postgres import LEDGER_URL_ENV, unreachable
+from automation.ledger.copy_refusals import (
+    numbering_conflict,
+    refuse_directorate,
+    refuse_other_directorates,
+    refuse_url,
+    refused,
+)
+from automation.ledger.dialect import Dialect
+from automation.ledger.postgres import unreachable
+from automation.ledger.register_marks import MARK
 from automation.ledger.store import Ledger
 
 TABLES = (
@@ -55,6 +70,9 @@ _CHUNK = 2000
 _IN = 500
 """Ids in one ``IN (…)`` list."""
 
+_FILED = ("accepted", "superseded")
+"""Outcomes of a file whose rows the ledger holds (the same bytes are filed once)."""
+
 
 @dataclass
 class CopyReport:
@@ -67,6 +85,9 @@ class CopyReport:
     skipped: dict[str, int] = field(default_factory=lambda: dict.fromkeys(TABLES, 0))
     updated: dict[str, int] = field(default_factory=lambda: dict.fromkeys(TABLES, 0))
     """Records an earlier copy added that this one superseded or replaced."""
+    merged: int = 0
+    """Files another department of the directorate had filed already (the same bytes):
+    recorded as duplicates of that filing, their rows counted once."""
 
     @property
     def added(self) -> int:
@@ -77,23 +98,11 @@ class CopyReport:
         return {
             "directorate": self.directorate, "source": self.source, "target": self.target,
             "copied": dict(self.copied), "skipped": dict(self.skipped),
-            "updated": dict(self.updated), "added": self.added,
+            "updated": dict(self.updated), "added": self.added, "merged": self.merged,
         }
 
 
 # -- opening the two ledgers ---------------------------------------------------------
-
-
-@contextmanager
-def _only_the_address_given() -> Iterator[None]:
-    """``ETI_LEDGER_URL`` set aside while a ledger opens: it would win over the address
-    a copy is given (the SQLite file, or ``--to``)."""
-    saved = os.environ.pop(LEDGER_URL_ENV, None)
-    try:
-        yield
-    finally:
-        if saved is not None:
-            os.environ[LEDGER_URL_ENV] = saved
 
 
 def open_source(path: Path) -> Ledger:
@@ -105,62 +114,11 @@ def open_source(path: Path) -> Ledger:
             f"لا توجد قاعدة بيانات محلية في {path}؛ لا يوجد ما يُنسخ.",
             code="no-source-ledger",
         )
-    with _only_the_address_given():
-        return Ledger(path)
+    return Ledger.sqlite(path)
 
 
 def _open_target(url: str, directorate: str, path: Path) -> Ledger:
-    with _only_the_address_given():
-        return Ledger(path, url=url, directorate=directorate)
-
-
-def refuse_directorate(directorate: str) -> None:
-    """Refuse (:class:`LedgerError`, Arabic and English) a directorate no copy can go to:
-    none, or ``*`` (every directorate, read only)."""
-    if not directorate.strip():
-        raise LedgerError(
-            "the department has no directorate: set [department] directorate in eti.toml "
-            "(the name the central database keeps its records under); nothing was copied",
-            "لم يُحدَّد اسم المديرية في الإعداد [department] directorate في ملف eti.toml، "
-            "وهو الاسم الذي تُحفظ به سجلات المديرية في قاعدة البيانات المشتركة؛ لم يُنسخ "
-            "شيء. اكتب اسم المديرية ثم أعد المحاولة.",
-            code="no-directorate",
-        )
-    if directorate.strip() == postgres.ALL_DIRECTORATES:
-        raise LedgerError(
-            f"'{postgres.ALL_DIRECTORATES}' names every directorate (read only), not one to "
-            "copy into; set [department] directorate to the directorate's name",
-            f"الرمز '{postgres.ALL_DIRECTORATES}' يعني جميع المديريات للاطلاع فقط ولا يصلح "
-            "للنسخ؛ اكتب اسم المديرية في الإعداد [department] directorate.",
-            code="no-directorate",
-        )
-
-
-def refuse_url(url: str) -> None:
-    """Refuse an address that is not a PostgreSQL database's."""
-    if not url.strip().lower().startswith(("postgresql://", "postgres://")):
-        raise LedgerError(
-            f"--to must be a PostgreSQL address (postgresql://user@host/database), "
-            f"not {postgres.redacted(url)!r}; nothing was copied",
-            "عنوان قاعدة البيانات المشتركة يجب أن يبدأ بـ postgresql://؛ لم يُنسخ شيء.",
-            code="bad-ledger-url",
-        )
-
-
-def _refuse_other_directorates(src: sqlite3.Connection, directorate: str) -> None:
-    found = {
-        str(r[0]) for table in ("submissions", "rows")
-        for r in src.execute(f"SELECT DISTINCT directorate FROM {table}")  # noqa: S608
-    } - {"", directorate}
-    if found:
-        others = "، ".join(sorted(found))
-        raise LedgerError(
-            f"the SQLite ledger holds records of another directorate ({', '.join(sorted(found))}"
-            f"), not only of {directorate}; nothing was copied",
-            f"في قاعدة البيانات المحلية سجلات لمديرية أخرى ({others}) غير {directorate}؛ "
-            "لم يُنسخ شيء. تأكد من اسم المديرية في الإعداد [department] directorate.",
-            code="other-directorate",
-        )
+    return Ledger.postgres(url, directorate, path=path)
 
 
 def copy_ledger(
@@ -178,7 +136,7 @@ def copy_ledger(
     refuse_directorate(directorate)
     directorate = directorate.strip()
     refuse_url(target_url)
-    if source.dialect != "sqlite":
+    if source.dialect is not Dialect.SQLITE:
         raise LedgerError(
             "the ledger to copy from must be the department's SQLite file",
             "النسخ يكون من قاعدة البيانات المحلية للقسم (ملف SQLite) فقط.",
@@ -188,7 +146,7 @@ def copy_ledger(
     src = source.conn
     src.execute("BEGIN")  # one consistent snapshot of the file, while the service may write
     try:
-        _refuse_other_directorates(src, directorate)
+        refuse_other_directorates(src, directorate)
         try:
             with _open_target(target_url, directorate, source.path) as target:
                 with target.transaction() as conn:
@@ -200,21 +158,11 @@ def copy_ledger(
                 raise unreachable(target_url, exc) from exc
             psycopg = sys.modules.get("psycopg")
             if psycopg is not None and isinstance(exc, psycopg.Error):
-                raise _refused(exc, report.target) from exc
+                raise refused(exc, report.target) from exc
             raise
     finally:
         src.execute("ROLLBACK")
     return report
-
-
-def _refused(exc: Exception, where: str) -> LedgerError:
-    return LedgerError(
-        f"the database {where} refused the copy ({type(exc).__name__}: {str(exc).strip()}); "
-        "nothing was copied",
-        f"رفضت قاعدة البيانات المشتركة النسخ ({str(exc).strip()})؛ لم يُنسخ شيء. "
-        "أرسل هذه الرسالة إلى مسؤول الأنظمة.",
-        code="copy-refused",
-    )
 
 
 # -- the copy itself -------------------------------------------------------------------
@@ -241,6 +189,11 @@ class _Copy:
         self.report = report
         self.subs: dict[int, int] = {}
         """Every source submission's id in the database."""
+        self.merged: dict[int, int] = {}
+        """New source submissions whose bytes the directorate filed already: the id of
+        that filing (another department's)."""
+        self.conflicts: list[str] = []
+        """Outgoing numbers the database gave to another letter or decision."""
         self.new_subs: set[int] = set()
         """Source submissions this copy adds."""
         self.rows: dict[int, int] = {}
@@ -274,48 +227,89 @@ class _Copy:
         self.copy_outgoing()
         self.copy_sequences()
         self.copy_job_runs()
+        if self.conflicts:
+            raise numbering_conflict(self.directorate, self.conflicts)
+        self.supersede_across_departments()
         self.mark_dirty(registers)
+
+    def supersede_across_departments(self) -> None:
+        """One live submission per form and identity in the directorate: of a copied
+        accepted one and another department's, the one received last stays live (as
+        intake would have had it), the other is superseded and its rows leave the
+        registers."""
+        copied = [self.subs[s] for s in sorted(self.new_subs - set(self.merged))]
+        for part in _chunks(copied):
+            clashes = self.dst.execute(
+                "SELECT n.id, o.id, n.received_at, o.received_at FROM submissions n "
+                "JOIN submissions o ON o.form = n.form AND o.identity = n.identity "
+                "AND o.id <> n.id AND o.outcome = 'accepted' "
+                f"WHERE n.outcome = 'accepted' AND n.id IN ({', '.join('?' * len(part))})",
+                tuple(part)).fetchall()
+            for new_id, old_id, new_at, old_at in clashes:
+                later, earlier = ((new_id, old_id) if (str(new_at), new_id) > (str(old_at), old_id)
+                                  else (old_id, new_id))
+                changed = self.dst.execute(
+                    "UPDATE submissions SET outcome = 'superseded', superseded_by = ? "
+                    "WHERE id = ? AND outcome = 'accepted'", (later, earlier)).rowcount
+                if changed:
+                    self.count("submissions", updated=1)
+                    self.count("rows", updated=self.dst.execute(
+                        "UPDATE rows SET current = 0 WHERE submission_id = ? AND current = 1",
+                        (earlier,)).rowcount)
 
     # submissions ------------------------------------------------------------------------
 
     def match_submissions(self, subs: list[sqlite3.Row]) -> None:
+        """Each file's submission already in the database (copied before), or new; a new
+        accepted one whose bytes another department of the directorate already filed
+        joins as a duplicate of it (counted once, its rows not copied again)."""
         by_claim: dict[str, int] = {}
         by_file: dict[tuple[str, str, str], int] = {}
+        by_content: dict[str, int] = {}
         for r in self.dst.execute(
-                "SELECT id, claim_id, sha256, received_at, original_name FROM submissions"):
+                "SELECT id, claim_id, sha256, received_at, original_name, outcome "
+                "FROM submissions ORDER BY id"):
             if not _empty(r[1]):
                 by_claim[str(r[1])] = int(r[0])
             else:
                 by_file.setdefault((str(r[2]), str(r[3]), str(r[4])), int(r[0]))
+            if r[5] in _FILED:
+                by_content.setdefault(str(r[2]), int(r[0]))
         for s in subs:
             found = (by_claim.get(str(s["claim_id"])) if not _empty(s["claim_id"])
                      else by_file.get((s["sha256"], s["received_at"], s["original_name"])))
             if found is None:
                 self.new_subs.add(s["id"])
+                if s["outcome"] in _FILED and s["sha256"] in by_content:
+                    self.merged[s["id"]] = by_content[s["sha256"]]
             else:
                 self.subs[s["id"]] = found
         self.count("submissions", skipped=len(self.subs))
 
     def insert_submissions(self, subs: list[sqlite3.Row]) -> None:
         for s in subs:
+            twin = self.merged.get(s["id"])
             cur = self.dst.execute(
                 "INSERT INTO submissions (original_name, stored_path, sha256, size, "
                 "received_at, form, workbook_id, school, period, identity, outcome, claim_id, "
-                "header_json, row_count, directorate) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "header_json, row_count, duplicate_of, directorate) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (s["original_name"], s["stored_path"], s["sha256"], s["size"],
                  s["received_at"], s["form"], s["workbook_id"], s["school"], s["period"],
-                 s["identity"], s["outcome"], s["claim_id"], s["header_json"], s["row_count"],
-                 self.directorate),
+                 s["identity"], "duplicate" if twin else s["outcome"], s["claim_id"],
+                 s["header_json"], 0 if twin else s["row_count"], twin, self.directorate),
             )
             self.subs[s["id"]] = int(cur.lastrowid)
         self.count("submissions", copied=len(subs))
+        self.report.merged = len(self.merged)
 
     def link_submissions(self, subs: list[sqlite3.Row]) -> None:
         """Superseding and duplicated submissions, by their new ids; one copied earlier
         that a submission copied now supersedes is superseded in the database too."""
         links = []
         for s in subs:
+            if s["id"] in self.merged:
+                continue  # a duplicate of the directorate's own filing
             if s["id"] in self.new_subs and (s["superseded_by"] or s["duplicate_of"]):
                 links.append((self.subs.get(s["superseded_by"]), self.subs.get(s["duplicate_of"]),
                               self.subs[s["id"]]))
@@ -366,7 +360,7 @@ class _Copy:
             for r in chunk:
                 if r["replaced_by"] is not None:
                     replaced.append((r["id"], r["replaced_by"], r["current"]))
-                if r["submission_id"] not in self.new_subs:
+                if r["submission_id"] not in self.new_subs or r["submission_id"] in self.merged:
                     continue
                 self.new_rows.add(r["id"])
                 batch.append((
@@ -378,11 +372,15 @@ class _Copy:
                 "record_date, school, data, current, archived_at, decision_id, directorate) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", batch)
             self.count("rows", copied=len(batch))
-        new_subs = sorted(self.new_subs)
+        new_subs = sorted(self.new_subs - set(self.merged))
         found = self._rows_in_database([self.subs[s] for s in new_subs])
         for sub in new_subs:
             self.rows.update(zip(self.row_ids.get(sub, []), found.get(self.subs[sub], []),
                                  strict=True))
+        twins = self._rows_in_database(sorted(set(self.merged.values())))
+        for sub, twin in self.merged.items():  # the same bytes: the same rows, in order
+            self.rows.update(zip(self.row_ids.get(sub, []), twins.get(twin, []), strict=False))
+            self.count("rows", skipped=len(self.row_ids.get(sub, [])))
         self._link_rows(replaced)
 
     def _link_rows(self, replaced: list[tuple[int, int, int]]) -> None:
@@ -409,16 +407,22 @@ class _Copy:
             "voided_at, item_ids, scope FROM decisions ORDER BY id").fetchall()
         by_number: dict[str, int] = {}
         drafts: dict[tuple[str, str, str], int] = {}
+        made: dict[str, tuple[str, str]] = {}
         for r in self.dst.execute(
                 "SELECT id, number, kind, created_at, scope, state FROM decisions"):
             if r[5] == _DRAFT:
                 drafts.setdefault((str(r[2]), str(r[3]), str(r[4])), int(r[0]))
             else:
                 by_number[str(r[1])] = int(r[0])
+                made[str(r[1])] = (str(r[2]), str(r[3]))
         self.new_decisions: list[sqlite3.Row] = []
         for d in self.decision_rows:
             found = (drafts.get((d["kind"], d["created_at"], d["scope"])) if d["state"] == _DRAFT
                      else by_number.get(d["number"]))
+            if found is not None and d["state"] != _DRAFT and \
+                    made[d["number"]] != (d["kind"], d["created_at"]):
+                self.conflicts.append(str(d["number"]))  # another department's decision
+                continue
             if found is not None:
                 self.decisions[d["id"]] = found
                 self.count("decisions", skipped=1)
@@ -487,15 +491,18 @@ class _Copy:
         self.count("archive", copied=len(batch))
 
     def copy_outgoing(self) -> None:
-        there = {str(r[0]) for r in self.dst.execute("SELECT number FROM outgoing")}
+        there = {str(r[0]): (str(r[1]), str(r[2])) for r in self.dst.execute(
+            "SELECT number, kind, created_at FROM outgoing")}
         batch = []
         for r in self.src.execute(
                 "SELECT number, year, sequence, issued_on, kind, addressee, subject, process, "
                 "document, void, void_reason, created_at FROM outgoing ORDER BY id"):
             if r[0] in there:
+                if there[r[0]] != (r[4], r[11]) and r[0] not in self.conflicts:
+                    self.conflicts.append(str(r[0]))  # another department's letter
                 self.count("outgoing", skipped=1)
                 continue
-            there.add(r[0])
+            there[r[0]] = (r[4], r[11])
             batch.append(tuple(r))
         self.dst.executemany(
             "INSERT INTO outgoing (number, year, sequence, issued_on, kind, addressee, subject, "
@@ -504,10 +511,13 @@ class _Copy:
         self.count("outgoing", copied=len(batch))
 
     def copy_sequences(self) -> None:
-        """Each sequence at the larger of its two values (no number is given twice)."""
+        """Each sequence at the larger of its two values (no number is given twice); the
+        registers' marks are the database's own (:meth:`mark_dirty` moves them)."""
         there = {str(r[0]): int(r[1]) for r in self.dst.execute(
             "SELECT name, value FROM sequences")}
         for name, value in self.src.execute("SELECT name, value FROM sequences ORDER BY name"):
+            if str(name).startswith(MARK):
+                continue
             if name not in there:
                 self.dst.execute("INSERT INTO sequences (name, value) VALUES (?, ?)",
                                  (name, value))
@@ -542,5 +552,5 @@ class _Copy:
         for process in wanted:  # a mark every department of the directorate sees
             self.dst.execute(
                 "INSERT INTO sequences (name, value) VALUES (?, 1) ON CONFLICT(name) "
-                "DO UPDATE SET value = sequences.value + 1", (f"registers-{process}",))
+                "DO UPDATE SET value = sequences.value + 1", (f"{MARK}{process}",))
         self.count("dirty_registers", copied=len(wanted))

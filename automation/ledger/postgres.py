@@ -4,64 +4,48 @@ The ledger's statements are written once, in SQLite's dialect, and run unchanged
 SQLite. :class:`PgConnection` gives a psycopg 3 connection the few things the ledger
 uses of :mod:`sqlite3` (``execute`` returning a cursor with ``lastrowid``,
 ``executemany``, ``in_transaction``, rows read by index or by column name) and turns
-each statement into PostgreSQL's dialect once (:func:`to_postgres`, cached).
+each statement into PostgreSQL's dialect once
+(:meth:`automation.ledger.dialect.Dialect.statement`, cached).
 
-Directorates: every table carries ``directorate``, filled from the connection's
-``eti.directorate`` setting; row-level security shows a connection only its own
-directorate's rows (``*`` shows every directorate, for the ministry's read-only views).
-A connection whose role bypasses row-level security (a superuser) acts as the role
-``eti_ledger`` that migration 003 creates, so the separation holds for it too.
+Directorates: every table carries ``directorate``; row-level security shows a session
+only the rows of the directorate its *login* is bound to (migration 004,
+:mod:`automation.ledger.logins`): a mapping only administrators change, read by a
+``SECURITY DEFINER`` function keyed on ``session_user``. A ministry login reads every
+directorate and writes nothing. The connection's ``eti.directorate`` setting decides
+nothing for a department's login: it only narrows what a ministry login reads to one
+known directorate, and tells an administrator's (superuser's) session which known
+directorate it acts for (a superuser could read everything anyway). Such a session acts
+as the role :data:`LEDGER_ROLE`, so row-level security holds for it too.
+:meth:`PgConnection.check_directorate` refuses a department whose ``[department]
+directorate`` is not its login's, a name the database does not know, or ``*`` for a
+login that is not the ministry's.
 Writers of one directorate take its advisory lock for each write transaction, so ten
 services writing at once neither interleave a supersede nor number two letters alike.
 """
 
 from __future__ import annotations
 
-import functools
-import os
 import re
 import sys
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from automation.core.errors import LedgerError
+from automation.ledger.dialect import Dialect
 
 ALL_DIRECTORATES = "*"
 """The directorate setting under which a connection reads every directorate."""
 
 LEDGER_ROLE = "eti_ledger"
-"""The role a connection that would bypass row-level security acts as."""
+"""The group of the departments' logins (reads and writes its own directorate's rows);
+also the role an administrator's session acts as, under row-level security."""
 
-_TABLES_WITH_ID = ("submissions", "rows", "problems", "decisions", "documents", "outgoing")
-_INSERT_WITH_ID = re.compile(
-    r"^\s*INSERT\s+INTO\s+(" + "|".join(_TABLES_WITH_ID) + r")\b(?![\s\S]*\bRETURNING\b)",
-    re.IGNORECASE,
-)
-_OR_IGNORE = re.compile(r"\bINSERT\s+OR\s+IGNORE\s+INTO\b", re.IGNORECASE)
-_CONFLICT_TARGET = re.compile(r"\bON\s+CONFLICT\s*\(\s*(\w+)\s*\)", re.IGNORECASE)
+MINISTRY_ROLE = "eti_ministry"
+"""The group of the ministry's logins: reads every directorate, changes nothing."""
 
-
-@functools.lru_cache(maxsize=1024)
-def to_postgres(sql: str, with_params: bool = True) -> tuple[str, bool]:
-    """A ledger statement in PostgreSQL's dialect, and whether it returns the new id.
-
-    ``?`` placeholders become ``%s`` (a literal ``%`` is doubled); ``INSERT OR IGNORE``
-    becomes ``ON CONFLICT DO NOTHING``; an upsert's conflict target gains the
-    directorate (every unique key is per directorate); ``BEGIN IMMEDIATE`` is
-    ``BEGIN``; ``CAST(x AS BLOB)`` is the UTF-8 bytes of the text; an insert into a
-    table with an ``id`` returns it (``lastrowid``).
-    """
-    out = sql.replace("%", "%%").replace("?", "%s") if with_params else sql
-    if _OR_IGNORE.search(out):
-        out = _OR_IGNORE.sub("INSERT INTO", out).rstrip().rstrip(";") + " ON CONFLICT DO NOTHING"
-    out = _CONFLICT_TARGET.sub(r"ON CONFLICT(directorate, \1)", out)
-    out = re.sub(r"\bBEGIN\s+IMMEDIATE\b", "BEGIN", out, flags=re.IGNORECASE)
-    out = re.sub(r"CAST\(([\w.]+) AS BLOB\)", r"convert_to(\1, 'UTF8')", out, flags=re.IGNORECASE)
-    returns_id = bool(_INSERT_WITH_ID.match(out))
-    if returns_id:
-        out = out.rstrip().rstrip(";") + " RETURNING id"
-    return out, returns_id
-
+OWNER_ROLE = "eti_owner"
+"""The role that owns the tables; it cannot log in (no login can truncate or drop them
+or switch row-level security off)."""
 
 class Record(tuple):  # type: ignore[type-arg]
     """A row read by index or by column name, as :class:`sqlite3.Row` is."""
@@ -128,7 +112,7 @@ class PgCursor:
 class PgConnection:
     """A psycopg 3 connection with the :mod:`sqlite3` surface the ledger uses."""
 
-    dialect = "postgresql"
+    dialect = Dialect.POSTGRESQL
 
     def __init__(self, url: str, directorate: str, *, connect_timeout: int = 10) -> None:
         import psycopg  # only a PostgreSQL ledger needs it (extra: postgresql)
@@ -166,13 +150,13 @@ class PgConnection:
         return bool(self._conn.info.transaction_status != pq.TransactionStatus.IDLE)
 
     def execute(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> PgCursor:
-        text, returns_id = to_postgres(sql, bool(params))
+        text, returns_id = self.dialect.statement(sql, bool(params))
         cursor = self._conn.cursor()
         cursor.execute(text, params or None)  # type: ignore[arg-type]
         return PgCursor(cursor, returns_id)
 
     def executemany(self, sql: str, seq: Iterable[Sequence[Any]]) -> PgCursor:
-        text, _ = to_postgres(sql)
+        text, _ = self.dialect.statement(sql)
         if text.endswith(" RETURNING id"):
             text = text[: -len(" RETURNING id")]
         cursor = self._conn.cursor()
@@ -181,6 +165,10 @@ class PgConnection:
             cursor.executemany(text, params)
         return PgCursor(cursor, False)
 
+    def execute_native(self, sql: str, params: Sequence[Any] = ()) -> Any:
+        """A statement already in PostgreSQL's dialect (``%s`` placeholders)."""
+        return self._conn.execute(sql, params or None)  # type: ignore[arg-type]
+
     def run_script(self, script: str) -> None:
         """Several statements with no parameters, as one (a migration)."""
         self._conn.execute(script)  # type: ignore[arg-type]
@@ -188,8 +176,39 @@ class PgConnection:
     def lock_directorate(self) -> None:
         """Hold the directorate's write lock until the transaction ends."""
         self._conn.execute(
-            "SELECT pg_advisory_xact_lock(hashtext('eti:' || current_setting('eti.directorate')))"
+            "SELECT pg_advisory_xact_lock(hashtext('eti:' || "
+            "COALESCE(eti_session_directorate(), current_setting('eti.directorate'))))"
         )
+
+    def login(self) -> tuple[str, bool]:
+        """The session's login and whether it is an administrator (a superuser)."""
+        row = self._conn.execute(
+            "SELECT session_user::text, COALESCE((SELECT rolsuper FROM pg_roles "
+            "WHERE rolname = session_user), false)").fetchone()
+        return str(row[0]), bool(row[1])
+
+    def is_ministry(self) -> bool:
+        """Whether the session's login is a ministry login (reads every directorate)."""
+        row = self._conn.execute(  # (a superuser is a member of every role: not it)
+            "SELECT NOT rolsuper AND pg_has_role(session_user, %s, 'MEMBER') FROM pg_roles "
+            "WHERE rolname = session_user", (MINISTRY_ROLE,)).fetchone()
+        return bool(row and row[0])
+
+    def check_directorate(self, wanted: str) -> None:
+        """Refuse (:class:`LedgerError`) a session that cannot work as ``wanted``: the
+        directorate the login is bound to decides (see the module doc)."""
+        row = self._conn.execute(
+            "SELECT eti_session_directorate(), eti_reads()").fetchone()
+        own, reads = (None if row[0] is None else str(row[0]),
+                      None if row[1] is None else str(row[1]))
+        login, admin = self.login()
+        if own is None:
+            raise unknown_directorate(wanted) if admin else unbound_login(login)
+        if own == wanted or (own == ALL_DIRECTORATES and reads == wanted):
+            return
+        if own == ALL_DIRECTORATES:
+            raise unknown_directorate(wanted)
+        raise wrong_directorate(login, own, wanted)
 
     def close(self) -> None:
         self._conn.close()
@@ -213,34 +232,148 @@ def is_unreachable(exc: BaseException) -> bool:
     return psycopg is not None and isinstance(exc, psycopg.OperationalError)
 
 
+_URL_PASSWORD = re.compile(r"(://[^:/@]*):[^@/]*@")
+_PARAM_PASSWORD = re.compile(r"([?&;\s]|^)(password\s*=\s*)('(?:[^'\\]|\\.)*'|[^&\s]*)",
+                             re.IGNORECASE)
+
+
 def redacted(url: str) -> str:
-    """A database address without its password, for messages and logs."""
-    return re.sub(r"(://[^:/@]+):[^@]*@", r"\1:***@", url)
+    """A database address without its password (``user:***@``, ``password=***``), for
+    ``eti config``, messages and logs."""
+    return _PARAM_PASSWORD.sub(r"\1\2***", _URL_PASSWORD.sub(r"\1:***@", url))
+
+
+def has_password(url: str) -> bool:
+    """Whether the address itself carries a password (it belongs in a password file)."""
+    return redacted(url) != url
+
+
+def server_of(url: str) -> str:
+    """The server an address names (``host:port/database``), for messages."""
+    try:
+        from psycopg.conninfo import conninfo_to_dict
+
+        parts = conninfo_to_dict(url)
+    except Exception:  # noqa: BLE001 - a message must not fail on a malformed address
+        return redacted(url)
+    host = str(parts.get("host") or parts.get("hostaddr") or "localhost")
+    port = str(parts.get("port") or "5432")
+    where = f"{host}:{port}/{parts.get('dbname') or ''}"
+    return f"service={parts['service']}" if parts.get("service") and not parts.get(
+        "host") else where
 
 
 LEDGER_URL_ENV = "ETI_LEDGER_URL"
-"""The environment variable naming a PostgreSQL ledger; it wins over ``eti.toml``."""
+"""The environment variable naming a PostgreSQL ledger; it wins over ``eti.toml``. Read
+by :mod:`automation.ledger.open` alone."""
 
 
-
-
-
-
-def ledger_url(configured: str = "") -> str:
-    """The ledger's PostgreSQL address: ``ETI_LEDGER_URL``, else ``[ledger] url``
-    ("" for the department's SQLite file)."""
-    return os.environ.get(LEDGER_URL_ENV, "").strip() or configured.strip()
+def password_warning(url: str) -> tuple[str, str] | None:
+    """(Arabic, English) when the address in force carries its password: it belongs in a
+    password file (``~/.pgpass`` or ``PGPASSFILE``), which libpq reads by itself."""
+    if not url or not has_password(url):
+        return None
+    return (
+        "كلمة مرور قاعدة البيانات المشتركة مكتوبة في العنوان؛ انقلها إلى ملف كلمات المرور "
+        "(pgpass) واحذفها من العنوان.",
+        f"the ledger address {redacted(url)} carries its password: move it to a password "
+        "file (~/.pgpass, %APPDATA%\\postgresql\\pgpass.conf on Windows, or PGPASSFILE; "
+        "host:port:database:login:password, mode 0600) and remove it from the address; see "
+        "docs/SHARED-DATABASE.md",
+    )
 
 
 def unreachable(url: str, exc: BaseException) -> LedgerError:
     """The message for a PostgreSQL ledger that cannot be reached."""
     where = redacted(url)
     return LedgerError(
-        f"cannot reach the ledger database {where}: {str(exc).strip()}; nothing was changed, "
+        f"cannot reach the ledger database {where}: {redacted(str(exc).strip())}; nothing "
+        "was changed, "
         "files stay in the inbox for the next pass; check that the server runs and that "
         f"[ledger] url in eti.toml (or {LEDGER_URL_ENV}) is right",
         f"تعذر الوصول إلى قاعدة البيانات المشتركة {where}؛ لم يُغيَّر شيء وتبقى الملفات في "
         "صندوق الوارد للمحاولة التالية. اطلب من مسؤول الأنظمة التأكد من تشغيل الخادم ومن "
         "صحة العنوان في الإعداد [ledger] url.",
         code="ledger-unreachable",
+    )
+
+
+def lost_mid_batch(url: str, detail: str) -> tuple[str, str]:
+    """What staff and the IT person read when the shared database went away during a
+    batch: (Arabic, English)."""
+    where = server_of(url)
+    return (
+        f"تعذر الاتصال بقاعدة البيانات المشتركة ({where}) أثناء المعالجة؛ ما اكتمل محفوظ، "
+        "وتبقى بقية الملفات في صندوق الوارد وتُستكمل تلقائياً عند عودة الاتصال. اطلب من "
+        "مسؤول الأنظمة التأكد من تشغيل الخادم ومن الشبكة إليه.",
+        f"lost the connection to the shared ledger database {where} during the batch "
+        f"({detail.strip()}); what was committed is kept, the other files stay in the "
+        "inbox for the next pass. Check that the PostgreSQL server runs, that this "
+        "machine reaches it (network, firewall, pg_hba.conf) and the login's password "
+        f"(~/.pgpass or PGPASSFILE); then run `eti process` again.",
+    )
+
+
+def lost_during(detail: str, url: str) -> tuple[str, str] | None:
+    """:func:`lost_mid_batch`'s message when a batch stopped (``detail``: what stopped
+    it, ``TypeName: text``) because the shared database at ``url`` (the address in
+    force, :func:`automation.ledger.open.ledger_address`) went away; None when the
+    ledger is not PostgreSQL's ("") or something else stopped it."""
+    url = url.strip()
+    if not url or not detail.startswith(("OperationalError", "InterfaceError")) and \
+            "connection" not in detail.lower():
+        return None
+    return lost_mid_batch(url, redacted(detail))
+
+
+def _login_message(en: str, ar: str, code: str) -> LedgerError:
+    return LedgerError(en, ar, code=code)
+
+
+def unbound_login(login: str) -> LedgerError:
+    """A login the database binds to no directorate."""
+    return _login_message(
+        f"the database login '{login}' is bound to no directorate: an administrator runs "
+        f"`eti ledger grant {login} --directorate NAME --url ADMIN_URL` (see "
+        "docs/SHARED-DATABASE.md); nothing was read or changed",
+        f"حساب الدخول '{login}' إلى قاعدة البيانات المشتركة غير مرتبط بأي مديرية؛ لم يُقرأ "
+        "أو يُغيَّر شيء. اطلب من مسؤول قاعدة البيانات ربطه بمديريتك (eti ledger grant).",
+        "ledger-login-unbound",
+    )
+
+
+def unknown_directorate(name: str) -> LedgerError:
+    """A directorate name the shared database does not know (a typo, most often)."""
+    shown = name or "(فارغ / empty)"
+    if name == ALL_DIRECTORATES:
+        return _login_message(
+            f"'{ALL_DIRECTORATES}' (every directorate) is the ministry login's alone; set "
+            "[department] directorate in eti.toml to your directorate's name",
+            f"الرمز '{ALL_DIRECTORATES}' (جميع المديريات) خاص بحساب الوزارة؛ اكتب اسم "
+            "مديريتك في الإعداد [department] directorate في ملف eti.toml.",
+            "ledger-directorate-star",
+        )
+    return _login_message(
+        f"the shared database knows no directorate named '{shown}' ([department] "
+        "directorate in eti.toml): check its spelling against the name the administrator "
+        "granted (`eti ledger grant`); nothing was read or changed",
+        f"قاعدة البيانات المشتركة لا تعرف مديرية باسم «{shown}» (الإعداد [department] "
+        "directorate في ملف eti.toml)؛ لم يُقرأ أو يُغيَّر شيء. تأكد من كتابة الاسم كما "
+        "سجّله مسؤول قاعدة البيانات.",
+        "ledger-directorate-unknown",
+    )
+
+
+def wrong_directorate(login: str, bound: str, wanted: str) -> LedgerError:
+    """A department whose eti.toml names another directorate than its login's."""
+    if wanted == ALL_DIRECTORATES:
+        return unknown_directorate(wanted)
+    return _login_message(
+        f"this department's directorate is '{wanted}' ([department] directorate in "
+        f"eti.toml) but its database login '{login}' is bound to '{bound}': correct "
+        "eti.toml, or use the login of that directorate; nothing was read or changed",
+        f"اسم المديرية في ملف eti.toml هو «{wanted}» لكن حساب الدخول '{login}' إلى قاعدة "
+        f"البيانات المشتركة مرتبط بمديرية «{bound}»؛ لم يُقرأ أو يُغيَّر شيء. صحّح الاسم في "
+        "الإعداد [department] directorate أو استخدم حساب الدخول الخاص بمديريتك.",
+        "ledger-directorate-mismatch",
     )

@@ -1,13 +1,17 @@
-"""Which registers a department must write again, on a shared PostgreSQL ledger.
+"""Which registers a department must write again: one mechanism on SQLite and PostgreSQL.
 
-On its own SQLite file a department notes the registers to regenerate in
-``dirty_registers`` and clears them once written. Several departments of one
-directorate share a PostgreSQL ledger but each keeps its own registers, so one of them
-clearing a note would leave the others' registers behind. There a note is a count per
-register (``registers-P1``… in ``sequences``, per directorate), bumped by every change;
-each department keeps the counts its registers were last written at, in its own
-``data/registers-seen.json``, and a register is to write again while its count is
-ahead of that.
+A note is a count per register (``registers-P1``… in ``sequences``, per directorate on
+a shared database), bumped in the same transaction as every change that feeds it; each
+department keeps the counts its registers were last written at, in its own
+``data/registers-seen.json``, and a register is to write again while its count is ahead
+of that. So several departments of one directorate sharing a PostgreSQL ledger each
+rewrite their own registers (one clearing a note leaves the others' notes), and a
+department alone on its SQLite file works the same way. A ledger with no department
+(a tool's view, a test's file) keeps its counts seen in memory.
+
+A SQLite file from before kept its notes as rows of ``dirty_registers``: they become
+counts when it is opened (:meth:`RegisterMarks.adopt`). Restoring a backup forgets the
+counts seen (:meth:`RegisterMarks.forget`): every register is then written again.
 """
 
 from __future__ import annotations
@@ -15,20 +19,23 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Callable
-from typing import Any
+from contextlib import AbstractContextManager
+from typing import TYPE_CHECKING, Any
 
 from automation.core.department import Department
 
 MARK = "registers-"
 """The name of a register's count in ``sequences``: ``registers-P1``."""
+SEEN_FILE = "registers-seen.json"
+"""In the department's ``data/``: the counts its registers were last written at."""
 
 
 class RegisterMarks:
-    """The counts of one department's registers (``dept`` None: a tool's view of the
-    database, whose counts are kept in memory)."""
+    """The counts of one department's registers (``dept`` None: counts seen kept in
+    memory)."""
 
     def __init__(self, dept: Department | None) -> None:
-        self.path = None if dept is None else dept.data / "registers-seen.json"
+        self.path = None if dept is None else dept.data / SEEN_FILE
         self._memory: dict[str, int] = {}
         self._counts: dict[str, int] | None = None
 
@@ -36,6 +43,16 @@ class RegisterMarks:
              next_sequence: Callable[[Any, str], int]) -> None:
         for process in dict.fromkeys(processes):
             next_sequence(conn, MARK + process)
+
+    def adopt(self, conn: Any, transaction: Callable[[], AbstractContextManager[Any]],
+              next_sequence: Callable[[Any, str], int]) -> None:
+        """A SQLite file's notes from before (rows of ``dirty_registers``) become counts."""
+        if conn.execute("SELECT 1 FROM dirty_registers LIMIT 1").fetchone() is None:
+            return
+        with transaction() as tx:
+            old = tuple(str(r[0]) for r in tx.execute("SELECT process FROM dirty_registers"))
+            self.mark(tx, old, next_sequence)
+            tx.execute("DELETE FROM dirty_registers")
 
     def dirty(self, conn: Any) -> list[str]:
         """The registers whose count is ahead of this department's (the counts read are
@@ -68,3 +85,34 @@ class RegisterMarks:
         except (OSError, ValueError):
             return {}
         return {str(k): int(v) for k, v in data.items()} if isinstance(data, dict) else {}
+
+    def forget(self) -> None:
+        """No register counted as written (a ledger restored: write them all again)."""
+        self._memory = {}
+        self._counts = None
+        if self.path is not None:
+            self.path.unlink(missing_ok=True)
+
+
+class Marks:
+    """The ledger's side of :class:`RegisterMarks` (a part of
+    :class:`automation.ledger.store.Ledger`)."""
+
+    conn: Any
+    marks: RegisterMarks
+
+    if TYPE_CHECKING:
+        def next_sequence(self, conn: Any, name: str) -> int: ...  # the Ledger's
+
+    def mark_dirty(self, conn: Any, processes: tuple[str, ...]) -> None:
+        """Note registers to regenerate (inside the change's transaction); kept until
+        they are written, across crashes."""
+        self.marks.mark(conn, processes, self.next_sequence)
+
+    def dirty_processes(self) -> list[str]:
+        """The registers to write again, by process."""
+        return self.marks.dirty(self.conn)
+
+    def clear_dirty(self, processes: list[str]) -> None:
+        """These registers are written (as of the marks :meth:`dirty_processes` read)."""
+        self.marks.clear(self.conn, processes)

@@ -12,6 +12,8 @@ import sqlite3
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 
+from automation.ledger.dialect import Dialect
+
 MIGRATIONS: tuple[tuple[str, str], ...] = (
     (
         "001_initial",
@@ -156,6 +158,50 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
         ALTER TABLE rows ADD COLUMN directorate TEXT NOT NULL DEFAULT ''
         """,
     ),
+    (
+        "004_logins",
+        # On a shared PostgreSQL ledger the login decides the directorate: a mapping
+        # only administrators change, tables owned by a role that cannot log in
+        # (automation/ledger/logins.py). A department's SQLite file has no logins.
+        "",
+    ),
+    (
+        "005_published_figures",
+        # The directorate's figures for the current and previous quarter and year,
+        # published after each batch (automation/ledger/published.py) and shown by the
+        # view eti_figures, which any PostgreSQL client (or SQLite browser) reads.
+        """
+        CREATE TABLE published_figures (
+            period TEXT NOT NULL,
+            process TEXT NOT NULL,
+            figure TEXT NOT NULL,
+            label TEXT NOT NULL,
+            value DOUBLE PRECISION,
+            computed_at TEXT NOT NULL,
+            directorate TEXT NOT NULL DEFAULT '',
+            PRIMARY KEY (period, process, figure)
+        );
+        CREATE VIEW eti_figures AS
+            SELECT directorate, period, process, figure AS figure_key, label AS label_ar,
+                   value, computed_at
+            FROM published_figures
+        """,
+    ),
+    (
+        "006_report_issues",
+        # Issue 24: when each periodic report of a period that had ended was first and last
+        # written (kind, period slug), so that records dated inside the period that arrive
+        # later are counted, and the report written again (automation/service/jobs.py).
+        """
+        CREATE TABLE report_issues (
+            kind TEXT NOT NULL,
+            period TEXT NOT NULL,
+            first_issued_at TEXT NOT NULL,
+            issued_at TEXT NOT NULL,
+            PRIMARY KEY (kind, period)
+        )
+        """,
+    ),
 )
 
 MIGRATIONS_TABLE = (
@@ -172,7 +218,7 @@ def migrate(conn: sqlite3.Connection, transaction: Transaction) -> list[str]:
     On PostgreSQL (a connection whose ``dialect`` says so) each migration is its
     PostgreSQL text (:mod:`automation.ledger.schema_postgres`), under the same name.
     """
-    postgres = getattr(conn, "dialect", "sqlite") == "postgresql"
+    postgres = Dialect.of(conn) is Dialect.POSTGRESQL
     conn.execute(MIGRATIONS_TABLE)
     done = {r[0] for r in conn.execute("SELECT name FROM migrations")}
     applied = []

@@ -2,14 +2,18 @@
 
 Registers and documents are derived from it. It lives in the department's SQLite
 file (the default: nothing to install) or in a shared PostgreSQL database
-(``[ledger] url`` or ``ETI_LEDGER_URL``; :mod:`automation.ledger.postgres`), with the
-same statements, schema and migrations (:mod:`automation.ledger.schema`). Backups,
+(:mod:`automation.ledger.postgres`; :func:`automation.ledger.open.open_ledger` chooses from
+``[ledger] url`` or ``ETI_LEDGER_URL``), with the same statements, schema and migrations
+(:mod:`automation.ledger.schema`; what differs: :mod:`automation.ledger.dialect`). All the
+product's SQL is in :mod:`automation.ledger`: other rooms call named operations (here,
+and per concern in its modules: decisions, outgoing, documents, submissions…). Backups,
 restore and the check of the SQLite file itself are :mod:`automation.ledger.backup`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import os
 import sqlite3
 import time
 from collections.abc import Callable, Iterator
@@ -19,9 +23,14 @@ from pathlib import Path
 from typing import NamedTuple, TypeVar
 
 from automation.core.errors import LedgerError
-from automation.ledger import guard, postgres, schema
-from automation.ledger.register_marks import RegisterMarks
+from automation.ledger import guard, postgres, record_time, schema
+from automation.ledger.bookkeeping import Bookkeeping
+from automation.ledger.dialect import Dialect
+from automation.ledger.register_marks import Marks, RegisterMarks
+from automation.ledger.report_issues import ReportIssues
 from automation.ledger.row_json import ROWS_PER_PARSE, no_cycle_collection, parse_rows, to_json
+from automation.ledger.submissions import Arrival as Arrival
+from automation.ledger.submissions import SubmissionReads
 
 T = TypeVar("T")
 
@@ -87,32 +96,56 @@ class CommitResult:
     submission_id: int
     superseded: tuple[int, ...]
     rows_replaced: int
+    older: tuple[int, str] | None = None
+    """Rows of an older file left out (a newer file's values kept), and the day the newer
+    file describes (:mod:`automation.ledger.record_time`); None when nothing was."""
 
 
 _RETRIES = 5
 """Times a write transaction on PostgreSQL is tried when the server aborts it."""
 
 
-class Ledger:
-    """A connection to the ledger; use as a context manager."""
+class Ledger(Bookkeeping, Marks, ReportIssues, SubmissionReads):
+    """A connection to the ledger; use as a context manager.
+
+    Opened by :meth:`sqlite` (a department's file) or :meth:`postgres` (a shared
+    database), which read nothing else; :func:`automation.ledger.open.open_ledger`
+    alone reads the department's settings and the environment to choose."""
+
+    @classmethod
+    def sqlite(cls, path: Path, *, directorate: str = "") -> Ledger:
+        """The SQLite ledger in the file ``path`` (created for a new department)."""
+        return cls(path, url="", directorate=directorate)
+
+    @classmethod
+    def postgres(cls, url: str, directorate: str, *, path: Path | None = None) -> Ledger:
+        """The PostgreSQL ledger at ``url`` seen as ``directorate``; ``path``: where the
+        department's SQLite file would be (its folder keeps its register marks), None
+        for a tool's view of the database."""
+        if not url.strip():
+            raise ValueError("a PostgreSQL ledger needs its address")
+        return cls(Path(os.devnull) if path is None else path, url=url,
+                   directorate=directorate)
 
     def __init__(self, path: Path, *, url: str = "", directorate: str = "") -> None:
         """Open (or, for a new department, create) the ledger.
 
-        ``path`` is the department's SQLite file; with a PostgreSQL ``url`` (or
-        ``ETI_LEDGER_URL``) the ledger is that database instead, seen as
-        ``directorate``. A department's SQLite ledger that is missing, 0 bytes or
-        emptied while the department has a history is refused
+        ``path`` is the department's SQLite file; with a PostgreSQL ``url`` the ledger
+        is that database instead, seen as ``directorate``. Nothing else is read: not the
+        department's settings, not the environment (``ETI_LEDGER_URL`` is
+        :func:`automation.ledger.open.open_ledger`'s). A department's SQLite ledger that is missing,
+        0 bytes or emptied while the department has a history is refused
         (:mod:`automation.ledger.guard`), as is a damaged one: both with the message
         naming the backup to restore.
         """
         self.path = path
         self.directorate = directorate
-        self.url = postgres.ledger_url(url)
-        self.dialect = "postgresql" if self.url else "sqlite"
+        self.url = url.strip()
+        self.dialect = Dialect.POSTGRESQL if self.url else Dialect.SQLITE
         self._savepoints = 0
+        self.described = record_time.DescribedDays()
+        self.marks = RegisterMarks(guard.department_of(path))
         if self.url:
-            self.marks = RegisterMarks(guard.department_of(path))
             self._open_postgres()
             return
         guard.refuse_if_lost(path)
@@ -127,6 +160,7 @@ class Ledger:
             conn.execute("PRAGMA foreign_keys=ON")
             self.applied_on_open = self.migrate()
             guard.refuse_if_emptied(path, conn)
+            self.marks.adopt(conn, self.transaction, self.next_sequence)
         except BaseException as exc:
             if conn is not None:
                 conn.close()
@@ -152,6 +186,7 @@ class Ledger:
         self.conn = conn  # type: ignore[assignment]
         try:
             self.applied_on_open = self.migrate()
+            conn.check_directorate(self.directorate)  # the login decides (logins.py)
         except BaseException as exc:
             conn.close()
             if postgres.is_unreachable(exc):
@@ -194,6 +229,7 @@ class Ledger:
             try:
                 yield self.conn
             except BaseException:
+                self.described.forget()
                 self.conn.execute(f"ROLLBACK TO {name}")
                 self.conn.execute(f"RELEASE {name}")
                 raise
@@ -201,10 +237,11 @@ class Ledger:
             return
         self.conn.execute("BEGIN IMMEDIATE")
         try:
-            if self.dialect == "postgresql":
+            if self.dialect.shared:
                 self.conn.lock_directorate()  # type: ignore[attr-defined]
             yield self.conn
         except BaseException:
+            self.described.forget()
             self.conn.execute("ROLLBACK")
             raise
         self.conn.execute("COMMIT")
@@ -213,19 +250,17 @@ class Ledger:
 
     def migrate(self) -> list[str]:
         """Apply the migrations not yet recorded (:mod:`automation.ledger.schema`)."""
-        if self.dialect == "postgresql":
+        if self.dialect is Dialect.POSTGRESQL:
             return self._migrate_postgres()
         return schema.migrate(self.conn, self.transaction)
 
     def _migrate_postgres(self) -> list[str]:
         """Migrate as the login (one service at a time), then act as the ledger's role."""
+        from automation.ledger import logins
+
         conn: postgres.PgConnection = self.conn  # type: ignore[assignment]
         conn.act_as_login()
-        conn.execute("SELECT pg_advisory_lock(70270)")  # one migrator at a time
-        try:
-            applied = schema.migrate(self.conn, self.transaction)
-        finally:
-            conn.execute("SELECT pg_advisory_unlock(70270)")
+        applied = logins.migrate_session(conn, self.url)
         conn.act_as_ledger_role()
         return applied
 
@@ -310,14 +345,20 @@ class Ledger:
         rows: list[RowRecord],
         problems: list | None = None,
         dirty: tuple[str, ...] = (),
+        older_warning: Callable[[int, str], object] | None = None,
     ) -> CommitResult:
         """Commit an accepted submission and its rows in one transaction.
 
         An earlier accepted submission with the same form and identity is
         superseded: its rows leave the registers and stay in history. Rows
-        carrying a unique key replace the live row with the same key.
+        carrying a unique key replace the live row with the same key. Unless the
+        earlier file describes a later day (:mod:`automation.ledger.record_time`):
+        then the older file supersedes nothing and its rows stay out of the registers
+        (a keyed row with no live row still goes in: it fills a gap), and
+        ``older_warning(rows left out, the newer day)`` is recorded with it.
         """
-        return self.retrying(lambda: self._accept(rec, rows, problems, dirty))
+        return self.retrying(
+            lambda: self._accept(rec, rows, problems, dirty, older_warning))
 
     def _accept(
         self,
@@ -325,6 +366,7 @@ class Ledger:
         rows: list[RowRecord],
         problems: list | None,
         dirty: tuple[str, ...],
+        older_warning: Callable[[int, str], object] | None = None,
     ) -> CommitResult:
         with self.transaction() as conn:
             superseded: list[int] = []
@@ -337,6 +379,21 @@ class Ledger:
                         (rec.form, rec.identity),
                     )
                 ]
+            keyed = {r.record_key for r in rows if r.record_key is not None}
+            day = record_time.described_day(rec.period, (r.data for r in rows)) \
+                if superseded or keyed else ""
+            newer_copy = max((d for d in (self.described.of(conn, old) for old in superseded)
+                              if day and d > day), default="")
+            if newer_copy:  # an older copy of a list arrived late: it supersedes nothing
+                superseded = []
+            newer_rows = self.described.newer_live_keys(conn, rec.form, keyed, day)
+            older = None
+            left = sum(1 for r in rows if r.record_key in newer_rows or (
+                newer_copy and r.record_key is None))
+            if left:
+                older = (left, max([newer_copy, *(d for _, d in newer_rows.values())]))
+                if older_warning is not None:
+                    problems = [*(problems or []), older_warning(*older)]
             sub_id = self.insert_submission(conn, rec, row_count=len(rows))
             for old in superseded:
                 conn.execute(
@@ -349,16 +406,27 @@ class Ledger:
             replaced = 0
             conn.executemany(
                 "INSERT INTO rows (submission_id, form, sheet, row_number, record_key, "
-                "record_date, school, data, directorate) VALUES (?, ?, ?, ?, NULL, ?, ?, ?, ?)",
+                "record_date, school, data, directorate, current) "
+                "VALUES (?, ?, ?, ?, NULL, ?, ?, ?, ?, ?)",
                 [
                     (sub_id, rec.form, r.sheet, r.row_number, r.record_date, r.school or None,
-                     r.json(), self.directorate)
+                     r.json(), self.directorate, 0 if newer_copy else 1)
                     for r in rows
                     if r.record_key is None
                 ],
             )
             for row in rows:
                 if row.record_key is None:
+                    continue
+                if row.record_key in newer_rows:  # the live row is newer: kept, this not
+                    conn.execute(
+                        "INSERT INTO rows (submission_id, form, sheet, row_number, record_key, "
+                        "record_date, school, data, directorate, current, replaced_by) "
+                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?)",
+                        (sub_id, rec.form, row.sheet, row.row_number, row.record_key,
+                         row.record_date, row.school or None, row.json(), self.directorate,
+                         newer_rows[row.record_key][0]),
+                    )
                     continue
                 cur = conn.execute(
                     "INSERT INTO rows (submission_id, form, sheet, row_number, record_key, "
@@ -373,69 +441,24 @@ class Ledger:
                 ).rowcount
             self.insert_problems(conn, sub_id, problems or [])
             self.mark_dirty(conn, dirty)
-        return CommitResult(sub_id, tuple(superseded), replaced)
-
-    def mark_dirty(self, conn: sqlite3.Connection, processes: tuple[str, ...]) -> None:
-        """Note registers to regenerate; kept until they are written, across crashes.
-
-        On a shared PostgreSQL ledger each department of the directorate keeps its own
-        registers: :class:`~automation.ledger.register_marks.RegisterMarks`."""
-        if self.dialect == "postgresql":
-            self.marks.mark(conn, processes, self.next_sequence)
-            return
-        conn.executemany(
-            "INSERT OR IGNORE INTO dirty_registers VALUES (?)", [(p,) for p in processes]
-        )
-
-    def dirty_processes(self) -> list[str]:
-        if self.dialect == "postgresql":
-            return self.marks.dirty(self.conn)
-        return [r[0] for r in self.conn.execute("SELECT process FROM dirty_registers")]
-
-    def clear_dirty(self, processes: list[str]) -> None:
-        if self.dialect == "postgresql":
-            self.marks.clear(self.conn, processes)
-            return
-        self.conn.executemany(
-            "DELETE FROM dirty_registers WHERE process = ?", [(p,) for p in processes]
-        )
-
-    def by_claim(self, claim_id: str) -> sqlite3.Row | None:
-        """The submission recorded for a claimed file, if its commit happened."""
-        return self.conn.execute(
-            "SELECT * FROM submissions WHERE claim_id = ?", (claim_id,)
-        ).fetchone()
-
-    def set_stored_path(self, submission_id: int, stored_path: str) -> None:
-        self.conn.execute(
-            "UPDATE submissions SET stored_path = ? WHERE id = ?", (stored_path, submission_id)
-        )
-
-    def submission(self, submission_id: int) -> sqlite3.Row | None:
-        return self.conn.execute(
-            "SELECT * FROM submissions WHERE id = ?", (submission_id,)
-        ).fetchone()
-
-    def submissions_between(self, start: dt.datetime, end: dt.datetime) -> list[sqlite3.Row]:
-        return list(
-            self.conn.execute(
-                "SELECT * FROM submissions WHERE received_at >= ? AND received_at < ? ORDER BY id",
-                (start.isoformat(timespec="seconds"), end.isoformat(timespec="seconds")),
-            )
-        )
-
-    def problems_of(self, submission_id: int) -> list[sqlite3.Row]:
-        return list(
-            self.conn.execute(
-                "SELECT * FROM problems WHERE submission_id = ? ORDER BY id", (submission_id,)
-            )
-        )
+        return CommitResult(sub_id, tuple(superseded), replaced, older)
 
     # -- rows --------------------------------------------------------------------
 
     def current_rows(self, form: str) -> list[LedgerRow]:
         """The live rows of a form, as the registers show them, oldest first."""
         return self._rows(_CURRENT, (form,))
+
+    def row_history(self, form: str) -> list[tuple[LedgerRow, str | None]]:
+        """:func:`automation.ledger.history.row_history`: every row of a form ever live,
+        with the arrival time of what ended it."""
+        from automation.ledger.history import row_history
+
+        return row_history(self, form)
+
+    def rows_where(self, where: str, params: tuple[object, ...]) -> list[LedgerRow]:
+        """Rows (``r``) matching a condition, oldest first (for the ledger's own modules)."""
+        return self._rows(where, params)
 
     def rows_of_submission(self, submission_id: int) -> list[LedgerRow]:
         return self._rows("r.submission_id = ?", (submission_id,))
@@ -516,49 +539,14 @@ class Ledger:
 
     def live_values(self, form: str, key: str) -> set[str]:
         """Every live value of one field of a form (for cross-form references)."""
-        if self.dialect == "postgresql":
-            sql, path = "SELECT data::json ->> ? FROM rows WHERE form = ? AND current = 1", key
-        else:
-            sql, path = "SELECT json_extract(data, ?) FROM rows WHERE form = ? AND current = 1", \
-                f"$.{key}"
-        return {str(v[0]) for v in self.conn.execute(sql, (path, form)) if v[0] is not None}
-
-    # -- sequences, jobs, documents ---------------------------------------------
-
-    def next_sequence(self, conn: sqlite3.Connection, name: str) -> int:
-        conn.execute(
-            "INSERT INTO sequences (name, value) VALUES (?, 1) "
-            "ON CONFLICT(name) DO UPDATE SET value = sequences.value + 1",
-            (name,),
-        )
-        return int(
-            conn.execute("SELECT value FROM sequences WHERE name = ?", (name,)).fetchone()[0]
-        )
-
-    def job_run(self, job: str) -> sqlite3.Row | None:
-        return self.conn.execute("SELECT * FROM job_runs WHERE job = ?", (job,)).fetchone()
-
-    def record_job(self, job: str, when: dt.datetime, error: str = "") -> None:
-        stamp = when.isoformat(timespec="seconds")
-        self.conn.execute(
-            "INSERT INTO job_runs (job, last_run, last_ok, last_error) VALUES (?, ?, ?, ?) "
-            "ON CONFLICT(job) DO UPDATE SET last_run = excluded.last_run, "
-            "last_ok = COALESCE(excluded.last_ok, job_runs.last_ok), "
-            "last_error = excluded.last_error",
-            (job, stamp, None if error else stamp, error),
-        )
-
-    def record_document(
-        self, kind: str, path: str, when: dt.datetime, submission_id: int | None = None
-    ) -> None:
-        self.conn.execute(
-            "INSERT INTO documents (kind, path, created_at, submission_id) VALUES (?, ?, ?, ?)",
-            (kind, path, when.isoformat(timespec="seconds"), submission_id),
-        )
+        field, path = self.dialect.json_text("data", key)
+        return {str(v[0]) for v in self.conn.execute(
+            f"SELECT {field} FROM rows WHERE form = ? AND current = 1", (path, form))
+            if v[0] is not None}
 
     def integrity(self) -> str:
         """``ok`` when the database's own check (SQLite's) and the product's invariants hold."""
-        if self.dialect == "sqlite":
+        if self.dialect.checks_itself:
             result = self.conn.execute("PRAGMA integrity_check").fetchone()[0]
             if result != "ok":
                 return str(result)
@@ -568,7 +556,7 @@ class Ledger:
         ).fetchone()[0]
         if bad:
             return f"{bad} live rows belong to submissions that are not accepted"
-        if self.dialect == "postgresql":
+        if not self.dialect.checks_itself:
             return "ok"  # PostgreSQL enforces the foreign keys itself
         fk = self.conn.execute("PRAGMA foreign_key_check").fetchall()
         return "ok" if not fk else f"{len(fk)} foreign key violations"

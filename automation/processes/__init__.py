@@ -20,6 +20,7 @@ the registers, the reports, the digest and ``eti figures`` all read it.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from automation.core.periods import DEFAULT_CALENDAR, Calendar, Period
 from automation.ledger.store import Ledger
@@ -37,7 +38,7 @@ from automation.processes import (
     p10_learning,
     plan,
 )
-from automation.processes.definition import Indicator, ProcessDef
+from automation.processes.definition import Indicator, ProcessDef, Table
 from automation.processes.figures import (
     FieldVisit,
     Figure,
@@ -63,6 +64,8 @@ INDICATORS: dict[str, tuple[ProcessDef, Indicator]] = {
     i.name: (p, i) for p in PROCESSES.values() for i in p.indicators
 }
 """The QF12-1 indicators by their Arabic name, with the process that provides each."""
+TABLES: dict[str, Table[Any]] = {t.key: t for p in PROCESSES.values() for t in p.tables}
+"""The breakdowns the processes declare for their documents, by key (``p2.executed_by_school``)."""
 VISIT_REPORTS: dict[str, str] = {**p03_fibre.VISIT_REPORTS, **p10_learning.VISIT_REPORTS}
 """The visit report forms (a printable visit report each) and the field naming the visitor."""
 PLAN_FORM = plan.PLAN_FORM
@@ -87,6 +90,29 @@ def figures_of(
     return found  # type: ignore[return-value]
 
 
+def code_of(key: str) -> str:
+    """The process a figure's key belongs to: ``p7.qrc_plan_pct`` → P7, ``office.…`` → OFFICE."""
+    prefix = key.partition(".")[0].upper()
+    if prefix not in PROCESSES:
+        raise KeyError(f"no process for figure key {key!r}")
+    return prefix
+
+
+def find_figure(figures: list[Figure], key: str) -> Figure:
+    for figure in figures:
+        if figure.key == key:
+            return figure
+    raise KeyError(f"no figure {key!r}")
+
+
+def figure(
+    ledger: Ledger | RowSource, key: str, period: Period, references: object = None
+) -> Figure:
+    """One figure of a period by its stable key, from the one computation of its process
+    (:func:`figures_of`, worked out once per source): what documents read."""
+    return find_figure(figures_of(ledger, code_of(key), period, references), key)
+
+
 def indicator_kind(name: str) -> str:
     """How an indicator's value reads (a count, a mean %, a ratio %); ``flow`` when unknown."""
     found = INDICATORS.get(name)
@@ -103,7 +129,7 @@ def indicator_value(
         return None
     owner, indicator = found
     for figure in figures_of(ledger, owner.code, period, references):
-        if figure.label == indicator.figure:
+        if indicator.figure in (figure.key, figure.label):
             return figure.value
     raise LookupError(f"{owner.code} has no figure {indicator.figure!r}")
 
@@ -126,6 +152,10 @@ class FigureSet:
                 return figure.value
         raise KeyError(f"{code} has no figure {label!r}")
 
+    def by_key(self, key: str) -> Figure:
+        """A process's figure by its stable key (``p1.devices_repaired``)."""
+        return find_figure(self.processes[code_of(key)], key)
+
     def to_json(self) -> dict[str, object]:
         """What ``eti figures --json`` prints (numbers, null where nothing was measured)."""
         return {
@@ -136,7 +166,8 @@ class FigureSet:
                 for name, value in self.indicators.items()
             },
             "processes": {
-                code: [{"label": f.label, "value": f.json_value} for f in figures]
+                code: [{"label": f.label, "value": f.json_value, "key": f.key}
+                       for f in figures]
                 for code, figures in self.processes.items()
             },
             "plan": [line.as_json() for line in self.plan],
@@ -179,7 +210,7 @@ def visit_reports(src: RowSource, period: Period | None) -> list[FieldVisit]:
 
 
 __all__ = [
-    "INDICATORS", "PROCESSES", "VISIT_REPORTS", "FigureSet", "PlanLine", "compute_figures",
-    "figures_of", "indicator_kind", "indicator_value", "process", "processes_fed_by",
-    "visit_reports",
+    "INDICATORS", "PROCESSES", "TABLES", "VISIT_REPORTS", "FigureSet", "PlanLine", "code_of",
+    "compute_figures", "figure", "figures_of", "find_figure", "indicator_kind",
+    "indicator_value", "process", "processes_fed_by", "visit_reports",
 ]

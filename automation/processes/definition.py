@@ -15,7 +15,7 @@ from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from automation.core.periods import Calendar, Period
 from automation.ledger.store import LedgerRow
@@ -35,6 +35,7 @@ class Indicator:
 
     name: str
     figure: str
+    """The key of the figure it is (``p1.devices_repaired``; its Arabic label still reads)."""
     kind: FigureKind
     forms: tuple[str, ...]
     """The forms whose rows change it (a new row of one marks the PLAN register dirty)."""
@@ -67,12 +68,45 @@ class Column:
 
 @dataclass(frozen=True)
 class DerivedList:
-    """A list QP-70-2 names as an output, derived from the rows (a register sheet)."""
+    """A list QP-70-2 names as an output, derived from the rows (a register sheet); or,
+    with ``on_day``, a sheet that depends on the day the register is written too."""
 
     name: str
-    derive: Callable[[RowSource], list[dict[str, object]]]
+    derive: Callable[[RowSource], list[dict[str, object]]] | None
     columns: tuple[tuple[str, str, str], ...]
-    """(Arabic label, key of the derived dict, cell kind) of each column."""
+    """(Arabic label, key of the derived dict, cell kind) of each column; a cell may be a
+    figure's ``(value, kind)`` (:func:`figure_cell`)."""
+    on_day: Callable[[SummaryContext], list[dict[str, object]]] | None = None
+    """Used instead of ``derive``: the list as of the register's day (its ``today``,
+    calendar and reference lists; ``fed`` may be empty). Its sheet is left out while it
+    has no row (the previous year's plan)."""
+
+    def rows_for(self, ctx: SummaryContext) -> list[dict[str, object]] | None:
+        """The sheet's rows for a register written with ``ctx``; None: no sheet."""
+        if self.on_day is not None:
+            return self.on_day(ctx) or None
+        return self.derive(ctx.src) if self.derive is not None else []
+
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Table(Generic[T]):
+    """A breakdown a document prints that is not one number (the requests executed by
+    school and category): counted by its process, declared with a stable key beside its
+    Arabic title; documents read it (:meth:`of`) and only format it."""
+
+    key: str
+    title: str
+    build: Callable[[RowSource, Period], T]
+
+    def of(self, src: RowSource, period: Period) -> T:
+        """The table for a period, worked out once per source."""
+        memo = ("table", self.key, period.start, period.end)
+        if memo not in src.memo:
+            src.memo[memo] = self.build(src, period)
+        return src.memo[memo]  # type: ignore[return-value]
 
 
 @dataclass
@@ -113,6 +147,8 @@ class ProcessDef:
     """Columns a register sheet adds after a form's fields (a decision's number)."""
     derived: tuple[DerivedList, ...] = ()
     keep: dict[str, RowFilter] = field(default_factory=dict)
+    tables: tuple[Table[Any], ...] = ()
+    """The breakdowns its documents print beside its figures (each with its key)."""
     """Rows of its own forms that it leaves to another process's register."""
 
     @property

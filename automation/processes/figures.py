@@ -16,6 +16,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Literal
 
 from automation.core.periods import Period
+from automation.ledger.decisions import numbers_and_dates
 from automation.ledger.store import Ledger, LedgerRow
 from automation.text.arabic import normalize_name
 
@@ -47,6 +48,16 @@ class Figure:
     kind: FigureKind
     value: Number | None
     note: str = ""
+    key: str = ""
+    """Its stable name (``p7.qrc_plan_pct``): what documents and ``eti figures --json`` read
+    it by, whatever its Arabic label says. Empty only for a value shown under another's
+    name (an indicator, a plan line)."""
+
+    @classmethod
+    def keyed(cls, key: str, label: str, kind: FigureKind, value: Number | None,
+              note: str = "") -> Figure:
+        """A process's figure, declared with its key beside its label and kind."""
+        return cls(label, kind, value, note, key)
 
     @property
     def text(self) -> str:
@@ -151,13 +162,63 @@ class RowSource:
             cached = self._values[name] = [value(r) for r in self.rows(form)]
         return cached
 
+    def history(self, form: str) -> list[tuple[LedgerRow, str | None]]:
+        """Every row of a form ever live, with the arrival time of what ended it
+        (:meth:`~automation.ledger.store.Ledger.row_history`)."""
+        return self.ledger.row_history(form)
+
+    def rows_as_of(
+        self, form: str, day: dt.date | None, key: Callable[[LedgerRow], object],
+        dated: str | None = None,
+    ) -> list[LedgerRow]:
+        """The rows of a form as they stood at the end of ``day`` (docs/FIGURES.md, "as of
+        the period's end"): each record (``key``) in the copy of its list that was current
+        then (by arrival), or, before any copy of the form had arrived, the copies first
+        sent; a record the lists held and then dropped by then, nowhere. A record no copy
+        had shown by then arrived late: it counts, in its first copy, when its own date
+        (the field ``dated``) is not after ``day``. All the live rows when ``day`` is None.
+        Oldest first."""
+        if day is None:
+            return self.rows(form)
+        memo_key = ("as-of", form, day, key, dated)
+        found = self.memo.get(memo_key)
+        if found is not None:
+            return found  # type: ignore[return-value]
+        history = self.memo.get(("history", form))
+        if history is None:
+            history = self.memo[("history", form)] = self.history(form)
+        cutoff = day.isoformat()
+        first_arrival = min((row.received_at[:10] for row, _ in history),  # type: ignore[attr-defined]
+                            default=cutoff)
+        cutoff = max(cutoff, first_arrival)  # before any copy: the list as first sent
+        live: list[LedgerRow] = []
+        known: set[object] = set()
+        later: dict[object, list[LedgerRow]] = {}  # the rows of its first copy, by record
+        for row, ended in history:  # type: ignore[attr-defined]
+            record = key(row)
+            if row.received_at[:10] <= cutoff:
+                known.add(record)
+                if ended is None or ended[:10] > cutoff:
+                    live.append(row)
+            elif ended is None or ended > row.received_at:  # was live once
+                first = later.get(record)
+                if first is None or (row.received_at, row.submission_id) < (
+                        first[0].received_at, first[0].submission_id):
+                    later[record] = [row]
+                elif row.submission_id == first[0].submission_id:
+                    first.append(row)  # the same record twice in one copy: both
+        late = [r for k, rows in later.items() if k not in known for r in rows
+                if dated is not None and (when := field_date(r, dated)) is not None
+                and when <= day]
+        out = sorted(live + late, key=lambda r: r.id)
+        self.memo[memo_key] = out
+        return out
+
     def decisions(self) -> dict[int, Decision]:
         if self._decisions is None:
             self._decisions = {
                 int(r[0]): Decision(int(r[0]), str(r[1]), str(r[2]), as_date(r[3]))
-                for r in self.ledger.conn.execute(
-                    "SELECT id, kind, number, decided_on FROM decisions"
-                )
+                for r in numbers_and_dates(self.ledger.conn)
             }
         return self._decisions
 
@@ -216,6 +277,14 @@ def field_date(row: LedgerRow, key: str, fallback: str | None = None) -> dt.date
     if day is None and fallback:
         day = as_date(row.data.get(fallback))
     return day
+
+
+def record_of(*keys: str) -> Callable[[LedgerRow], tuple[str, ...]]:
+    """What one record of a list is, across the copies of the list (for
+    :meth:`RowSource.rows_as_of`): these fields, folded as names are."""
+    def record(row: LedgerRow) -> tuple[str, ...]:
+        return tuple(normalize_name(row.data.get(k)) for k in keys)
+    return record
 
 
 def subject_of(row: LedgerRow) -> str:

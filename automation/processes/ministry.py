@@ -30,8 +30,10 @@ from automation.catalog.reference import load_references
 from automation.core.department import Department
 from automation.core.periods import DEFAULT_CALENDAR, Calendar, Period
 from automation.core.settings import Settings, load_settings
+from automation.ledger.history import row_directorates
 from automation.ledger.open import open_ledger
 from automation.ledger.postgres import ALL_DIRECTORATES
+from automation.ledger.rows import live_directorates
 from automation.ledger.store import Ledger, LedgerRow
 from automation.processes import INDICATORS, FigureSet, compute_figures
 from automation.processes.figures import Figure, RowSource
@@ -83,12 +85,15 @@ class AcrossDirectorates(RowSource):
 
     def rows(self, form: str) -> list[LedgerRow]:
         if form not in self._rows:
-            directorate_of = dict(self.ledger.conn.execute(
-                "SELECT id, directorate FROM rows WHERE form = ? AND current = 1 "
-                "AND archived_at IS NULL", (form,)).fetchall())
+            directorate_of = live_directorates(self.ledger.conn, form)
             self._rows[form] = [_qualified(r, str(directorate_of.get(r.id) or ""))
                                 for r in super().rows(form)]
         return self._rows[form]
+
+    def history(self, form: str) -> list[tuple[LedgerRow, str | None]]:
+        directorate_of = row_directorates(self.ledger, form)
+        return [(_qualified(r, directorate_of.get(r.id, "")), ended)
+                for r, ended in super().history(form)]
 
 
 def _qualified(row: LedgerRow, directorate: str) -> LedgerRow:
@@ -119,7 +124,7 @@ def ministry_figures(
     """
     settings = settings or load_settings(dept)
     with open_ledger(dept, settings, directorate=ALL_DIRECTORATES) as every:
-        if every.dialect != "postgresql":
+        if not every.dialect.shared:
             one = _figures(every, period, calendar, load_references(dept))
             return MinistryFigures(period, {settings.department.directorate: one},
                                    dataclasses.replace(one, plan=[]))

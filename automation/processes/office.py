@@ -161,12 +161,12 @@ def figures(src: RowSource, period: Period, references: object) -> list[Figure]:
     visits = {r.submission_id for r in src.rows(HEAD_VISIT)
               if within(period, as_date(r.data.get("visit_date")))}
     return [
-        Figure(ASSIGNED, "flow", totals.assigned),
-        Figure(DONE_ON_TIME, "flow", totals.on_time),
-        Figure(DONE_LATE, "flow", totals.late),
-        Figure(OVERDUE, "stock", totals.overdue),
-        Figure(MEETINGS, "flow", len(meetings)),
-        Figure(VISITS, "flow", len(visits)),
+        Figure.keyed("office.tasks_assigned", ASSIGNED, "flow", totals.assigned),
+        Figure.keyed("office.tasks_done_on_time", DONE_ON_TIME, "flow", totals.on_time),
+        Figure.keyed("office.tasks_done_late", DONE_LATE, "flow", totals.late),
+        Figure.keyed("office.tasks_overdue", OVERDUE, "stock", totals.overdue),
+        Figure.keyed("office.meetings", MEETINGS, "flow", len(meetings)),
+        Figure.keyed("office.inspection_visits", VISITS, "flow", len(visits)),
     ]
 
 

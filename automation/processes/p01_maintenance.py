@@ -17,10 +17,19 @@ from automation.catalog.forms import CATALOG
 from automation.core.periods import Period, date_range
 from automation.ledger.store import LedgerRow
 from automation.processes import p03_fibre
-from automation.processes.definition import Block, Indicator, ProcessDef, SummaryContext, with_total
+from automation.processes.definition import (
+    Block,
+    Indicator,
+    ProcessDef,
+    SummaryContext,
+    Table,
+    with_total,
+)
 from automation.processes.figures import (
     Figure,
+    FigureKind,
     RowSource,
+    count_by,
     quantity,
     ratio_pct,
     rows_in,
@@ -46,6 +55,16 @@ CORRECTIVE = "الأجهزة التي تم إصلاحها"
 def requested(src: RowSource, period: Period | None) -> list[LedgerRow]:
     """Devices (QF75-11 rows) whose request is dated in the period."""
     return rows_in(src, REQUEST, "request_date", period)
+
+
+def requested_by_status(src: RowSource, period: Period | None) -> dict[str, int]:
+    """The devices of the requests dated in the period by their status, most first (the
+    quarterly report's chart)."""
+    return count_by(requested(src, period), "status")
+
+
+BY_STATUS = Table("p1.requested_by_status", "الأجهزة في طلبات الصيانة حسب الحالة",
+                  requested_by_status)
 
 
 def devices_done(src: RowSource, period: Period | None) -> Counter[object]:
@@ -74,25 +93,31 @@ def spare_parts_spend(src: RowSource, period: Period | None) -> Decimal:
                 if cost and within(period, day)), Decimal(0))
 
 
-def maintenance_budget(references: object, day: dt.date) -> tuple[Decimal, Period] | None:
-    """The maintenance & spare-parts budget holding ``day``: total and its year.
+def maintenance_budget(references: object, when: dt.date | Period) -> tuple[Decimal, Period] | None:
+    """The maintenance & spare-parts budget serving a day or a period: its total and year.
 
-    Budget lines count when their item mentions صيانة or قطع and their year is
-    ``day``'s calendar year or a school year holding ``day``. None without any.
+    Budget lines count when their item mentions صيانة or قطع. A line's year (a calendar
+    year ``2026`` or a school year ``2025/2026``) serves every day and every calendar period
+    it overlaps: of the budget years overlapping ``when``, the one holding its end, else the
+    latest to end (the lines of that year add up). None where no line covers ``when``.
     """
-    total, span = Decimal(0), None
+    start, end = (when.start, when.end) if isinstance(when, Period) else (when, when)
+    totals: dict[tuple[dt.date, dt.date], Decimal] = {}
     for line in getattr(references, "budget", None) or []:
         item = normalize_name(line.item)
         if not any(word in item for word in BUDGET_WORDS):
             continue
         try:
-            start, end = year_span(str(line.year))
+            first, last = year_span(str(line.year))
         except ValueError:
             continue
-        if start <= day <= end:
-            total += Decimal(line.amount_jod)
-            span = span or date_range(start, end)
-    return (total, span) if span is not None else None
+        if first <= end and start <= last:
+            totals[(first, last)] = totals.get((first, last), Decimal(0)) + Decimal(
+                line.amount_jod)
+    if not totals:
+        return None
+    span = max(totals, key=lambda s: (s[0] <= end <= s[1], s[1], s[0]))
+    return totals[span], date_range(*span)
 
 
 def unrepairable_references(src: RowSource) -> set[str]:
@@ -107,25 +132,42 @@ def figures(src: RowSource, period: Period, references: object) -> list[Figure]:
     edu = rows_in(src, EDU_REQUEST, "request_date", period)
     done = devices_done(src, period)
     out = [
-        Figure("طلبات الصيانة المستلمة", "flow", submissions(requests) + submissions(edu)),
-        Figure("الأجهزة المبلّغ عن أعطالها", "flow", len(requests) + quantity(edu)),
-        Figure(CORRECTIVE, "flow", done[REPAIRED]),
-        Figure("الأجهزة غير القابلة للإصلاح", "flow", done[UNREPAIRABLE]),
-        Figure("أجهزة قيد المعالجة أو بانتظار قطع غيار", "stock", open_at_end(src, period)),
-        Figure("كلفة قطع الغيار في الفترة (دينار)", "money", spare_parts_spend(src, period)),
+        Figure.keyed("p1.requests_received", "طلبات الصيانة المستلمة", "flow",
+            submissions(requests) + submissions(edu)),
+        Figure.keyed("p1.devices_reported", "الأجهزة المبلّغ عن أعطالها", "flow",
+            len(requests) + quantity(edu)),
+        Figure.keyed("p1.devices_repaired", CORRECTIVE, "flow", done[REPAIRED]),
+        Figure.keyed("p1.devices_unrepairable", "الأجهزة غير القابلة للإصلاح", "flow",
+            done[UNREPAIRABLE]),
+        Figure.keyed("p1.devices_open", "أجهزة قيد المعالجة أو بانتظار قطع غيار", "stock",
+            open_at_end(src, period)),
+        Figure.keyed("p1.spare_parts_cost", "كلفة قطع الغيار في الفترة (دينار)", "money",
+            spare_parts_spend(src, period)),
         p03_fibre.visit_figure(src, period, p03_fibre.MAINTENANCE),
     ]
-    budget = maintenance_budget(references, period.end)
+    return out + budget_figures(src, period, references)
+
+
+BUDGET_LABELS = ("موازنة الصيانة وقطع الغيار للسنة (دينار)", "المصروف منذ بداية السنة (دينار)",
+                 "المتبقي من الموازنة (دينار)", "نسبة الصرف من الموازنة")
+BUDGET_KEYS = ("p1.budget", "p1.budget_spent", "p1.budget_left", "p1.budget_spent_pct")
+BUDGET_KINDS: tuple[FigureKind, ...] = ("amount", "amount", "amount", "ratio")
+
+
+def budget_figures(src: RowSource, period: Period, references: object) -> list[Figure]:
+    """The budget serving the period, the spend against it from its start to the period's
+    end (or the budget year's end, when sooner), what is left and the share spent. The same
+    four figures for every period: «غير محددة في ملف الموازنة» where no line covers it."""
+    budget = maintenance_budget(references, period)
     if budget is None:
-        return out + [Figure("موازنة الصيانة وقطع الغيار (دينار)", "amount", None, NO_BUDGET)]
+        return [Figure.keyed(key, label, kind, None, NO_BUDGET)
+                for key, label, kind in zip(BUDGET_KEYS, BUDGET_LABELS, BUDGET_KINDS,
+                                            strict=True)]
     total, span = budget
-    spent = spare_parts_spend(src, date_range(span.start, period.end))
-    return out + [
-        Figure("موازنة الصيانة وقطع الغيار للسنة (دينار)", "amount", total),
-        Figure("المصروف منذ بداية السنة (دينار)", "amount", spent),
-        Figure("المتبقي من الموازنة (دينار)", "amount", total - spent),
-        Figure("نسبة الصرف من الموازنة", "ratio", ratio_pct(spent, total)),
-    ]
+    spent = spare_parts_spend(src, date_range(span.start, min(period.end, span.end)))
+    values = (total, spent, total - spent, ratio_pct(spent, total))
+    return [Figure.keyed(key, label, kind, value) for key, label, kind, value in zip(
+        BUDGET_KEYS, BUDGET_LABELS, BUDGET_KINDS, values, strict=True)]
 
 
 def summary(ctx: SummaryContext) -> list[Block]:
@@ -157,6 +199,8 @@ PROCESS = ProcessDef(
     forms=(REQUEST, EDU_REQUEST),
     shown={p03_fibre.VISIT: p03_fibre.purpose_is(p03_fibre.MAINTENANCE)},
     figures=figures,
-    indicators=(Indicator("عدد الإجراءات التصحيحية المنفذة", CORRECTIVE, "flow", (REQUEST,)),),
+    indicators=(Indicator("عدد الإجراءات التصحيحية المنفذة", "p1.devices_repaired", "flow",
+                          (REQUEST,)),),
     summary=summary,
+    tables=(BY_STATUS,),
 )

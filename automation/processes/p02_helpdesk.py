@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable
+from dataclasses import dataclass
 from decimal import Decimal
 
 from automation.catalog.forms import CATALOG
@@ -20,12 +21,12 @@ from automation.processes.definition import (
     Indicator,
     ProcessDef,
     SummaryContext,
+    Table,
     with_total,
 )
 from automation.processes.figures import (
     Figure,
     RowSource,
-    count_by,
     field_date,
     mean,
     rows_in,
@@ -37,6 +38,10 @@ REQUESTS = "HD-EXPORT"
 STATUSES = CATALOG.form(REQUESTS).field("status").choices
 OPEN, DONE, CANCELLED = STATUSES
 CATEGORIES = CATALOG.form(REQUESTS).field("category").choices
+OTHER = "أخرى"
+CATEGORY_KEYS = dict(zip(CATEGORIES, ("network", "protection", "devices", "email", "other"),
+                         strict=True))
+"""The key of each category's figure (``p2.executed_by_category.network``)."""
 NO_DATE = "بدون تاريخ"
 
 EXECUTED = "الطلبات المنفذة"
@@ -45,6 +50,50 @@ EXECUTED = "الطلبات المنفذة"
 def executed(src: RowSource, period: Period | None) -> list[LedgerRow]:
     """Requests executed (closed as منفذ) in the period."""
     return rows_in(src, REQUESTS, "closed", period, status=DONE)
+
+
+def category_of(row: LedgerRow) -> str:
+    """A request's category as P2 counts it: one of the list's, anything else (a category the
+    Help Desk added, or none) under «أخرى», so the categories add up to the requests."""
+    category = row.data.get("category")
+    return category if category in CATEGORIES else OTHER  # type: ignore[return-value]
+
+
+def by_category(rows: list[LedgerRow]) -> list[int]:
+    """The rows counted by :func:`category_of`, in the list's order of categories."""
+    counts = [0] * len(CATEGORIES)
+    for r in rows:
+        counts[CATEGORIES.index(category_of(r))] += 1
+    return counts
+
+
+def category_key(category: str) -> str:
+    return f"p2.executed_by_category.{CATEGORY_KEYS[category]}"
+
+
+@dataclass(frozen=True)
+class SchoolRequests:
+    """A school's requests executed in a period, by category (in the list's order)."""
+
+    school: str
+    counts: list[int]
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts)
+
+
+def executed_by_school(src: RowSource, period: Period | None) -> list[SchoolRequests]:
+    """Each school's requests executed in the period by category, most requests first."""
+    schools: dict[str, list[LedgerRow]] = defaultdict(list)
+    for r in executed(src, period):
+        schools[subject_of(r)].append(r)
+    found = [SchoolRequests(school, by_category(rows)) for school, rows in schools.items()]
+    return sorted(found, key=lambda e: (-e.total, e.school))
+
+
+BY_SCHOOL = Table("p2.executed_by_school", "الطلبات المنفذة حسب المدرسة والتصنيف",
+                  executed_by_school)
 
 
 def figures(src: RowSource, period: Period, references: object) -> list[Figure]:
@@ -61,16 +110,16 @@ def figures(src: RowSource, period: Period, references: object) -> list[Figure]:
         and not (r.data.get("status") == DONE and up_to(period, closed_on))
     ]
     out = [
-        Figure("الطلبات الواردة", "flow", len(opened)),
-        Figure(EXECUTED, "flow", len(done)),
-        Figure("الطلبات الملغاة", "flow", sum(1 for r in opened
-                                              if r.data.get("status") == CANCELLED)),
-        Figure("الطلبات المفتوحة حتى نهاية الفترة", "stock", len(still_open)),
-        Figure("متوسط مدة التنفيذ (يوم)", "days", mean(days)),
+        Figure.keyed("p2.requests_received", "الطلبات الواردة", "flow", len(opened)),
+        Figure.keyed("p2.executed", EXECUTED, "flow", len(done)),
+        Figure.keyed("p2.cancelled", "الطلبات الملغاة", "flow",
+                     sum(1 for r in opened if r.data.get("status") == CANCELLED)),
+        Figure.keyed("p2.open_at_end", "الطلبات المفتوحة حتى نهاية الفترة", "stock",
+            len(still_open)),
+        Figure.keyed("p2.mean_days", "متوسط مدة التنفيذ (يوم)", "days", mean(days)),
     ]
-    by_category = count_by(done, "category")
-    return out + [Figure(f"المنفذة حسب التصنيف: {c}", "flow", by_category.get(c, 0))
-                  for c in CATEGORIES]
+    return out + [Figure.keyed(category_key(c), f"المنفذة حسب التصنيف: {c}", "flow", n)
+                  for c, n in zip(CATEGORIES, by_category(done), strict=True)]
 
 
 def summary(ctx: SummaryContext) -> list[Block]:
@@ -107,6 +156,7 @@ PROCESS = ProcessDef(
     code="P2",
     forms=(REQUESTS,),
     figures=figures,
-    indicators=(Indicator("عدد طلبات الدعم الفني المنفذة", EXECUTED, "flow", (REQUESTS,)),),
+    indicators=(Indicator("عدد طلبات الدعم الفني المنفذة", "p2.executed", "flow", (REQUESTS,)),),
     summary=summary,
+    tables=(BY_SCHOOL,),
 )

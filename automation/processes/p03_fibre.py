@@ -26,6 +26,7 @@ from automation.processes.figures import (
     RowSource,
     distinct_visits,
     field_date,
+    record_of,
     rows_in,
     subject_of,
     up_to,
@@ -63,16 +64,32 @@ def site_visits(src: RowSource, period: Period | None, purpose: str) -> list[Fie
     )
 
 
+def visit_label(purpose: str) -> str:
+    """The label of a process's QF75-13 visits: it names their purpose, so that no two
+    processes print the same words (P10 prints «الزيارات الميدانية المنفذة»)."""
+    return f"{VISITS} ({purpose})"
+
+
 def visit_figure(src: RowSource, period: Period, purpose: str) -> Figure:
-    return Figure(VISITS, "flow", len(site_visits(src, period, purpose)))
+    return Figure.keyed(f"{PURPOSE_PROCESS[purpose].lower()}.field_visits", visit_label(purpose),
+                        "flow", len(site_visits(src, period, purpose)))
+
+
+SITE = record_of("site_code")
+"""One site across the copies of the sites list: its code."""
+
+
+def sites_listed(src: RowSource, period: Period | None) -> list[LedgerRow]:
+    """Every site of the list as it stood at the period's end (the copy current then:
+    docs/FIGURES.md, "as of the period's end"), whatever its connection date."""
+    return src.rows_as_of(SITES, period.end if period else None, SITE, "connected_on")
 
 
 def sites_connected(src: RowSource, period: Period | None) -> int:
-    """Sites marked connected whose connection date is not after the period (undated count)."""
-    return sum(
-        1 for r, day in zip(src.rows(SITES), src.dates(SITES, "connected_on"), strict=True)
-        if r.data.get("connected") is True and up_to(period, day)
-    )
+    """Sites of the list at the period's end marked connected, whose connection date is not
+    after it (an undated connection counts)."""
+    return sum(1 for r in sites_listed(src, period)
+               if r.data.get("connected") is True and up_to(period, field_date(r, "connected_on")))
 
 
 def figures(src: RowSource, period: Period, references: object) -> list[Figure]:
@@ -85,13 +102,14 @@ def figures(src: RowSource, period: Period, references: object) -> list[Figure]:
         and not (r.data.get("status") == FAULT_HANDLED and up_to(period, resolved_on))
     ]
     return [
-        Figure(CONNECTED, "stock", sites_connected(src, period)),
-        Figure("إجمالي مواقع المشروع", "stock", sum(
-            1 for day in src.dates(SITES, "connected_on") if up_to(period, day))),
-        Figure("الأعطال المبلّغ عنها", "flow", len(reported)),
-        Figure(HANDLED, "flow", len(rows_in(src, FAULTS, "resolved", period,
+        Figure.keyed("p3.sites_connected", CONNECTED, "stock", sites_connected(src, period)),
+        Figure.keyed("p3.sites_total", "إجمالي مواقع المشروع", "stock",
+                     len(sites_listed(src, period))),
+        Figure.keyed("p3.faults_reported", "الأعطال المبلّغ عنها", "flow", len(reported)),
+        Figure.keyed("p3.faults_handled", HANDLED, "flow",
+            len(rows_in(src, FAULTS, "resolved", period,
                                             status=FAULT_HANDLED))),
-        Figure("الأعطال المفتوحة", "stock", len(open_at_end)),
+        Figure.keyed("p3.faults_open", "الأعطال المفتوحة", "stock", len(open_at_end)),
         visit_figure(src, period, FIBRE),
     ]
 
@@ -110,8 +128,8 @@ PROCESS = ProcessDef(
     keep={VISIT: _own_visit},
     figures=figures,
     indicators=(
-        Indicator("عدد المواقع الموصولة بالألياف", CONNECTED, "stock", (SITES,)),
-        Indicator("عدد أعطال الألياف المعالجة", HANDLED, "flow", (FAULTS,)),
+        Indicator("عدد المواقع الموصولة بالألياف", "p3.sites_connected", "stock", (SITES,)),
+        Indicator("عدد أعطال الألياف المعالجة", "p3.faults_handled", "flow", (FAULTS,)),
     ),
     summary=summary,
 )

@@ -189,11 +189,14 @@ def figures(src: RowSource, period: Period, references: object) -> list[Figure]:
     result = fulfilment(src, period)
     tenders = {r.tender_no for r in receipts(src) if within(period, r.received_on)}
     return [
-        Figure("المشاريع المنفذة (عطاءات تم استلامها)", "distinct", len(tenders)),
-        Figure("الاحتياجات المحددة (أجهزة ناقصة)", "stock", result.identified),
-        Figure(PROVIDED, "flow", result.provided),
-        Figure("الموفر منها مطابقاً للاحتياجات المحددة", "flow", result.matched),
-        Figure(FULFILMENT, "ratio", result.pct),  # type: ignore[arg-type]
+        Figure.keyed("p4.projects_received", "المشاريع المنفذة (عطاءات تم استلامها)", "distinct",
+            len(tenders)),
+        Figure.keyed("p4.needs_identified", "الاحتياجات المحددة (أجهزة ناقصة)", "stock",
+            result.identified),
+        Figure.keyed("p4.needs_provided", PROVIDED, "flow", result.provided),
+        Figure.keyed("p4.needs_matched", "الموفر منها مطابقاً للاحتياجات المحددة", "flow",
+            result.matched),
+        Figure.keyed("p4.needs_met_pct", FULFILMENT, "ratio", result.pct),  # type: ignore[arg-type]
         p03_fibre.visit_figure(src, period, p03_fibre.PROJECTS),
     ]
 
@@ -308,8 +311,8 @@ PROCESS = ProcessDef(
     shown={p03_fibre.VISIT: p03_fibre.purpose_is(p03_fibre.PROJECTS)},
     figures=figures,
     indicators=(
-        Indicator("عدد الاحتياجات الموفرة", PROVIDED, "flow", (PROJECTS,)),
-        Indicator(FULFILMENT, FULFILMENT, "ratio", (PROJECTS, LIST)),
+        Indicator("عدد الاحتياجات الموفرة", "p4.needs_provided", "flow", (PROJECTS,)),
+        Indicator(FULFILMENT, "p4.needs_met_pct", "ratio", (PROJECTS, LIST)),
     ),
     summary=summary,
     derived=(

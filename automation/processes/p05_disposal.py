@@ -8,11 +8,14 @@ Outputs: the committee's decision and the list of items to dispose.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
+from dataclasses import dataclass
 
-from automation.catalog.forms import BOOKS, CATALOG
+from automation.catalog.forms import BOOKS, CATALOG, DISPOSAL_CATEGORIES
 from automation.core.periods import Period
-from automation.ledger.store import LedgerRow
+from automation.ledger.decisions import approved_ids
+from automation.ledger.store import Ledger, LedgerRow
 from automation.processes import p01_maintenance
 from automation.processes.definition import (
     Block,
@@ -48,8 +51,7 @@ def approved(src: RowSource) -> dict[int, Decision]:
     decision has released its items), read once per source."""
     key = ("P5", "approved")
     if key not in src.memo:
-        ids = {int(r[0]) for r in src.ledger.conn.execute(
-            "SELECT id FROM decisions WHERE state = 'approved'")}
+        ids = approved_ids(src.ledger.conn)
         src.memo[key] = {k: v for k, v in src.decisions().items() if k in ids}
     return src.memo[key]  # type: ignore[return-value]
 
@@ -74,11 +76,13 @@ def pending(src: RowSource, period: Period | None) -> list[LedgerRow]:
 def figures(src: RowSource, period: Period, references: object) -> list[Figure]:
     taken = decided(src, period)
     return [
-        Figure("المواد المدرجة في كشوف الإتلاف", "flow",
+        Figure.keyed("p5.items_listed", "المواد المدرجة في كشوف الإتلاف", "flow",
                quantity(rows_in(src, ITEMS, "date", period))),
-        Figure(DISPOSED, "flow", quantity(taken)),
-        Figure("قرارات لجنة الإتلاف", "flow", len({r.decision_id for r in taken})),
-        Figure("مواد بانتظار قرار اللجنة", "stock", quantity(pending(src, period))),
+        Figure.keyed("p5.items_disposed", DISPOSED, "flow", quantity(taken)),
+        Figure.keyed("p5.decisions", "قرارات لجنة الإتلاف", "flow",
+            len({r.decision_id for r in taken})),
+        Figure.keyed("p5.items_waiting", "مواد بانتظار قرار اللجنة", "stock",
+            quantity(pending(src, period))),
     ]
 
 
@@ -124,12 +128,126 @@ def summary(ctx: SummaryContext) -> list[Block]:
     ]
 
 
+# -- a committee decision's items and their tallies (documents/decision.py prints them) ------
+
+NO_REPORT_NOTE = "لا يوجد تقرير صيانة يثبت عدم قابلية الجهاز للإصلاح"
+
+
+@dataclass(frozen=True)
+class DisposalItem:
+    """One DISPOSAL row as the decision lists it."""
+
+    row_id: int
+    category: str
+    description: str
+    asset_no: str
+    quantity: int
+    reason: str
+    maintenance_ref: str
+    source: str
+    date: str
+    note: str
+
+
+def _text(row: LedgerRow, key: str) -> str:
+    value = row.data.get(key)
+    return "" if value is None else str(value)
+
+
+def unrepairable_references(ledger: Ledger) -> set[str]:
+    """Normalized references of current QF75-11 reports with a device found unrepairable."""
+    return p01_maintenance.unrepairable_references(RowSource(ledger))
+
+
+def disposal_item(row: LedgerRow, proven: set[str]) -> DisposalItem:
+    """A DISPOSAL row as a decision lists it; ``proven``: :func:`unrepairable_references`."""
+    category = _text(row, "category")
+    ref = _text(row, "maintenance_ref")
+    note = ""
+    if category != BOOKS and (not ref or normalize_name(ref) not in proven):
+        note = NO_REPORT_NOTE
+    qty = row.data.get("quantity")
+    return DisposalItem(
+        row_id=row.id,
+        category=category,
+        description=_text(row, "description"),
+        asset_no=_text(row, "asset_no"),
+        quantity=int(qty) if isinstance(qty, int | float) else 0,
+        reason=_text(row, "reason"),
+        maintenance_ref=ref,
+        source=_text(row, "source"),
+        date=_text(row, "date")[:10],
+        note=note,
+    )
+
+
+def pending_items(
+    ledger: Ledger,
+    *,
+    source: str | None = None,
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+) -> list[DisposalItem]:
+    """Current DISPOSAL items not in a decision, filtered by source and list date."""
+    proven = unrepairable_references(ledger)
+    wanted = normalize_name(source) if source else None
+    items = []
+    for row in ledger.current_rows(ITEMS):
+        if row.decision_id is not None:
+            continue
+        if wanted is not None and normalize_name(row.data.get("source")) != wanted:
+            continue
+        day = _text(row, "date")[:10]
+        if date_from and (not day or day < date_from.isoformat()):
+            continue
+        if date_to and (not day or day > date_to.isoformat()):
+            continue
+        items.append(disposal_item(row, proven))
+    return items
+
+
+def held_items(ledger: Ledger, decision_id: int) -> list[DisposalItem]:
+    """The current DISPOSAL items a decision holds."""
+    proven = unrepairable_references(ledger)
+    return [disposal_item(r, proven) for r in ledger.current_rows(ITEMS)
+            if r.decision_id == decision_id]
+
+
+def listed_items(ledger: Ledger, ids: list[int]) -> list[DisposalItem]:
+    """The items ``ids`` as they were recorded (their lists may since have been replaced:
+    the rows, live or not), in that order."""
+    wanted = set(ids)
+    proven = unrepairable_references(ledger)
+    rows = {row.id: row for row, _ended in ledger.row_history(ITEMS) if row.id in wanted}
+    rows |= {row.id: row for row in ledger.archived_rows(ITEMS) if row.id in wanted}
+    return [disposal_item(rows[i], proven) for i in ids if i in rows]
+
+
+def item_tallies(items: list[DisposalItem]) -> dict[str, object]:
+    """A decision's tallies: items and quantity by category (in the catalog's order), the
+    item count, the total quantity and the items with no maintenance report."""
+    counts: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for item in items:
+        counts[item.category][0] += 1
+        counts[item.category][1] += item.quantity
+    order = {c: i for i, c in enumerate(DISPOSAL_CATEGORIES)}
+    return {
+        "totals": [
+            {"category": category, "count": n, "quantity": q}
+            for category, (n, q) in sorted(counts.items(), key=lambda kv: order.get(kv[0], 99))
+        ],
+        "item_count": len(items),
+        "total_quantity": sum(i.quantity for i in items),
+        "warning_count": sum(1 for i in items if i.note),
+    }
+
+
 PROCESS = ProcessDef(
     code="P5",
     forms=(ITEMS,),
     reads=(p01_maintenance.REQUEST,),
     figures=figures,
-    indicators=(Indicator("عدد المواد المتلفة بقرار", DISPOSED, "flow", (ITEMS,)),),
+    indicators=(Indicator("عدد المواد المتلفة بقرار", "p5.items_disposed", "flow", (ITEMS,)),),
     summary=summary,
     columns=columns,
 )

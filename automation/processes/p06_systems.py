@@ -13,6 +13,7 @@ period it counts once, with the result of its latest test (docs/FIGURES.md).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from automation.catalog.forms import CATALOG
 from automation.core.periods import Period
@@ -23,12 +24,14 @@ from automation.processes.definition import (
     Indicator,
     ProcessDef,
     SummaryContext,
+    Table,
     status_table,
 )
 from automation.processes.figures import (
     Figure,
     RowSource,
     field_date,
+    record_of,
     rows_in,
     text_of,
     up_to,
@@ -53,14 +56,27 @@ def logged(src: RowSource, period: Period | None) -> list[LedgerRow]:
     return rows_in(src, ISSUES, "date", period)
 
 
+PROBLEM = record_of("date", "school", "system", "problem")
+"""One problem across the copies of a log: its date, school, system and wording."""
+
+
+def _solved_by(row: LedgerRow | None, period: Period | None, *, undated: bool) -> bool:
+    if row is None or row.data.get("status") != SOLVED:
+        return False
+    day = field_date(row, "resolved_on")
+    return undated if day is None else up_to(period, day)
+
+
 def open_at_end(src: RowSource, period: Period | None) -> list[LedgerRow]:
-    """Problems logged by the period's end and not solved by then, oldest first."""
+    """Problems logged by the period's end and not solved by then, oldest first. Each is
+    read as the log stood at the period's end (docs/FIGURES.md, "as of the period's end"),
+    except that a resolution dated by then (in any later copy) counts as of its date."""
+    now = {PROBLEM(r): r for r in src.rows(ISSUES)}
     rows = [
-        r for r, logged_on, solved_on in zip(
-            src.rows(ISSUES), src.dates(ISSUES, "date"), src.dates(ISSUES, "resolved_on"),
-            strict=True)
-        if up_to(period, logged_on)
-        and not (r.data.get("status") == SOLVED and up_to(period, solved_on))
+        r for r in src.rows_as_of(ISSUES, period.end if period else None, PROBLEM, "date")
+        if up_to(period, field_date(r, "date"))
+        and not _solved_by(r, period, undated=True)
+        and not _solved_by(now.get(PROBLEM(r)), period, undated=False)
     ]
     return sorted(rows, key=lambda r: (str(r.data.get("date") or ""), r.id))
 
@@ -137,21 +153,83 @@ def system_of(name: object) -> str:
     return str(name or "").strip() or OTHER
 
 
+STATUS_KEYS = ("problems", "open", "updates", "tested", "passed", "failed")
+"""The columns of :func:`system_status`, after the system's name."""
+
+
+def system_status(src: RowSource, period: Period) -> list[dict[str, Any]]:
+    """Per system: problems logged in the period and not solved at its end, updates, and the
+    functions tested in it with their latest results (the P6 system-status table), in the
+    catalog's order of systems."""
+    rows: dict[str, dict[str, Any]] = {}
+
+    def entry(name: object) -> dict[str, Any]:
+        system = system_of(name)
+        return rows.setdefault(system, {"system": system, **dict.fromkeys(STATUS_KEYS, 0)})
+
+    for r in logged(src, period):
+        entry(r.data.get("system"))["problems"] += 1
+    for r in open_at_end(src, period):
+        entry(r.data.get("system"))["open"] += 1
+    for r in updates(src, period):
+        entry(r.data.get("system"))["updates"] += 1
+    for test in function_tests(src, period):
+        found = entry(test.system)
+        found["tested"] += 1
+        found["passed" if test.passed else "failed"] += 1
+    return sorted(rows.values(), key=lambda e: (system_order(e["system"]), e["system"]))
+
+
+@dataclass(frozen=True)
+class SystemProblems:
+    """The problems of one system logged in a period, by status (in the catalog's order)."""
+
+    system: str
+    counts: list[int]
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts)
+
+
+def problems_by_system(src: RowSource, period: Period | None) -> list[SystemProblems]:
+    """The problems logged in the period per system (as typed; none: «أخرى») and status,
+    in the catalog's order of systems."""
+    systems: dict[str, list[int]] = {}
+    for r in logged(src, period):
+        counts = systems.setdefault(str(r.data.get("system") or OTHER), [0] * len(STATUSES))
+        status = r.data.get("status")
+        if status in STATUSES:
+            counts[STATUSES.index(status)] += 1
+    order = {s: i for i, s in enumerate(SYSTEMS)}
+    return [SystemProblems(s, c)
+            for s, c in sorted(systems.items(), key=lambda kv: (order.get(kv[0], 99), kv[0]))]
+
+
+STATUS = Table("p6.system_status", "حالة الأنظمة: المشكلات والتحديثات والوظائف المختبرة",
+               system_status)
+PROBLEMS = Table("p6.problems_by_system", "المشكلات المسجلة حسب النظام والحالة",
+                 problems_by_system)
+
+
 def figures(src: RowSource, period: Period, references: object) -> list[Figure]:
     issues = logged(src, period)
     tests = function_tests(src, period)
     passed = sum(1 for t in tests if t.passed)
     return [
-        Figure("المشكلات المسجلة", "flow", len(issues)),
-        Figure(RESOLVED, "flow", len(rows_in(src, ISSUES, "resolved_on", period,
+        Figure.keyed("p6.problems_logged", "المشكلات المسجلة", "flow", len(issues)),
+        Figure.keyed("p6.problems_resolved", RESOLVED, "flow",
+            len(rows_in(src, ISSUES, "resolved_on", period,
                                              status=SOLVED))),
-        Figure("المحولة إلى مركز الملكة رانيا", "flow",
+        Figure.keyed("p6.problems_to_qrc", "المحولة إلى مركز الملكة رانيا", "flow",
                sum(1 for r in issues if r.data.get("status") == REFERRED)),
-        Figure("مشكلات لم تُحل حتى نهاية الفترة", "stock", len(open_at_end(src, period))),
-        Figure("تحديثات الأنظمة", "flow", len(updates(src, period))),
-        Figure(TESTED, "distinct", len(tests)),
-        Figure("الوظائف الناجحة في آخر اختبار", "distinct", passed),
-        Figure("الوظائف الفاشلة في آخر اختبار", "distinct", len(tests) - passed),
+        Figure.keyed("p6.problems_open", "مشكلات لم تُحل حتى نهاية الفترة", "stock",
+            len(open_at_end(src, period))),
+        Figure.keyed("p6.updates", "تحديثات الأنظمة", "flow", len(updates(src, period))),
+        Figure.keyed("p6.functions_tested", TESTED, "distinct", len(tests)),
+        Figure.keyed("p6.functions_passed", "الوظائف الناجحة في آخر اختبار", "distinct", passed),
+        Figure.keyed("p6.functions_failed", "الوظائف الفاشلة في آخر اختبار", "distinct",
+            len(tests) - passed),
     ]
 
 
@@ -174,6 +252,8 @@ PROCESS = ProcessDef(
     code="P6",
     forms=(ISSUES, UPDATES, TESTS),
     figures=figures,
-    indicators=(Indicator("عدد مشكلات الأنظمة المحلولة", RESOLVED, "flow", (ISSUES,)),),
+    indicators=(Indicator("عدد مشكلات الأنظمة المحلولة", "p6.problems_resolved", "flow",
+                          (ISSUES,)),),
     summary=summary,
+    tables=(STATUS, PROBLEMS),
 )

@@ -23,7 +23,7 @@ from decimal import Decimal
 from automation.core.periods import DEFAULT_CALENDAR, Period, date_range
 from automation.ledger.store import LedgerRow
 from automation.processes import p03_fibre, plan
-from automation.processes.definition import Block, Indicator, ProcessDef, SummaryContext
+from automation.processes.definition import Block, Indicator, ProcessDef, SummaryContext, Table
 from automation.processes.figures import (
     Figure,
     RowSource,
@@ -68,6 +68,60 @@ def latest_visits(src: RowSource, period: Period | None) -> list[list[LedgerRow]
 def completion(rows: list[LedgerRow]) -> object:
     """The mean completion % of rows (functions); None over none."""
     return mean(as_decimal(r.data.get("completion")) for r in rows)
+
+
+@dataclass(frozen=True)
+class SchoolResult:
+    """A school's latest activation visit of a period: the functions it followed, those
+    found activated and their mean completion %."""
+
+    school: str
+    visit_date: object
+    visitor: str
+    functions: int
+    activated: int
+    completion: Decimal | None
+
+
+def school_results(src: RowSource, period: Period | None) -> list[SchoolResult]:
+    """Each school's latest visit in the period, in order of the visits (date, then filing)."""
+    latest = sorted(latest_visits(src, period),
+                    key=lambda v: (str(v[0].data.get("visit_date")), v[0].submission_id))
+    return [
+        SchoolResult(subject_of(v[0]), v[0].data.get("visit_date"), text_of(v[0], "visitor"),
+                     len(v), sum(1 for r in v if r.data.get("activated") is True),
+                     completion(v))  # type: ignore[arg-type]
+        for v in latest
+    ]
+
+
+@dataclass(frozen=True)
+class FunctionResult:
+    """A function followed at the schools' latest visits of a period: the schools that
+    followed it, those that had it activated, and its mean completion %."""
+
+    function: str
+    schools: int
+    activated: int
+    completion: Decimal | None
+
+
+def function_results(src: RowSource, period: Period | None) -> list[FunctionResult]:
+    """Each function (as typed) of the schools' latest visits in the period, by name."""
+    functions: dict[str, list[LedgerRow]] = defaultdict(list)
+    for visit in latest_visits(src, period):
+        for r in visit:
+            functions[text_of(r, "function")].append(r)
+    return [
+        FunctionResult(name, len({subject_of(r) for r in rows}),
+                       len({subject_of(r) for r in rows if r.data.get("activated") is True}),
+                       completion(rows))  # type: ignore[arg-type]
+        for name, rows in sorted(functions.items())
+    ]
+
+
+SCHOOLS = Table("p7.school_results", "نتائج آخر زيارة لكل مدرسة", school_results)
+FUNCTIONS = Table("p7.function_results", "الوظائف في آخر زيارات المدارس", function_results)
 
 
 # -- QRC's action plan --------------------------------------------------------------------
@@ -159,16 +213,17 @@ def figures(src: RowSource, period: Period, references: object) -> list[Figure]:
     targets = qrc_targets(src, period.end, references)
     met = sum(1 for t in targets if t.met)
     return [
-        Figure("زيارات المتابعة", "flow", len(visits(src, period))),
-        Figure("المدارس التي تمت زيارتها", "distinct", len(latest)),
-        Figure("الوظائف المتابعة", "distinct", len(functions)),
-        Figure("الوظائف المفعلة", "distinct",
+        Figure.keyed("p7.visits", "زيارات المتابعة", "flow", len(visits(src, period))),
+        Figure.keyed("p7.schools_visited", "المدارس التي تمت زيارتها", "distinct", len(latest)),
+        Figure.keyed("p7.functions_followed", "الوظائف المتابعة", "distinct", len(functions)),
+        Figure.keyed("p7.functions_activated", "الوظائف المفعلة", "distinct",
                sum(1 for r in functions if r.data.get("activated") is True)),
-        Figure(MEAN_COMPLETION, "mean", completion(functions)),  # type: ignore[arg-type]
+        Figure.keyed("p7.mean_completion", MEAN_COMPLETION, "mean",
+            completion(functions)),  # type: ignore[arg-type]
         p03_fibre.visit_figure(src, period, p03_fibre.SYSTEMS),
-        Figure(QRC_LINES, "stock", len(targets)),
-        Figure("أهداف خطة المركز المتحققة", "stock", met),
-        Figure(QRC_SHARE, "ratio", ratio_pct(met, len(targets))),
+        Figure.keyed("p7.qrc_lines", QRC_LINES, "stock", len(targets)),
+        Figure.keyed("p7.qrc_lines_met", "أهداف خطة المركز المتحققة", "stock", met),
+        Figure.keyed("p7.qrc_plan_pct", QRC_SHARE, "ratio", ratio_pct(met, len(targets))),
     ]
 
 
@@ -204,6 +259,7 @@ PROCESS = ProcessDef(
     shown={p03_fibre.VISIT: p03_fibre.purpose_is(p03_fibre.SYSTEMS)},
     reads=(plan.PLAN_FORM,),
     figures=figures,
-    indicators=(Indicator("متوسط نسبة تفعيل الوظائف", MEAN_COMPLETION, "mean", (VISITS,)),),
+    indicators=(Indicator("متوسط نسبة تفعيل الوظائف", "p7.mean_completion", "mean", (VISITS,)),),
     summary=summary,
+    tables=(SCHOOLS, FUNCTIONS),
 )

@@ -27,6 +27,7 @@ from automation.processes.definition import (
     Indicator,
     ProcessDef,
     SummaryContext,
+    Table,
     with_total,
 )
 from automation.processes.figures import (
@@ -35,11 +36,13 @@ from automation.processes.figures import (
     field_date,
     mean,
     ratio_pct,
+    record_of,
     rows_in,
     text_of,
     up_to,
     within,
 )
+from automation.text.arabic import normalize_name
 
 REVIEWS = "WEB-REVIEW"
 SERVICES = "E-SERVICES"
@@ -88,6 +91,20 @@ def page_reviews(src: RowSource, period: Period | None) -> list[PageReview]:
     return sorted(reviews.values(), key=lambda e: (e.page, str(e.review_date)))
 
 
+def latest_reviews(reviews: list[PageReview]) -> list[PageReview]:
+    """Each page's latest review among ``reviews`` (a page reviewed twice counts once)."""
+    latest: dict[str, PageReview] = {}
+    for review in reviews:  # by page, then date: the last of a page is its latest
+        latest[normalize_name(review.page)] = review
+    return list(latest.values())
+
+
+def mean_score(reviews: list[PageReview]) -> Decimal | None:
+    """The mean share of criteria met over the pages reviewed, each page by its latest
+    review in the period (docs/FIGURES.md); None over none."""
+    return mean(e.exact_score for e in latest_reviews(reviews))
+
+
 def unmet(src: RowSource, period: Period | None) -> list[LedgerRow]:
     """Criteria not met in the reviews of the period."""
     return [r for r in rows_in(src, REVIEWS, "review_date", period)
@@ -108,11 +125,18 @@ class PageServices:
         return ratio_pct(self.activated, self.services)
 
 
+SERVICE = record_of("page", "service")
+"""One e-service across the copies of the list: its page and name."""
+
+
 def services_by_page(src: RowSource, period: Period | None) -> list[PageServices]:
     """Each page's services listed and activated by the period's end (activated in it too),
-    by page."""
+    by page: the list as it stood at the period's end (docs/FIGURES.md, "as of the period's
+    end"), an activation counted from its date."""
     pages: dict[str, PageServices] = {}
-    for r, day in zip(src.rows(SERVICES), src.dates(SERVICES, "activated_on"), strict=True):
+    for r in src.rows_as_of(SERVICES, period.end if period else None, SERVICE,
+                            "activated_on"):
+        day = field_date(r, "activated_on")
         page = text_of(r, "page")
         entry = pages.get(page) or pages.setdefault(page, PageServices(page))
         entry.services += 1
@@ -142,23 +166,54 @@ def feedback_open(src: RowSource, period: Period | None) -> list[LedgerRow]:
     return sorted(rows, key=lambda r: (text_of(r, "date"), r.id))
 
 
+@dataclass
+class KindFeedback:
+    """The feedback of one kind: received and handled in a period, open at its end."""
+
+    kind: str
+    received: int = 0
+    handled: int = 0
+    open: int = 0
+
+
+def feedback_by_kind(src: RowSource, period: Period | None) -> list[KindFeedback]:
+    """Feedback received, handled (closed) in the period and still open at its end, per kind
+    (the catalog's kinds first, then others as typed); kinds with none left out."""
+    kinds = {k: KindFeedback(k) for k in KINDS}
+    for name, rows in (("received", feedback_received(src, period)),
+                       ("handled", feedback_handled(src, period)),
+                       ("open", feedback_open(src, period))):
+        for r in rows:
+            entry = kinds.setdefault(text_of(r, "kind"), KindFeedback(text_of(r, "kind")))
+            setattr(entry, name, getattr(entry, name) + 1)
+    return [k for k in kinds.values() if k.received or k.handled or k.open]
+
+
+FEEDBACK_BY_KIND = Table("p9.feedback_by_kind", "التغذية الراجعة حسب النوع", feedback_by_kind)
+
+
 def figures(src: RowSource, period: Period, references: object) -> list[Figure]:
     reviews = page_reviews(src, period)
     services = services_by_page(src, period)
     return [
-        Figure("الصفحات التي تمت مراجعتها", "distinct", len({e.page for e in reviews})),
-        Figure("المراجعات", "flow", len(reviews)),
-        Figure(MEAN_SCORE, "mean", mean(e.exact_score for e in reviews)),
-        Figure("صفحات تحقق جميع المعايير", "distinct",
+        Figure.keyed("p9.pages_reviewed", "الصفحات التي تمت مراجعتها", "distinct",
+            len({e.page for e in reviews})),
+        Figure.keyed("p9.reviews", "المراجعات", "flow", len(reviews)),
+        Figure.keyed("p9.mean_score", MEAN_SCORE, "mean", mean_score(reviews)),
+        Figure.keyed("p9.pages_all_met", "صفحات تحقق جميع المعايير", "distinct",
                len({e.page for e in reviews if e.score == 100})),
-        Figure("المعايير المتحققة في المراجعات", "flow", sum(e.met for e in reviews)),
-        Figure("الخدمات الإلكترونية المدرجة", "stock", sum(e.services for e in services)),
-        Figure(ACTIVATED, "stock", sum(e.activated for e in services)),
-        Figure("الخدمات المفعلة خلال الفترة", "flow",
+        Figure.keyed("p9.criteria_met", "المعايير المتحققة في المراجعات", "flow",
+            sum(e.met for e in reviews)),
+        Figure.keyed("p9.services_listed", "الخدمات الإلكترونية المدرجة", "stock",
+            sum(e.services for e in services)),
+        Figure.keyed("p9.services_activated", ACTIVATED, "stock",
+            sum(e.activated for e in services)),
+        Figure.keyed("p9.services_activated_in_period", "الخدمات المفعلة خلال الفترة", "flow",
                sum(e.activated_in_period for e in services)),
-        Figure("التغذية الراجعة الواردة", "flow", len(feedback_received(src, period))),
-        Figure(HANDLED, "flow", len(feedback_handled(src, period))),
-        Figure("التغذية الراجعة غير المغلقة حتى نهاية الفترة", "stock",
+        Figure.keyed("p9.feedback_received", "التغذية الراجعة الواردة", "flow",
+            len(feedback_received(src, period))),
+        Figure.keyed("p9.feedback_handled", HANDLED, "flow", len(feedback_handled(src, period))),
+        Figure.keyed("p9.feedback_open", "التغذية الراجعة غير المغلقة حتى نهاية الفترة", "stock",
                len(feedback_open(src, period))),
     ]
 
@@ -191,6 +246,7 @@ PROCESS = ProcessDef(
     code="P9",
     forms=(REVIEWS, SERVICES, FEEDBACK),
     figures=figures,
-    indicators=(Indicator("متوسط نسبة تحقق معايير الصفحات", MEAN_SCORE, "mean", (REVIEWS,)),),
+    indicators=(Indicator("متوسط نسبة تحقق معايير الصفحات", "p9.mean_score", "mean", (REVIEWS,)),),
     summary=summary,
+    tables=(FEEDBACK_BY_KIND,),
 )

@@ -25,7 +25,7 @@ from collections.abc import Callable
 from automation.catalog.forms import CATALOG
 from automation.core.periods import Period
 from automation.ledger.store import LedgerRow
-from automation.processes import p01_maintenance, p03_fibre, p04_projects
+from automation.processes import collection, p01_maintenance, p03_fibre, p04_projects
 from automation.processes.definition import (
     Block,
     Indicator,
@@ -41,6 +41,7 @@ from automation.processes.figures import (
     distinct_visits,
     field_date,
     quantity,
+    record_of,
     rows_in,
     school_key,
     subject_of,
@@ -103,14 +104,20 @@ def _school_year_start(value: object) -> dt.date | None:
         return None
 
 
-def _room_lists(src: RowSource) -> dict[str, list[tuple[dt.date, int, list[LedgerRow]]]]:
-    """Each school's MP-ROOMS lists, oldest school year first: (its first day, submission,
-    rows); read once per source."""
-    memo = src.memo.get(("p10-rooms",))
+ROOM = record_of("school", "year", "room")
+"""One room across the copies of its school's list: the school, the school year, the room."""
+
+
+def _room_lists(src: RowSource, day: dt.date | None = None,
+                ) -> dict[str, list[tuple[dt.date, int, list[LedgerRow]]]]:
+    """Each school's MP-ROOMS lists as they stood at the end of ``day`` (docs/FIGURES.md,
+    "as of the period's end"; as they stand when None), oldest school year first: (its first
+    day, submission, rows); read once per source and day."""
+    memo = src.memo.get(("p10-rooms", day))
     if memo is None:
         starts: dict[object, dt.date | None] = {}
         by_list: dict[int, list[LedgerRow]] = defaultdict(list)
-        for r in src.rows(ROOMS):
+        for r in src.rows_as_of(ROOMS, day, ROOM):
             by_list[r.submission_id].append(r)
         memo = defaultdict(list)
         for sub, rows in by_list.items():
@@ -121,7 +128,7 @@ def _room_lists(src: RowSource) -> dict[str, list[tuple[dt.date, int, list[Ledge
                 (starts[year] or dt.date.min, sub, rows))
         for lists in memo.values():  # type: ignore[union-attr]
             lists.sort(key=lambda e: (e[0], e[1]))
-        src.memo[("p10-rooms",)] = memo
+        src.memo[("p10-rooms", day)] = memo
     return memo  # type: ignore[return-value]
 
 
@@ -129,7 +136,7 @@ def latest_rooms(src: RowSource, period: Period | None) -> list[LedgerRow]:
     """The rooms of each school's latest MP-ROOMS list by the period's end: the list of
     the latest school year begun by then (all time when None)."""
     out: list[LedgerRow] = []
-    for lists in _room_lists(src).values():
+    for lists in _room_lists(src, period.end if period else None).values():
         begun = [rows for start, _, rows in lists if up_to(period, start)]
         if begun:
             out += begun[-1]
@@ -151,31 +158,38 @@ def figures(src: RowSource, period: Period, references: object) -> list[Figure]:
     projects = fairs(src, period)
     rooms = latest_rooms(src, period)
     return [
-        Figure(VISITS, "flow", len(field_visits(src, period))),
-        Figure("التقارير الشهرية للمكتبات", "flow", len(library)),
-        Figure("زيارات مسؤول المكتبات", "flow", _reports(src, LIBRARY_VISIT, period)),
-        Figure("زيارات المختبرات", "flow", _reports(src, LAB_VISIT, period)),
-        Figure("زيارات متابعة الوسائل التعليمية", "flow", _reports(src, AIDS_VISIT, period)),
-        Figure("الزيارات المنفذة من البرنامج", "flow",
+        Figure.keyed("p10.field_visits", VISITS, "flow", len(field_visits(src, period))),
+        Figure.keyed("p10.library_reports", "التقارير الشهرية للمكتبات", "flow", len(library)),
+        Figure.keyed("p10.library_visits", "زيارات مسؤول المكتبات", "flow",
+            _reports(src, LIBRARY_VISIT, period)),
+        Figure.keyed("p10.lab_visits", "زيارات المختبرات", "flow",
+            _reports(src, LAB_VISIT, period)),
+        Figure.keyed("p10.aids_visits", "زيارات متابعة الوسائل التعليمية", "flow",
+            _reports(src, AIDS_VISIT, period)),
+        Figure.keyed("p10.programme_visits", "الزيارات المنفذة من البرنامج", "flow",
                len(rows_in(src, PROGRAMME, "actual_date", period, status=EXECUTED))),
-        Figure("إعارات المكتبات (طلبة ومعلمون)", "flow", sum(
+        Figure.keyed("p10.library_loans", "إعارات المكتبات (طلبة ومعلمون)", "flow", sum(
             as_int(r.data.get("loans_students")) + as_int(r.data.get("loans_teachers"))
             for r in library)),
-        Figure("إعارات الأشرطة والوسائل", "flow", len(rows_in(src, TAPES, "loan_date", period))),
-        Figure("الوسائل التعليمية المنتجة", "flow", len(rows_in(src, AIDS, "date", period))),
-        Figure("التجارب المخبرية المخططة", "flow",
+        Figure.keyed("p10.tape_loans", "إعارات الأشرطة والوسائل", "flow",
+            len(rows_in(src, TAPES, "loan_date", period))),
+        Figure.keyed("p10.aids_produced", "الوسائل التعليمية المنتجة", "flow",
+            len(rows_in(src, AIDS, "date", period))),
+        Figure.keyed("p10.experiments_planned", "التجارب المخبرية المخططة", "flow",
                sum(as_int(r.data.get("planned")) for r in labs)),
-        Figure("التجارب المخبرية المنفذة", "flow",
+        Figure.keyed("p10.experiments_done", "التجارب المخبرية المنفذة", "flow",
                sum(as_int(r.data.get("executed")) for r in labs)),
-        Figure(FAIRS_HELD, "flow", submissions(projects)),
-        Figure("مشاريع المعارض العلمية", "flow", len(projects)),
-        Figure("الطلبة المشاركون في المعارض العلمية", "flow", quantity(projects, "students")),
-        Figure("الغرف متعددة الأغراض المتوفرة", "stock",
+        Figure.keyed("p10.fairs", FAIRS_HELD, "flow", submissions(projects)),
+        Figure.keyed("p10.fair_projects", "مشاريع المعارض العلمية", "flow", len(projects)),
+        Figure.keyed("p10.fair_students", "الطلبة المشاركون في المعارض العلمية", "flow",
+            quantity(projects, "students")),
+        Figure.keyed("p10.rooms_available", "الغرف متعددة الأغراض المتوفرة", "stock",
                sum(1 for r in rooms if r.data.get("available") is True)),
-        Figure("الغرف متعددة الأغراض المستخدمة", "stock", sum(1 for r in rooms if room_in_use(r))),
-        Figure("الأجهزة التعليمية المطلوب صيانتها", "flow", quantity(
+        Figure.keyed("p10.rooms_in_use", "الغرف متعددة الأغراض المستخدمة", "stock",
+            sum(1 for r in rooms if room_in_use(r))),
+        Figure.keyed("p10.aids_to_repair", "الأجهزة التعليمية المطلوب صيانتها", "flow", quantity(
             rows_in(src, EDU_REQUEST, "request_date", period))),
-    ]
+    ] + collection.collection_figures(src, period, references)
 
 
 def summary(ctx: SummaryContext) -> list[Block]:
@@ -228,8 +242,10 @@ PROCESS = ProcessDef(
     shown={p03_fibre.VISIT: p03_fibre.purpose_is(p03_fibre.LEARNING),
            EDU_REQUEST: _every_row, NEEDS_LIST: _every_row},
     figures=figures,
-    indicators=(Indicator("عدد الزيارات الميدانية المنفذة", VISITS, "flow",
+    indicators=(Indicator("عدد الزيارات الميدانية المنفذة", "p10.field_visits", "flow",
                           (PROGRAMME, LIBRARY_VISIT, LAB_VISIT, AIDS_VISIT, p03_fibre.VISIT)),
-                Indicator("عدد المعارض العلمية المنفذة", FAIRS_HELD, "flow", (FAIRS,))),
+                Indicator("عدد المعارض العلمية المنفذة", "p10.fairs", "flow", (FAIRS,)),
+                Indicator(collection.RATE_AR, collection.RATE_AR, "ratio",
+                          (LIBRARY, LAB_MONTHLY, LAB_YEAR, LAB_PLAN, LAB_STATS))),
     summary=summary,
 )

@@ -15,12 +15,19 @@ computed value instead.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
 from automation.catalog.forms import CATALOG
 from automation.core.periods import Calendar, Period, date_range
-from automation.processes.definition import Block, ProcessDef, SummaryContext, figure_cell
+from automation.processes.definition import (
+    Block,
+    DerivedList,
+    ProcessDef,
+    SummaryContext,
+    figure_cell,
+)
 from automation.processes.figures import (
     Figure,
     Number,
@@ -39,6 +46,8 @@ _PROCESS_CODES = {p.title_ar: p.code for p in CATALOG.processes}
 _PROCESS_ORDER = {p.code: i for i, p in enumerate(CATALOG.processes)}
 MANUAL_AR = "يدوي"
 """The mark beside an achieved value staff typed by hand (a free line's)."""
+TYPED_AR = "المكتوب يدوياً {typed} لم يُستخدم"
+"""The note beside a computed value when staff typed another (the line's warning)."""
 
 
 @dataclass(frozen=True)
@@ -67,6 +76,8 @@ class PlanLine:
     process_ar: str = ""
     manual: bool = False
     warning: str = ""
+    typed: int | None = None
+    """The value typed in «المنجز (يدوي)» for a computed indicator (set aside: ``warning``)."""
 
     @property
     def kind(self) -> str:
@@ -75,9 +86,21 @@ class PlanLine:
         return indicator_kind(self.indicator)
 
     @property
+    def target_text(self) -> str:
+        """The target as printed: with «%» where the indicator is a percentage, like the
+        achieved value beside it."""
+        return Figure(self.indicator, self.kind, self.target).text  # type: ignore[arg-type]
+
+    @property
     def achieved_text(self) -> str:
+        """The achieved value as printed: marked «يدوي» when typed by hand; for a computed
+        indicator with a value typed beside it, that value named as set aside."""
         text = Figure(self.indicator, self.kind, self.achieved).text  # type: ignore[arg-type]
-        return f"{text} ({MANUAL_AR})" if self.manual else text
+        if self.manual:
+            return f"{text} ({MANUAL_AR})"
+        if self.warning and self.typed is not None:
+            return f"{text} ({TYPED_AR.format(typed=self.typed)})"
+        return text
 
     def as_json(self) -> dict[str, object]:
         return {
@@ -115,11 +138,12 @@ def line_span(year_text: object, quarter_ar: str, calendar: Calendar) -> Period 
 
 def _measured(span: Period, quarter_ar: str, period: Period | None) -> Period | None:
     """The part of a line's span a period asks for: the whole span when it lies inside
-    the period; for an all-year line the span up to the period's end when the period
-    starts inside it; otherwise None (the line does not cover the period)."""
+    the period; when the two overlap otherwise (an all-year line and a quarter inside its
+    year, a school-year quarter and each calendar quarter it overlaps), the span from its
+    start up to the period's end; otherwise None (the line does not cover the period)."""
     if period is None or (period.start <= span.start and span.end <= period.end):
         return span
-    if quarter_ar == ALL_YEAR and span.start <= period.start <= span.end:
+    if span.start <= period.end and period.start <= span.end:
         return date_range(span.start, min(period.end, span.end))
     return None
 
@@ -137,8 +161,8 @@ def plan_lines(
         if measured is None:
             continue
         indicator = computed_name(text_of(row, "indicator"))
-        achieved, manual, warning = _achieved(
-            src, indicator, row.data.get("manual_achieved"), measured, references)
+        typed = row.data.get("manual_achieved")
+        achieved, manual, warning = _achieved(src, indicator, typed, measured, references)
         target = as_int(row.data.get("target"))
         process_ar = text_of(row, "process")
         code = _PROCESS_CODES.get(process_ar, process_ar)
@@ -148,6 +172,7 @@ def plan_lines(
             quarter=quarter_ar, responsible=text_of(row, "responsible"), achieved=achieved,
             pct=None if achieved is None else ratio_pct(achieved, target), period=measured,
             process_ar=process_ar, manual=manual, warning=warning,
+            typed=as_int(typed) if warning else None,
         )
         lines.append(((_PROCESS_ORDER.get(code, 99), QUARTERS.index(quarter_ar), row.id), line))
     return [line for _, line in sorted(lines, key=lambda item: item[0])]
@@ -183,28 +208,80 @@ def _achieved(
 
 
 def current_lines(src: RowSource, ctx: SummaryContext) -> list[PlanLine]:
-    """The lines of every plan whose year holds the day the register is written."""
+    """The lines of every plan whose year has not ended on the day the register is written
+    (a school year's plan stays until its August is over; next year's, made early, shows)."""
     return [
         line for line in plan_lines(src, None, ctx.calendar, ctx.references)
-        if (whole := plan_year(line.year, ctx.calendar)) is not None and ctx.today in whole
+        if (whole := plan_year(line.year, ctx.calendar)) is not None and ctx.today <= whole.end
     ]
 
 
-def plan_block(ctx: SummaryContext, process: str | None) -> Block:
-    """The plan's lines (of one process, or all) with target and achieved."""
+def previous_lines(src: RowSource, ctx: SummaryContext) -> list[PlanLine]:
+    """The lines of the plans whose year ended in the year before the day the register is
+    written (the previous year's plan, on a sheet of its own: :data:`PREVIOUS_YEAR`); of
+    two such years (the day after a year ended, the one before it too), the later."""
+    year_ago = ctx.today - dt.timedelta(days=366)
+    ended = [
+        (whole.end, line) for line in plan_lines(src, None, ctx.calendar, ctx.references)
+        if (whole := plan_year(line.year, ctx.calendar)) is not None
+        and year_ago <= whole.end < ctx.today
+    ]
+    latest = max((end for end, _ in ended), default=None)
+    return [line for end, line in ended if end == latest]
+
+
+LINE_COLUMNS = (
+    ("العملية", "process", "text"), ("الهدف", "goal", "text"), ("النشاط", "activity", "text"),
+    ("مؤشر الأداء", "indicator", "text"), ("السنة", "year", "text"),
+    ("الربع", "quarter", "text"), ("المستهدف", "target", "text"),
+    ("المنجز", "achieved", "text"), ("نسبة الإنجاز (%)", "pct", "pct"),
+    ("المسؤول", "responsible", "text"), ("ملاحظة", "warning", "text"),
+)
+"""A plan line's columns wherever a register lists lines: (label, key, cell kind)."""
+PREVIOUS_YEAR = "خطة العام السابق"
+"""The PLAN register's sheet of the plans whose year ended in the year before it was
+written (:func:`previous_lines`)."""
+
+
+def _line_cells(ln: PlanLine) -> list[object]:
+    """One line as a register prints it, in :data:`LINE_COLUMNS`' order: its target and
+    achieved as figures (typed numbers, «—» where none), the note on a value typed."""
+    return [
+        ln.process_ar or ln.process, ln.goal, ln.activity, ln.indicator, ln.year, ln.quarter,
+        figure_cell(Figure(ln.indicator, ln.kind, ln.target)),  # type: ignore[arg-type]
+        ln.achieved_text if ln.manual
+        else figure_cell(Figure(ln.indicator, ln.kind, ln.achieved)),  # type: ignore[arg-type]
+        (ln.pct, "pct"), ln.responsible, ln.warning]
+
+
+def shared_indicators(lines: list[PlanLine]) -> set[str]:
+    """The indicators more than one of ``lines`` names (a chart tells them apart by their
+    quarter)."""
+    seen: set[str] = set()
+    shared: set[str] = set()
+    for ln in lines:
+        (shared if ln.indicator in seen else seen).add(ln.indicator)
+    return shared
+
+
+def plan_block(ctx: SummaryContext, process: str | None,
+               lines: list[PlanLine] | None = None,
+               title: str = "الخطة السنوية: المستهدف والمنجز") -> Block:
+    """The plan's lines (of one process, or all; the current plans' unless ``lines``)
+    with target and achieved, and beside each the note on a value typed by hand."""
     rows: list[list[object]] = [
-        [ln.process_ar or ln.process, ln.goal, ln.activity, ln.indicator, ln.year, ln.quarter,
-         ln.target,
-         ln.achieved_text if ln.manual
-         else figure_cell(Figure(ln.indicator, ln.kind, ln.achieved)),  # type: ignore[arg-type]
-         (ln.pct, "pct"), ln.responsible]
-        for ln in current_lines(ctx.src, ctx)
+        _line_cells(ln) for ln in (current_lines(ctx.src, ctx) if lines is None else lines)
         if process is None or ln.process == process
     ]
-    return Block("الخطة السنوية: المستهدف والمنجز",
-                 ["العملية", "الهدف", "النشاط", "مؤشر الأداء", "السنة", "الربع", "المستهدف",
-                  "المنجز", "نسبة الإنجاز (%)", "المسؤول"], rows,
-                 ["text", "text", "text", "text", "text", "text", "int", "text", "pct", "text"])
+    return Block(title, [label for label, _, _ in LINE_COLUMNS], rows,
+                 [kind for _, _, kind in LINE_COLUMNS])
+
+
+def previous_year(ctx: SummaryContext) -> list[dict[str, object]]:
+    """The rows of the :data:`PREVIOUS_YEAR` sheet on the day the register is written."""
+    keys = [key for _, key, _ in LINE_COLUMNS]
+    return [dict(zip(keys, _line_cells(ln), strict=True))
+            for ln in previous_lines(ctx.src, ctx)]
 
 
 def summary(ctx: SummaryContext) -> list[Block]:
@@ -225,5 +302,9 @@ def _no_figures(src: RowSource, period: Period, references: object) -> list[Figu
     return []  # the plan has no figures of its own: its summary shows every indicator
 
 
-PROCESS = ProcessDef(code="PLAN", forms=(PLAN_FORM,), figures=_no_figures, summary=summary)
-"""The PLAN register: its sheets are the plan's, its summary every indicator."""
+PROCESS = ProcessDef(code="PLAN", forms=(PLAN_FORM,), figures=_no_figures, summary=summary,
+                     derived=(DerivedList(PREVIOUS_YEAR, None, LINE_COLUMNS,
+                                          on_day=previous_year),))
+"""The PLAN register: its sheets are the plan's, its summary every indicator and the
+current plans' lines; the previous year's plan, while there is one, on a sheet of its
+own."""

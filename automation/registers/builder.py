@@ -152,15 +152,19 @@ def _write_tables(book: xs.XlsxStream, code: str, ctx: SummaryContext,
     columns = process_def(code).columns
     for form, rows in ctx.fed.items():
         write_table(book, form, form_columns(catalog.form(form), ctx.src,
-                                             columns(form, ctx.src)), rows)
-    _write_derived(book, code, ctx.src)
+                                             columns(form, ctx.src)), rows,
+                    caption=catalog.form(form).name_ar)
+    _write_derived(book, code, ctx)
     return sum(len(rows) for rows in ctx.fed.values())
 
 
-def _write_derived(book: xs.XlsxStream, code: str, src: RowSource) -> None:
-    """The lists a register derives from its rows (after its form sheets)."""
+def _write_derived(book: xs.XlsxStream, code: str, ctx: SummaryContext) -> None:
+    """The lists a register derives from its rows (after its form sheets), some as of the
+    day it is written (``ctx.today``: the previous year's plan)."""
     for derived in process_def(code).derived:
-        write_table(book, derived.name, derived_columns(derived.columns), derived.derive(src))
+        rows = derived.rows_for(ctx)
+        if rows is not None:
+            write_table(book, derived.name, derived_columns(derived.columns), rows)
 
 
 def _build(path: Path, code: str, ctx: SummaryContext, catalog: Catalog,
@@ -244,6 +248,13 @@ def write_registers(
                 tmp.unlink(missing_ok=True)
         log.info("register %s: %s (%d rows)", target.name, status, count)
         outcomes.append(RegisterOutcome(process, target, status, count))
+    if "P10" in wanted:  # who has not sent (issue 25) follows P10's forms
+        from automation.registers.collection import write_collection_register
+
+        try:
+            write_collection_register(dept, ledger, clock=clock, excel=excel, replace=replace)
+        except Exception as exc:  # never lose the process registers for it
+            log.error("the collection register was not written: %s", exc)
     return outcomes
 
 
@@ -294,8 +305,10 @@ def build_register_tables(
                 first = next(chunks, [])
                 total = ledger.count_current_rows(form.code) if keep is None else None
                 columns = form_columns(form, src, process_def(process).columns(form.code, src))
-                count += write_table(book, form.code, columns, first, chunks, total)
-            _write_derived(book, process, src)
+                count += write_table(book, form.code, columns, first, chunks, total,
+                                     caption=form.name_ar)
+            _write_derived(book, process,
+                           SummaryContext(src, {}, now.date(), references, calendar))
             return book.detach(), count
         except BaseException:
             tmp.unlink(missing_ok=True)

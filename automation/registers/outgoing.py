@@ -17,13 +17,13 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
-
 from automation.core.department import Department
 from automation.core.locks import exclusive
+from automation.ledger.outgoing import outgoing_records
 from automation.ledger.store import Ledger
+from automation.registers.layout import column_width, fit_to_page, header_height, row_height
 from automation.registers.swap import ExcelAdapter, Replace, swap_in
+from automation.registers.xlsx_stream import Column, XlsxStream
 
 log = logging.getLogger(__name__)
 
@@ -31,7 +31,8 @@ FILE_NAME = "OUTGOING.xlsx"
 SHEET_AR = "سجل الصادر"
 HEADERS_AR = ("الرقم", "التاريخ", "المرسل إليه", "الموضوع", "العملية", "الوثيقة", "الحالة")
 VOID_AR = "ملغى"
-WIDTHS = (18, 12, 34, 48, 9, 52, 24)
+KINDS = ("text", "date", "text", "text", "text", "text", "text")
+"""Each column's kind (:mod:`automation.registers.layout`)."""
 
 
 @dataclass(frozen=True)
@@ -51,15 +52,7 @@ class OutgoingEntry:
 
 def outgoing_entries(ledger: Ledger) -> list[OutgoingEntry]:
     """Every number given, in the order given."""
-    return [
-        OutgoingEntry(str(r["number"]), str(r["issued_on"]), str(r["kind"]),
-                      str(r["addressee"]), str(r["subject"]), str(r["process"]),
-                      str(r["document"]), bool(r["void"]), str(r["void_reason"]))
-        for r in ledger.conn.execute(
-            "SELECT number, issued_on, kind, addressee, subject, process, document, void, "
-            "void_reason FROM outgoing ORDER BY year, sequence, id"
-        )
-    ]
+    return [OutgoingEntry(*r) for r in outgoing_records(ledger.conn)]
 
 
 def outgoing_path(dept: Department) -> Path:
@@ -91,33 +84,40 @@ def write_outgoing_register(
     target = outgoing_path(dept)
     with exclusive(dept.data / "outgoing.lock"):
         entries = outgoing_entries(ledger)
-        book = Workbook()
-        sheet = book.active
-        sheet.title = SHEET_AR
-        sheet.sheet_view.rightToLeft = True
-        sheet.append(HEADERS_AR)
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
-            cell.fill = PatternFill("solid", fgColor="DDEBF7")
-            cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        grey = Font(color="808080", strike=True)
-        for entry in entries:
-            sheet.append([entry.number, _day(entry.date), entry.to, entry.subject,
-                          entry.process, entry.document, _status(entry)])
-            sheet.cell(sheet.max_row, 2).number_format = "dd/mm/yyyy"
-            if entry.void:
-                for cell in sheet[sheet.max_row][:6]:
-                    cell.font = grey
-        for index, width in enumerate(WIDTHS, start=1):
-            sheet.column_dimensions[chr(ord("A") + index - 1)].width = width
-        sheet.freeze_panes = "A2"
-        if entries:
-            sheet.auto_filter.ref = f"A1:G{sheet.max_row}"
         tmp = dept.registers / f".{uuid.uuid4().hex}.tmp.xlsx"
         try:
-            book.save(tmp)
+            _write(tmp, entries)
             status = swap_in(tmp, target, excel=excel, replace=replace)
         finally:
             tmp.unlink(missing_ok=True)
     log.info("register %s: %s (%d numbers)", target.name, status, len(entries))
     return status
+
+
+def _write(path: Path, entries: list[OutgoingEntry]) -> None:
+    """The register's one sheet, printed like every register (title in the page header,
+    header row on every page, one landscape page wide); a voided number greyed and
+    struck through."""
+    rows = [[e.number, _day(e.date), e.to, e.subject, e.process, e.document, _status(e)]
+            for e in entries]
+    widths = fit_to_page(
+        [column_width(kind, title, (row[i] for row in rows))
+         for i, (kind, title) in enumerate(zip(KINDS, HEADERS_AR, strict=True))],
+        [kind == "text" for kind in KINDS])
+    with XlsxStream(path, title=f"OUTGOING — {SHEET_AR}", author="ETI automation") as book:
+        sheet = book.add_sheet(
+            SHEET_AR, [Column(t, w, k) for t, w, k in zip(HEADERS_AR, widths, KINDS,
+                                                        strict=True)],
+            rows=len(rows), header_height=header_height(HEADERS_AR, widths),
+            caption="الأرقام الصادرة عن القسم بترتيب إعطائها")
+        wrapped = [(i, w) for i, (k, w) in enumerate(zip(KINDS, widths, strict=True))
+                   if k == "text"]
+        for entry, row in zip(entries, rows, strict=True):
+            height = row_height(row, wrapped)
+            if entry.void:
+                kinds = ["struck", "struck_date"] + ["struck"] * 4 + ["text"]
+                sheet.write_cells([(value, kind) for value, kind in zip(row, kinds,
+                                                                        strict=True)],
+                                  height=height)
+            else:
+                sheet.write_row(row, height=height)

@@ -9,10 +9,16 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from automation.catalog.model import FormSpec
-from automation.ledger.store import LedgerRow
 from automation.processes.definition import Block, Column
 from automation.processes.figures import DASH, RowSource, as_date, as_decimal
 from automation.registers import xlsx_stream as xs
+from automation.registers.layout import (
+    column_width,
+    fit_to_page,
+    header_height,
+    row_height,
+    text_height,
+)
 from automation.text.cells import inert_text
 
 SUMMARY = "ملخص"
@@ -28,7 +34,10 @@ _WRITER_KIND = {"date": "date", "month": "month", "stamp": "stamp", "int": "int"
 def _convert(value: object, kind: str) -> tuple[object, str] | None:
     """How to write ``value`` of a field of type ``kind`` (or ``stamp``, ``text``):
     ``(value, xlsx_stream kind)`` — a date, a number or inert text; None when empty.
-    A value that is not of its type (an unreadable date) is written as text."""
+    A value that is not of its type (an unreadable date) is written as text; a figure's
+    ``(value, kind)`` (:func:`~automation.processes.definition.figure_cell`) as its kind."""
+    if isinstance(value, tuple):
+        return _summary_cell(*value)
     if value is None or value == "":
         return None
     if kind in ("date", "month"):
@@ -70,12 +79,13 @@ def form_columns(form: FormSpec, src: RowSource, extra: list[Column]) -> list[Co
     ]
 
 
-def _width(column: Column, rows: Sequence[LedgerRow]) -> float:
-    fixed = {"date": 12.0, "month": 10.0, "stamp": 16.0, "int": 10.0, "jod": 13.0, "pct": 10.0,
-             "yesno": 9.0}
-    longest = max((len(str(column.get(r) or "")) for r in rows[:300]), default=0)
-    guess = fixed.get(column.kind) or min(50.0, max(12.0, longest * 1.1 + 2))
-    return max(guess, min(30.0, len(column.label) * 0.9 + 4))
+def _widths(columns: Sequence[Column], rows: Sequence[Any]) -> list[float]:
+    """The columns' widths from their kinds, headers and first rows, fitted to the page
+    (:mod:`automation.registers.layout`)."""
+    sample = rows[:300]
+    widths = [column_width(c.kind, c.label, (c.get(r) for r in sample)) for c in columns]
+    return fit_to_page(widths, [_WRITER_KIND.get(c.kind, "text") == "text"
+                                and c.kind != "yesno" for c in columns])
 
 
 _NO_MORE: tuple[Sequence[Any], ...] = ()
@@ -84,21 +94,27 @@ _NO_MORE: tuple[Sequence[Any], ...] = ()
 def write_table(
     book: xs.XlsxStream, name: str, columns: list[Column], rows: Sequence[Any],
     more: Iterable[Sequence[Any]] = _NO_MORE, total: int | None = None,
+    caption: str | None = None,
 ) -> int:
     """One sheet: a header row of the labels (frozen, filtered, printed on every page),
     then a row per ledger row, each cell converted once per distinct value. ``more``
     gives further rows a chunk at a time after ``rows``, ``total`` of them in all
-    (None: counted as they come). Returns the number of rows written."""
+    (None: counted as they come); ``caption`` names the sheet in its printed page
+    header (None: ``name``). Columns are as wide as their kinds and first rows need,
+    one landscape page wide in all. Returns the number of rows written."""
+    widths = _widths(columns, rows)
     sheet = book.add_sheet(
         name,
-        [xs.Column(c.label, _width(c, rows), _WRITER_KIND.get(c.kind, "text"),
-                   _converter(c.kind)) for c in columns],
+        [xs.Column(c.label, width, _WRITER_KIND.get(c.kind, "text"), _converter(c.kind))
+         for c, width in zip(columns, widths, strict=True)],
         rows=len(rows) if more is _NO_MORE else total, landscape=True,
-        header_height=32,
+        header_height=header_height([c.label for c in columns], widths), caption=caption,
     )
     keyed = next((i for i, c in enumerate(columns) if c.key is None), len(columns))
     keys = [c.key for c in columns[:keyed]]
     getters = [c.get for c in columns[keyed:]]
+    wrapped = [(i, w) for i, (c, w) in enumerate(zip(columns, widths, strict=True))
+               if _WRITER_KIND.get(c.kind, "text") == "text"]
     write = sheet.write_row
     written = 0
     for chunk in itertools.chain([rows], more):
@@ -108,10 +124,11 @@ def write_table(
                 values = list(map(row.data.get, keys))
                 if getters:
                     values += [get(row) for get in getters]
-                write(values)
+                write(values, height=row_height(values, wrapped))
         else:
             for row in chunk:
-                write([get(row) for get in getters])
+                values = [get(row) for get in getters]
+                write(values, height=row_height(values, wrapped))
     sheet.close()
     return written
 
@@ -119,23 +136,43 @@ def write_table(
 # -- the summary sheet -------------------------------------------------------------------------
 
 
+def _summary_widths(blocks: list[Block]) -> list[float]:
+    """The summary's columns: each as wide as the widest of its blocks' headers and
+    values needs (the first holds the rows' labels), fitted to the page."""
+    count = max([len(b.headers) for b in blocks] + [2])
+    widths = [24.0] + [6.0] * (count - 1)
+    for block in blocks:
+        kinds = block.kinds or ["text"] + ["int"] * (len(block.headers) - 1)
+        for col, title in enumerate(block.headers):
+            values = [row[col] for row in block.rows if col < len(row)]
+            values = [v[0] if isinstance(v, tuple) else v for v in values]
+            kind = kinds[col] if col < len(kinds) else "text"
+            cap = 36.0 if col == 0 else 30.0
+            widths[col] = max(widths[col], min(cap, column_width(kind, title, values)))
+    return fit_to_page(widths, [False] + [True] * (count - 1))  # the labels keep theirs
+
+
 def write_summary(book: xs.XlsxStream, heading: list[str], blocks: list[Block]) -> None:
-    widest = max((len(b.headers) for b in blocks), default=2)
-    sheet = book.add_sheet(
-        SUMMARY, [xs.Column(width=48)] + [xs.Column(width=15)] * max(widest, 2),
-        header=False, landscape=False,
-    )
-    sheet.write_cells([(heading[0], "title")])
+    """The summary sheet: its heading (a title and notes, each across the printed width),
+    then the blocks, each a subtitle, notes, a header row and its rows."""
+    widths = _summary_widths(blocks)
+    across = sum(widths)
+    sheet = book.add_sheet(SUMMARY, [xs.Column(width=w) for w in widths], header=False,
+                           landscape=True)
+    text_columns = list(enumerate(widths))
+    sheet.write_banner(heading[0], "title",
+                       height=max(24.0, text_height(heading[0], across, size=14, bold=True)))
     for line in heading[1:]:
-        sheet.write_cells([(line, "note")])
+        sheet.write_banner(line, "note", height=_note_height(line, across))
     for block in blocks:
         sheet.skip_row()
-        sheet.write_cells([(block.title, "subtitle")])
+        sheet.write_banner(block.title, "subtitle",
+                           height=max(18.0, text_height(block.title, across, size=12,
+                                                        bold=True)))
         for line in block.note.splitlines():
-            sheet.write_cells([(line, "note")])
-        tall = any(len(label) > 14 for label in block.headers[1:])
+            sheet.write_banner(line, "note", height=_note_height(line, across))
         sheet.write_cells([(label, "header") for label in block.headers],
-                          height=32 if tall else None)
+                          height=header_height(block.headers, widths))
         kinds = block.kinds or ["text"] + ["int"] * (len(block.headers) - 1)
         for index, values in enumerate(block.rows):
             last = block.total and index == len(block.rows) - 1
@@ -148,9 +185,15 @@ def write_summary(book: xs.XlsxStream, heading: list[str], blocks: list[Block]) 
                     cells.append((str(value), "total"))
                 else:
                     cells.append(_summary_cell(value, kind))
-            sheet.write_cells(cells)
+            sheet.write_cells(cells, height=row_height(
+                [c[0] if c and c[1] == "text" else None for c in cells], text_columns))
     sheet.close()
 
+
+def _note_height(text: str, across: float) -> float | None:
+    """A note's row height: None (the default) when it fits on one line."""
+    height = text_height(text, across)
+    return None if height <= 19 else height
 
 
 def _summary_cell(value: object, kind: str) -> tuple[object, str] | None:

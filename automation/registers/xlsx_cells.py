@@ -9,7 +9,12 @@ everything after ``<c r="A1``, as bytes, by the cell's *kind*.
 - number kinds ``number`` (General) ``int`` (#,##0) ``jod`` (#,##0.000)
   ``pct`` (0.0): int, float or Decimal;
 - date kinds ``date`` (d/m/yyyy) ``month`` (m/yyyy) ``stamp`` (d/m/yyyy h:mm):
-  a date or datetime, written as an Excel serial number (1900 date system).
+  a date or datetime, written as an Excel serial number (1900 date system);
+- ``struck`` and ``struck_date``: text and a date in grey, struck through (a voided
+  entry of the outgoing register).
+
+Text wraps within its column (rows grow to fit it), so a column's width never cuts
+its text off when printed.
 
 A value that does not fit its kind (text in a number column, a date before
 1900, NaN) is written as text rather than lost; None and "" leave the cell
@@ -43,10 +48,11 @@ CACHE_BYTES = 512
 XF = {
     "text": 1, "quoted": 2, "date": 3, "month": 4, "stamp": 5, "int": 6, "jod": 7, "pct": 8,
     "number": 9, "header": 10, "title": 11, "subtitle": 12, "note": 13, "total": 14,
+    "struck": 15, "struck_date": 16,
 }
-_TEXT_KINDS = frozenset({"text", "header", "title", "subtitle", "note", "total"})
+_TEXT_KINDS = frozenset({"text", "header", "title", "subtitle", "note", "total", "struck"})
 _NUMBER_KINDS = frozenset({"number", "int", "jod", "pct"})
-_DATE_KINDS = frozenset({"date", "month", "stamp"})
+_DATE_KINDS = frozenset({"date", "month", "stamp", "struck_date"})
 KINDS = _TEXT_KINDS | _NUMBER_KINDS | _DATE_KINDS
 
 # Excel reads _xHHHH_ in a string as an escaped character; a literal one is escaped itself.

@@ -26,10 +26,11 @@ from automation.registers.xlsx_cells import (
     encode_cell,
     encoder,
     may_remember,
+    xml_escape,
 )
 from automation.text.cells import MAX_COLUMNS, column_letter
 
-__all__ = ["DECL", "MAIN", "REL", "Sheet"]
+__all__ = ["DECL", "MAIN", "REL", "Sheet", "page_header", "print_setup"]
 
 MAX_ROWS = 1_048_576
 CACHE_LIMIT = 8_192
@@ -67,6 +68,45 @@ def _cols_xml(widths: Sequence[float | None]) -> str:
                        f'width="{_stored_width(width):g}" customWidth="1"/>')
         index = end + 1
     return f"<cols>{''.join(out)}</cols>" if out else ""
+
+
+_HEADER_LIMIT = 255
+"""Characters Excel allows in a page header or footer."""
+
+
+def page_header(*lines: str) -> str:
+    """The printed page header of a sheet: ``lines`` centred, the first in bold (an
+    ``&`` doubled, as Excel's header codes want), within Excel's 255 characters."""
+    shown = [" ".join(line.split()).replace("&", "&&") for line in lines if line.strip()]
+    if not shown:
+        return ""
+    text = '&C&"Arial,Bold"&12 ' + shown[0]
+    if len(shown) > 1:
+        text += '\n&"Arial,Regular"&11 ' + " — ".join(shown[1:])
+    return text[:_HEADER_LIMIT]
+
+
+_FOOTER = "&C&P / &N"
+"""«1 / 3»: digits only (LibreOffice drops the spaces around a field inside Arabic words)."""
+
+
+def print_setup(*, landscape: bool = True, header: str = "") -> str:
+    """How every sheet of a register prints, as the XML that ends a worksheet: A4,
+    landscape (unless told), fitted to one page wide and as many tall as it takes
+    (``fitToHeight="0"``; the sheet's ``<pageSetUpPr fitToPage="1"/>`` turns it on),
+    narrow margins, ``header`` (:func:`page_header`) on every page and «N / M» at the
+    foot. The header rows printed on every page are the workbook's
+    ``_xlnm.Print_Titles`` (:meth:`Sheet.defined_names`)."""
+    orientation = "landscape" if landscape else "portrait"
+    head = f"<oddHeader>{xml_escape(header)}</oddHeader>" if header else ""
+    return (
+        '<pageMargins left="0.3" right="0.3" top="0.75" bottom="0.6" header="0.3" '
+        'footer="0.3"/>'
+        f'<pageSetup paperSize="9" orientation="{orientation}" fitToWidth="1" '
+        'fitToHeight="0"/>'
+        f"<headerFooter>{head}"
+        f"<oddFooter>{xml_escape(_FOOTER)}</oddFooter></headerFooter>"
+    )
 
 
 def _quote_sheet(name: str) -> str:
@@ -124,7 +164,7 @@ class Sheet:
         self, zf: zipfile.ZipFile, on_close: Callable[[Sheet], None], name: str, index: int,
         columns: Sequence[Column], *,
         header: bool, rtl: bool, landscape: bool, rows: int | None,
-        header_height: float | None,
+        header_height: float | None, caption: str = "",
     ) -> None:
         if len(columns) > MAX_COLUMNS:
             raise ValueError(f"{len(columns)} columns: Excel has {MAX_COLUMNS}")
@@ -137,6 +177,8 @@ class Sheet:
         self._header = header
         self._rtl = rtl
         self._landscape = landscape
+        self._caption = caption
+        self._merged: list[str] = []
         self._width = len(columns)
         self._widest = len(columns)
         self._row = 0
@@ -227,6 +269,15 @@ class Sheet:
         out.append(b"</row>")
         self._rows.append(b"".join(out))
 
+    def write_banner(self, text: str, kind: str = "title", *,
+                     height: float | None = None) -> None:
+        """One row of ``text`` in the first cell, merged across the sheet's columns so that
+        it wraps within the printed width (a title, a note); ``height`` in points (a
+        merged cell does not grow to fit its text by itself)."""
+        self.write_cells([(text, kind)], height=height)
+        if self._width > 1:
+            self._merged.append(f"A{self._row}:{column_letter(self._width)}{self._row}")
+
     def skip_row(self) -> None:
         """Leave the next row empty."""
         if self._closed:
@@ -269,14 +320,13 @@ class Sheet:
         return f"{dollar}A{dollar}1:{dollar}{last}{dollar}{rows}"
 
     def _tail(self) -> str:
-        orientation = "landscape" if self._landscape else "portrait"
         autofilter = f'<autoFilter ref="{self._filter_ref()}"/>' if self._header else ""
+        merged = "".join(f'<mergeCell ref="{ref}"/>' for ref in self._merged)
+        if merged:
+            merged = f'<mergeCells count="{len(self._merged)}">{merged}</mergeCells>'
         return (
-            f"</sheetData>{autofilter}"
-            '<pageMargins left="0.4" right="0.4" top="0.5" bottom="0.5" header="0.3" '
-            'footer="0.3"/>'
-            f'<pageSetup paperSize="9" orientation="{orientation}" fitToWidth="1" '
-            'fitToHeight="0"/>'
+            f"</sheetData>{autofilter}{merged}"
+            f"{print_setup(landscape=self._landscape, header=self._caption)}"
             "</worksheet>"
         )
 

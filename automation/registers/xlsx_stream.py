@@ -39,7 +39,7 @@ from pathlib import Path
 from types import TracebackType
 
 from automation.registers.xlsx_cells import XF, Column, xml_escape
-from automation.registers.xlsx_sheet import DECL, MAIN, REL, Sheet
+from automation.registers.xlsx_sheet import DECL, MAIN, REL, Sheet, page_header
 from automation.text.cells import cell_text
 from automation.text.names import sheet_name
 
@@ -120,14 +120,16 @@ class XlsxStream:
 
     def add_sheet(
         self, name: str, columns: Sequence[Column] = (), *, header: bool = True,
-        rtl: bool = True, landscape: bool | None = None, rows: int | None = None,
-        header_height: float | None = None,
+        rtl: bool = True, landscape: bool = True, rows: int | None = None,
+        header_height: float | None = None, caption: str | None = None,
     ) -> Sheet:
         """A new sheet after the others.
 
         ``header``: row 1 holds the column titles (header style), frozen, repeated on
-        printed pages, with an autofilter over the header and data; ``landscape``
-        defaults to landscape beyond six columns; ``rows``: how many rows will follow
+        printed pages, with an autofilter over the header and data. Every sheet prints
+        on A4, ``landscape`` unless told, one page wide, under a page header of the
+        workbook's title and ``caption`` (what the sheet holds; None: its name) —
+        :func:`~automation.registers.xlsx_sheet.print_setup`. ``rows``: how many rows will follow
         the header, when known, lets the sheet stream straight into the file (writing
         another number is an error) — otherwise it waits in a temporary file until
         closed. The name is made valid for Excel (at most 31 characters, none of
@@ -142,8 +144,8 @@ class XlsxStream:
         sheet = Sheet(
             self._zf, self._sheet_closed, slot.name if slot else self._sheet_name(name),
             slot.index if slot else len(self._sheets), columns, header=header, rtl=rtl,
-            landscape=len(columns) > 6 if landscape is None else landscape, rows=rows,
-            header_height=header_height,
+            landscape=landscape, rows=rows, header_height=header_height,
+            caption=page_header(self._title, name if caption is None else caption),
         )
         if slot is not None:
             self._sheets[slot.index] = sheet
@@ -351,8 +353,8 @@ def _xf(num: int = 0, font: int = 0, fill: int = 0, border: int = 0, *,
 _NUM_FORMATS = {164: "d/m/yyyy", 165: "m/yyyy", 166: "d/m/yyyy h:mm", 167: "#,##0.000", 168: "0.0"}
 _CELL_XFS = [  # in the order of XF
     '<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>',
-    _xf(),                                             # text
-    _xf(quote=True),                                   # quoted
+    _xf(wrap=True),                                    # text
+    _xf(quote=True, wrap=True),                        # quoted
     _xf(164, horizontal="center"),                     # date
     _xf(165, horizontal="center"),                     # month
     _xf(166, horizontal="center"),                     # stamp
@@ -361,10 +363,12 @@ _CELL_XFS = [  # in the order of XF
     _xf(168),                                          # pct
     _xf(),                                             # number (General)
     _xf(0, 1, 2, 1, horizontal="center", vertical="center", wrap=True),  # header
-    _xf(0, 2),                                         # title
-    _xf(0, 3),                                         # subtitle
-    _xf(0, 4),                                         # note
-    _xf(0, 1, 0, 2),                                   # total
+    _xf(0, 2, vertical="center", wrap=True),           # title
+    _xf(0, 3, vertical="center", wrap=True),           # subtitle
+    _xf(0, 4, wrap=True),                              # note
+    _xf(0, 1, 0, 2, wrap=True),                        # total
+    _xf(0, 5, wrap=True),                              # struck
+    _xf(164, 5, horizontal="center"),                  # struck_date
 ]
 assert len(_CELL_XFS) == len(XF) + 1
 _STYLES = (
@@ -373,12 +377,14 @@ _STYLES = (
     + "".join(f'<numFmt numFmtId="{i}" formatCode="{xml_escape(code)}"/>'
               for i, code in _NUM_FORMATS.items())
     + "</numFmts>"
-    '<fonts count="5">'
+    '<fonts count="6">'
     + _font()
     + _font("<b/>")
     + _font("<b/>", 14)
     + '<font><b/><sz val="12"/><color rgb="FF1F3864"/><name val="Arial"/><family val="2"/></font>'
     + '<font><i/><sz val="11"/><color rgb="FF595959"/><name val="Arial"/><family val="2"/></font>'
+    + '<font><strike/><sz val="11"/><color rgb="FF808080"/><name val="Arial"/><family val="2"/>'
+    "</font>"
     + "</fonts>"
     '<fills count="3"><fill><patternFill patternType="none"/></fill>'
     '<fill><patternFill patternType="gray125"/></fill>'

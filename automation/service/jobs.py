@@ -20,12 +20,21 @@ the next tick).
     webpages-report     same moment (P9 web pages)
     digest              every working day at schedule.digest_time
 
-The six reports after each quarter are one table, :data:`PERIODIC_REPORTS`; each
-writes the report of the quarter that just ended.
+The six reports after each quarter are one table, :data:`PERIODIC_REPORTS`, derived from
+the document kinds declared ``Periodic("quarter", …)`` in :mod:`automation.documents.kinds`;
+each writes the report of the quarter that just ended.
 
 A periodic report missed while the PC was off is written on the next tick, and so is
 the report of every earlier quarter that ended after its last successful run (at most
-a year's worth): no quarter's report is skipped.
+a year's worth): no quarter's report is skipped. The watcher reads the files waiting at
+its start before the first tick (:mod:`automation.service.watch`), so a catch-up report
+counts them.
+
+A quarter's report whose quarter receives records after it was written (a school's form
+sent late, a PC off across the quarter's end) is written again on the next tick, the
+earlier copy moving to ``outbox/.previous/``; it says it was re-issued and how many
+records arrived late (:mod:`automation.documents.reissue`). A tick looks for such records
+only when a file arrived since it last looked.
 """
 
 from __future__ import annotations
@@ -44,6 +53,7 @@ from automation.core.department import Department
 from automation.core.errors import EtiError
 from automation.core.periods import previous_quarter, quarter, quarter_of
 from automation.core.settings import Settings
+from automation.documents.kinds import DAILY_DIGEST, Periodic, periodic
 from automation.ledger.backup import backup_ledger
 from automation.ledger.backup import backups as backups  # where it lived before
 from automation.ledger.open import open_ledger as open_dept_ledger
@@ -246,44 +256,36 @@ class PeriodicReport:
     write: ReportWriter
 
 
-def _quarterly_report(run: JobRun, year: int, number: int) -> Path:
-    from automation.documents.quarterly import make_quarterly_report
-
-    return make_quarterly_report(run.dept, run.ledger, year, number, clock=run.clock,
-                                 calendar=run.settings.department.calendar)
-
-
-def _period_report(report: str) -> ReportWriter:
-    """The writer of one of :data:`automation.documents.reports.REPORTS`."""
+def _report_writer(kind: str) -> ReportWriter:
+    """The writer of the periodic report of kind ``kind``: its quarter, made by
+    :func:`automation.documents.making.make` as its declaration says."""
 
     def write(run: JobRun, year: int, number: int) -> Path:
-        from automation.documents.reports import make_period_report
+        from automation.documents.making import make
 
-        period = run.settings.department.calendar.quarter(year, number)
-        return make_period_report(run.dept, run.ledger, report, period, clock=run.clock)
+        calendar = run.settings.department.calendar
+        path = make(kind, run.dept, run.ledger, calendar.quarter(year, number),
+                    clock=run.clock, calendar=calendar)
+        assert path is not None
+        return path
 
     return write
 
 
-PERIODIC_REPORTS: tuple[PeriodicReport, ...] = (
-    PeriodicReport("quarterly-report", "التقرير الربعي لإنجازات القسم",
-                   "quarterly achievements report", _quarterly_report),
-    PeriodicReport("helpdesk-report", "التقرير الربعي لطلبات الدعم الفني (P2)",
-                   "quarterly Help Desk report (P2)", _period_report("helpdesk")),
-    PeriodicReport("systems-report", "التقرير الربعي لحالة الأنظمة والتحديثات (P6)",
-                   "quarterly systems status and updates report (P6)",
-                   _period_report("systems")),
-    PeriodicReport("activation-report", "التقرير الربعي لتفعيل وظائف الأنظمة (P7)",
-                   "quarterly activation report (P7)", _period_report("activation")),
-    PeriodicReport("initiatives-report", "التقرير الربعي للمبادرات والمشاريع الإبداعية (P8)",
-                   "quarterly initiatives report (P8)", _period_report("initiatives")),
-    PeriodicReport("webpages-report", "التقرير الربعي للصفحات الإلكترونية (P9)",
-                   "quarterly web pages report (P9)", _period_report("webpages")),
+PERIODIC_REPORTS: tuple[PeriodicReport, ...] = tuple(
+    PeriodicReport(spec.trigger.job, spec.trigger.job_title_ar, spec.trigger.job_title_en,
+                   _report_writer(spec.key))
+    for spec in periodic("quarter") if isinstance(spec.trigger, Periodic)
 )
 """Every periodic report the service writes after each quarter, in the order a tick
-writes them; each is due at the quarterly moment (``quarterly_last``/``quarterly_next``)."""
+writes them (the order of :data:`automation.documents.kinds.DOCUMENTS`: each kind
+declared ``Periodic("quarter", job, …)`` is one); each is due at the quarterly moment
+(``quarterly_last``/``quarterly_next``)."""
 
 PERIODIC_BY_JOB: dict[str, PeriodicReport] = {r.job: r for r in PERIODIC_REPORTS}
+
+_DIGEST = DAILY_DIGEST.trigger
+assert isinstance(_DIGEST, Periodic)
 
 SCHEDULES: tuple[JobSchedule, ...] = (
     JobSchedule("backup", "النسخ الاحتياطي لقاعدة البيانات", "ledger backup",
@@ -294,7 +296,7 @@ SCHEDULES: tuple[JobSchedule, ...] = (
                 registers_last, registers_next),
     *(JobSchedule(r.job, r.title_ar, r.title_en, quarterly_last, quarterly_next)
       for r in PERIODIC_REPORTS),
-    JobSchedule("digest", "الملخص اليومي لرئيس القسم", "daily digest",
+    JobSchedule(_DIGEST.job, _DIGEST.job_title_ar, _DIGEST.job_title_en,
                 digest_last, digest_next),
 )
 """Every job, in the order a tick runs them (backup first, digest last)."""
@@ -302,14 +304,8 @@ SCHEDULES: tuple[JobSchedule, ...] = (
 SCHEDULE_BY_NAME: dict[str, JobSchedule] = {s.name: s for s in SCHEDULES}
 
 
-def _documents() -> object:
-    import automation.documents as documents
-
-    return documents
-
-
 def run_backup(run: JobRun) -> object:
-    if run.ledger.dialect == "postgresql":  # the database server's own backups keep it
+    if run.ledger.dialect.backed_up_by_server:  # the database server's own backups keep it
         return "a PostgreSQL ledger is backed up by its server"
     return backup_ledger(run.ledger, run.dept.backups, when=run.clock.now(),
                          keep=run.settings.schedule.backups_kept)
@@ -349,8 +345,9 @@ def run_periodic_report(run: JobRun) -> list[str]:
 
 
 def run_digest(run: JobRun) -> object:
-    make = _documents().make_digest  # type: ignore[attr-defined]
-    return make(run.dept, run.ledger, run.due.date(), clock=run.clock)
+    from automation.documents.making import make
+
+    return make(DAILY_DIGEST.key, run.dept, run.ledger, run.due.date(), clock=run.clock)
 
 
 def default_jobs() -> dict[str, JobFunc]:
@@ -360,7 +357,7 @@ def default_jobs() -> dict[str, JobFunc]:
         "retention": run_retention,
         "registers": run_registers,
         **dict.fromkeys(PERIODIC_BY_JOB, run_periodic_report),
-        "digest": run_digest,
+        _DIGEST.job: run_digest,
     }
 
 
@@ -442,6 +439,7 @@ class JobRunner:
             raise ValueError(f"jobs without a schedule: {sorted(unknown)}")
         self.open_ledger = open_ledger or (lambda: open_dept_ledger(dept, settings))
         self._last_error = ""
+        self._looked_at: str | None = None  # the latest arrival the last look for late records saw
 
     @property
     def schedules(self) -> list[JobSchedule]:
@@ -460,6 +458,43 @@ class JobRunner:
                     continue
                 previous_error = str(row["last_error"]) if row else ""
                 outcomes.append(self._run(spec, ledger, now, due, last_ok, previous_error))
+            outcomes += self._reissue(ledger, now)
+        return outcomes
+
+    def _reissue(self, ledger: Ledger, now: dt.datetime) -> list[JobOutcome]:
+        """Write again each quarter report (of this runner's jobs) whose quarter received
+        records after it was last written; looked for only when a file arrived since the
+        last look. A report that fails is tried again on the next tick."""
+        kinds = {spec.key for spec in periodic("quarter")
+                 if isinstance(spec.trigger, Periodic) and spec.trigger.job in self.jobs}
+        latest = ledger.latest_arrival()
+        if not kinds or latest == self._looked_at:
+            return []
+        from automation.documents.making import make
+        from automation.documents.reissue import late_reports
+
+        calendar = self.settings.department.calendar
+        outcomes, failed = [], False
+        for spec, period, arrived in late_reports(ledger, kinds, calendar):
+            job = spec.trigger.job if isinstance(spec.trigger, Periodic) else spec.key
+            started = time.monotonic()
+            try:
+                path = make(spec.key, self.dept, ledger, period, clock=self.clock,
+                            calendar=calendar)
+            except Exception as exc:
+                failed = True
+                error = exc.message_en if isinstance(exc, EtiError) else \
+                    f"{type(exc).__name__}: {exc}"
+                log.error("%s of %s not written again (%d records arrived late): %s; "
+                          "retrying on the next tick", job, period.slug, arrived, error)
+                outcomes.append(JobOutcome(job, now, False, error, time.monotonic() - started))
+                continue
+            log.info("%s of %s written again: %d records dated inside it arrived after it "
+                     "was written: %s", job, period.slug, arrived, path)
+            outcomes.append(JobOutcome(job, now, True, "", time.monotonic() - started,
+                                       [str(path)]))
+        if not failed:
+            self._looked_at = latest
         return outcomes
 
     def safe_tick(self) -> None:

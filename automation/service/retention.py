@@ -35,6 +35,7 @@ from automation.catalog.forms import CATALOG
 from automation.catalog.model import Catalog, FormSpec
 from automation.core.clock import Clock
 from automation.core.department import Department
+from automation.ledger import retention as ledger_retention
 from automation.ledger.store import Ledger
 
 log = logging.getLogger(__name__)
@@ -135,19 +136,12 @@ def candidates(ledger: Ledger, form: FormSpec, today: dt.date) -> list[Candidate
     if form.retention_years is None:
         return []
     found = []
-    sql = (
-        "SELECT r.id, r.submission_id, r.data, r.record_date, r.current, s.received_at, "
-        "s.original_name FROM rows r JOIN submissions s ON s.id = r.submission_id "
-        "WHERE r.form = ? AND r.archived_at IS NULL "
-        "AND s.outcome IN ('accepted', 'superseded') ORDER BY r.id"
-    )
-    for row in ledger.conn.execute(sql, (form.code,)):
-        since = counted_from(form, row["record_date"], row["received_at"])
+    for row in ledger_retention.unarchived_rows(ledger, form.code):
+        since = counted_from(form, row.record_date, row.received_at)
         if is_expired(form, since, today):
             found.append(
-                Candidate(int(row["id"]), int(row["submission_id"]), form.code,
-                          json.loads(row["data"]), since, bool(row["current"]),
-                          str(row["original_name"]), str(row["received_at"]))
+                Candidate(row.id, row.submission_id, form.code, json.loads(row.data), since,
+                          bool(row.current), row.original_name, row.received_at)
             )
     return found
 
@@ -207,17 +201,10 @@ def _commit(
 ) -> None:
     stamp = now.isoformat(timespec="seconds")
     with ledger.transaction() as conn:
-        for cand, path in done:
-            conn.execute(
-                "UPDATE rows SET archived_at = ? WHERE id = ? AND archived_at IS NULL",
-                (stamp, cand.row_id),
-            )
-            conn.execute(
-                "INSERT OR IGNORE INTO archive (row_id, form, record_date, archived_at, workbook) "
-                "VALUES (?, ?, ?, ?, ?)",
-                (cand.row_id, form.code, cand.since.isoformat(), stamp,
-                 path.relative_to(dept.root).as_posix()),
-            )
+        ledger_retention.archive_rows(
+            conn, form.code, stamp,
+            [(cand.row_id, cand.since.isoformat(), path.relative_to(dept.root).as_posix())
+             for cand, path in done])
         ledger.mark_dirty(conn, tuple(dict.fromkeys((form.process, "PLAN"))))
 
 
@@ -226,16 +213,10 @@ def _commit(
 
 def _fully_archived(ledger: Ledger, fallback_year: int) -> list[tuple[int, str, int]]:
     """(submission id, stored path, year) of processed files whose rows are all archived."""
-    sql = (
-        "SELECT s.id, s.stored_path, MAX(a.record_date) FROM submissions s "
-        "JOIN rows r ON r.submission_id = s.id LEFT JOIN archive a ON a.row_id = r.id "
-        "WHERE s.stored_path LIKE 'inbox/processed/%' GROUP BY s.id "
-        "HAVING SUM(r.archived_at IS NULL) = 0 ORDER BY s.id"
-    )
     found = []
-    for sub_id, stored, last in ledger.conn.execute(sql):
+    for sub_id, stored, last in ledger_retention.fully_archived(ledger):
         year = int(str(last)[:4]) if last else fallback_year
-        found.append((int(sub_id), str(stored), year))
+        found.append((sub_id, stored, year))
     return found
 
 
@@ -288,11 +269,9 @@ def _files_that_would_move(
         stored = str(sub["stored_path"]) if sub else ""
         if not stored.startswith("inbox/processed/"):
             continue
-        rows = ledger.conn.execute(
-            "SELECT id, archived_at FROM rows WHERE submission_id = ?", (sub_id,)
-        ).fetchall()
-        if all(r["archived_at"] is not None or r["id"] in due for r in rows):
-            years = [due[r["id"]].year for r in rows if r["id"] in due]
+        rows = ledger_retention.archived_state(ledger, sub_id)
+        if all(archived or row_id in due for row_id, archived in rows):
+            years = [due[row_id].year for row_id, _ in rows if row_id in due]
             target = dept.files_archive / str(max(years)) / Path(stored).name
             would.append((stored, target.relative_to(dept.root).as_posix()))
     return would

@@ -23,7 +23,9 @@ from automation.core.inbox_listing import NotAFile, not_files, waiting_files
 from automation.core.locks import exclusive
 from automation.core.settings import Settings, load_settings
 from automation.ledger.backup import backups
+from automation.ledger.postgres import password_warning
 from automation.ledger.store import Ledger
+from automation.ledger.submissions import last_received
 from automation.service.jobs import JobInfo, JobRunner
 
 STATE_FILE = "watch.json"
@@ -174,6 +176,9 @@ class StatusReport:
     last_backup_at: dt.datetime | None = None
     not_files: list[NotAFile] = field(default_factory=list)
     """What the inbox holds that is not a regular file: never read, left for staff."""
+    warnings: list[tuple[str, str]] = field(default_factory=list)
+    """(Arabic, English): what should change though nothing stops (a password written in
+    the ledger's address)."""
 
     @property
     def registers_up_to_date(self) -> bool:
@@ -204,6 +209,7 @@ class StatusReport:
             "last_backup": self.last_backup or None,
             "last_backup_at": iso(self.last_backup_at),
             "not_files": [item.to_json() for item in self.not_files],
+            "warnings": [{"ar": ar, "en": en} for ar, en in self.warnings],
         }
 
 
@@ -217,7 +223,7 @@ def _today_counts(ledger: Ledger, day: dt.date) -> dict[str, int]:
 
 
 def _last_intake(ledger: Ledger) -> dt.datetime | None:
-    value = ledger.conn.execute("SELECT MAX(received_at) FROM submissions").fetchone()[0]
+    value = last_received(ledger.conn)
     return dt.datetime.fromisoformat(value) if value else None
 
 
@@ -269,7 +275,8 @@ def status(
         pending_registers=pending_registers(dept),
         jobs=JobRunner(dept, settings, clock=clock).table(now, ledger),
         last_backup=newest.relative_to(dept.root).as_posix() if newest else
-        BACKUP_BY_SERVER if ledger.dialect == "postgresql" else "",
+        BACKUP_BY_SERVER if ledger.dialect.backed_up_by_server else "",
         last_backup_at=dt.datetime.fromtimestamp(newest.stat().st_mtime).replace(microsecond=0)
         if newest else None,
+        warnings=[w for w in (password_warning(ledger.url),) if w],
     )

@@ -72,6 +72,14 @@ POOL_IDLE_SECONDS = 120.0
 """Worker processes a batch used are replaced by fresh ones this long after its end."""
 REGISTERS_OWED_SECONDS = 15.0
 """Longest a flood still arriving may put off writing the registers and documents."""
+OWED_RETRY_SECONDS = 30.0
+"""First pause before the watcher tries again, on its own, the documents and registers a
+batch left owed (a lost database connection, a template that failed); doubled after each
+try that leaves some owed, up to :data:`MAX_OWED_RETRY_SECONDS`."""
+MAX_OWED_RETRY_SECONDS = 600.0
+JOBS_WAIT_SECONDS = 300.0
+"""Longest the scheduled jobs wait, at start, for the files already waiting in the inbox
+to be read (a file held open, a batch that keeps failing): issue 24."""
 
 # -- stopping -----------------------------------------------------------------------
 
@@ -185,7 +193,11 @@ class Watcher:
         self._started_at = clock.now()
         self._said: dict[str, str] = {}  # what was last logged about each trouble
         self._owed_since = 0.0  # when a batch first left its registers for a later one
+        self._retry_at = 0.0  # when to try again what a batch left owed (0: nothing owed)
+        self._retry_pause = 0.0
         self._not_files: set[str] = set()
+        self._waiting_at_start: set[Path] | None = None  # None: the jobs have started
+        self._jobs_wait_until = 0.0
 
     # -- lifecycle -------------------------------------------------------------------
 
@@ -206,10 +218,13 @@ class Watcher:
                      "anything else after %ss of quiet)", self.inbox, self._start_observer(),
                      RECHECK_SECONDS, self.settings.intake.stability_seconds)
             self._heartbeat()
+            self._remove_temporaries()
             self._catch_up()
             self._warm_workers()
             self.rescan()
-            self.jobs.safe_tick()  # runs missed while the PC was off
+            # the files waiting now are read before any job (a catch-up report counts them)
+            self._waiting_at_start = set(self._pending)
+            self._jobs_wait_until = time.monotonic() + JOBS_WAIT_SECONDS
             ticks = self.jobs.scheduler()
             rescan_every = self.settings.watch.rescan_minutes * 60
             next_rescan = time.monotonic() + rescan_every
@@ -228,11 +243,14 @@ class Watcher:
                 elif self._owed_since and now >= self._backoff_until \
                         and not self._more_coming([]):
                     self._batch([])  # the registers a flood put off
+                elif self._retry_at and now >= max(self._retry_at, self._backoff_until):
+                    log.info("trying again the documents and registers still owed")
+                    self._batch([])  # what a failed batch left owed, with no file arriving
                 elif self.workers.used and not self._pending \
                         and now - self.workers.last_used > POOL_IDLE_SECONDS:
                     self.workers.close()  # grown by a flood: a fresh, small one instead
                     self._warm_workers()
-                if not self.stop_event.is_set():
+                if not self.stop_event.is_set() and self._jobs_started(now):
                     ticks.run_pending()
                 if now >= next_beat:
                     self._heartbeat()
@@ -384,16 +402,39 @@ class Watcher:
         except EtiError as exc:  # the ledger lost or locked, a bad setting: said once
             self._say("batch", f"{exc.message_en} / {exc.message_ar}", logging.ERROR)
             self._backoff_until = time.monotonic() + BACKOFF_SECONDS
+            self._owed_later()
             return None
         except Exception:
             log.exception("batch of %d files failed; retrying in %ds", len(paths),
                           BACKOFF_SECONDS)
             self._backoff_until = time.monotonic() + BACKOFF_SECONDS
+            self._owed_later()
             return None
         self._say("batch", "")
         self._owed_since = 0.0 if registers else self._owed_since or time.monotonic()
         self._after_batch(paths, result)
+        if registers:
+            self._check_owed(result)
         return result
+
+    def _owed_later(self) -> None:
+        """Some documents or registers stay owed: try again on its own after a pause that
+        doubles while they stay owed (a file arriving meanwhile tries them too)."""
+        pause = self._retry_pause * 2 if self._retry_pause else OWED_RETRY_SECONDS
+        self._retry_pause = min(pause, MAX_OWED_RETRY_SECONDS)
+        self._retry_at = time.monotonic() + self._retry_pause
+        log.info("documents or registers still owed; trying again in %.0f s",
+                 self._retry_pause)
+
+    def _check_owed(self, result: object) -> None:
+        """After a batch that wrote the registers and documents: whether it left some owed
+        (held back, interrupted, a document that failed)."""
+        held = {str(getattr(h, "what", "")) for h in getattr(result, "held", None) or []}
+        left = int(getattr(getattr(result, "documents", None), "left", 0) or 0)
+        if held & {"documents", "registers"} or getattr(result, "interrupted", "") or left:
+            self._owed_later()
+        else:
+            self._retry_at = self._retry_pause = 0.0
 
     def _more_coming(self, chunk: list[Path]) -> bool:
         """Whether more workbooks are about to be ready (a flood still arriving): then
@@ -476,12 +517,35 @@ class Watcher:
         except Exception as exc:  # a reference list unreadable now: a batch starts them
             log.warning("worker processes not started ahead: %s", exc)
 
+    def _remove_temporaries(self) -> None:
+        """At start: what a run that ended left half-written in ``outbox/`` goes."""
+        try:
+            from automation.documents.outbox import remove_temporaries
+
+            remove_temporaries(self.dept, once=True)
+        except Exception:  # the outbox unreachable now: the first batch tries again
+            log.exception("removing temporary files in %s failed", self.dept.outbox)
+
     def _catch_up(self) -> None:
         """At start: finish what a run left (files claimed by an interrupted batch,
         registers and documents still owed); the pipeline is convergent."""
         if any(self.dept.claimed.glob("*")):
             log.info("finishing files left claimed by an interrupted run")
         self._batch([])
+
+    def _jobs_started(self, now: float) -> bool:
+        """At start the jobs wait until the files that were waiting in the inbox are read
+        (or held open, or :data:`JOBS_WAIT_SECONDS` passed); then the first tick runs what
+        was missed while the PC was off, so a catch-up report counts those files."""
+        if self._waiting_at_start is None:
+            return True
+        self._waiting_at_start &= self._pending.keys()  # handled: no longer pending
+        if any(not self._pending[p].locked for p in self._waiting_at_start) \
+                and now < self._jobs_wait_until:
+            return False
+        self._waiting_at_start = None
+        self.jobs.safe_tick()  # runs missed while the PC was off
+        return True
 
     def _retry_pending_registers(self) -> None:
         """Registers that waited for Excel are swapped in even when no file arrives."""

@@ -22,6 +22,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from automation.core.assets import ASSET_TEMPLATES
+from automation.documents.kinds import TEMPLATES, resolve
 from automation.templates.blocks import (
     C,
     chart,
@@ -44,23 +45,20 @@ from automation.templates.docx_xml import (
     tbl_pr,
     twips,
 )
-from automation.templates.office import meeting_minutes, staff_report
-from automation.templates.reports import (
-    activation_report,
-    helpdesk_report,
-    initiatives_report,
-    systems_report,
-    webpages_report,
-)
-from automation.templates.technical import technical_report
-
-"""Where the package ships the built templates."""
+from automation.templates.reports import reissued
 
 
 def decision_disposal() -> TemplateDoc:
     t = TemplateDoc("قرار لجنة الإتلاف")
     shown = "{% if draft %}مسودة{% else %}{{ number }}{% endif %}"
-    t.letterhead((f"رقم القرار: {shown}", "التاريخ: {{ date }}", *QP_LINES[:2]))
+    t.letterhead((f"رقم القرار: {shown}{{% if void %}} — ملغى{{% endif %}}",
+                  "التاريخ: {{ date }}", *QP_LINES[:2]))
+    with when(t, "void"):  # issue 24: a voided decision, regenerated, says so at its head
+        t.p(Run("ملغى", bold=True, size=20, color=NOTE_COLOR), align="center", before=4,
+            after=0)
+        t.p(Run("ألغي هذا القرار بالإشعار رقم {{ void_number }} بتاريخ {{ void_date }}: "
+                "{{ void_reason }}", bold=True, size=10, color=NOTE_COLOR), align="center",
+            after=2)
     with when(t, "draft"):
         t.p(Run("مسودة", bold=True, size=20, color=NOTE_COLOR), align="center", before=4,
             after=0)
@@ -95,7 +93,8 @@ def decision_disposal() -> TemplateDoc:
     )
     t.heading("تواقيع أعضاء اللجنة")
     t.signatures("m in committee")
-    t.p("", after=6)
+    t.keep_with_next()  # the director's approval never starts a page alone
+    t.p("", after=6, keep_next=True)
     t.add(
         layout_table_xml(
             [[], [Run("يعتمد،", bold=True), Run("مدير التربية والتعليم", bold=True),
@@ -169,6 +168,7 @@ def visit_report() -> TemplateDoc:
 def quarterly_report() -> TemplateDoc:
     t = titled("تقرير ربعي بإنجازات القسم",
                "تقرير ربعي بإنجازات قسم تكنولوجيا التعليم والمعلومات", "{{ period }}")
+    reissued(t)
     t.p(
         "يعرض هذا التقرير ما أنجزه القسم خلال {{ period }} (من {{ period_start }} إلى "
         "{{ period_end }}) في عمليات الإجراء QP-70-2، مقارنة بالمستهدف في الخطة السنوية "
@@ -176,7 +176,8 @@ def quarterly_report() -> TemplateDoc:
     )
     t.heading("أولاً: إنجازات العمليات", size=14)
     with each(t, "p in processes"):
-        t.p(Run("{{ p.code }} — {{ p.title }}", bold=True), before=4, keep_next=True)
+        t.p(Run("{% if p.code %}{{ p.code }} — {% endif %}{{ p.title }}", bold=True), before=4,
+            keep_next=True)
         t.figures("f in p.figures")
     t.heading("ثانياً: الخطة السنوية — المستهدف والمنجز", size=14)
     numbered(
@@ -226,34 +227,20 @@ def _letter_closing(t: TemplateDoc) -> None:
 
 def rejection_letter() -> TemplateDoc:
     t = _letter_opening("كتاب إعادة نموذج", "حضرة مدير/ة {{ school }} المحترم/ة",
-                        "إعادة نموذج {{ form_name }} ({{ form_code }})")
+                        "إعادة نموذج {{ form_name }}{% if form_code %} ({{ form_code }})"
+                        "{% endif %}")
     t.p(
         "نعيد إليكم النموذج المرسل في الملف «{{ file_name }}» والوارد إلى القسم بتاريخ "
         "{{ received }}، لوجود {{ problem_count }} ملاحظة مبينة في الجدول أدناه، "
         "راجين تصويبها وإعادة إرسال النموذج."
     )
-    t.p(
-        Run(
-            "We return the form sent in the file «{{ file_name }}», received on {{ received }}: "
-            "{{ problem_count }} problem(s) are listed below, each in Arabic with the English "
-            "line under it.",
-            size=9,
-            color=NOTE_COLOR,
-        ),
-        after=6,
-    )
     table(
         t, "e in problems",
         ("م", "n", 8, C), ("الخلية", "cell", 18, C), ("الحقل", "field", 40),
-        ("الملاحظة", [
-            Run("{{ e.message }}"),
-            Run("{% if e.message_en is defined and e.message_en %}\n{{ e.message_en }}"
-                "{% endif %}", size=8.5, color=NOTE_COLOR),
-        ], 108),
+        ("الملاحظة", "message", 108),
         size=10,
     )
-    t.p(Run("المطلوب: {{ action_ar }}", bold=True), before=4, after=0)
-    t.p(Run("What to do: {{ action_en }}", size=9, color=NOTE_COLOR), after=6)
+    t.p(Run("المطلوب: {{ action_ar }}", bold=True), before=4, after=6)
     with when(t, "more_count"):
         t.p(Run("وهناك {{ more_count }} ملاحظة أخرى لم تُدرج في هذا الكتاب، وهي مبينة في ملف "
                 "الأخطاء المرفق.", bold=True))
@@ -324,28 +311,24 @@ def daily_digest() -> TemplateDoc:
         ("الموظف", "staff", 40), ("المهمة", "task", 70), ("تاريخ الاستحقاق", "due", 24, C),
         ("أيام التأخير", "days", 18, C), ("المصدر", "source", 34),
     )
+    t.heading("لم ترد بعد ({{ missing_count }}): النماذج التي حلّ موعدها ولم ترسلها المدارس")
+    numbered(t, "m in missing_forms", ("النموذج", "form", 110), ("لم يرد", "missing", 24, C),
+             ("مرفوض بانتظار التصحيح", "rejected", 32, C))
+    numbered(t, "m in missing_longest", ("الأطول تأخراً: المدرسة", "school", 80),
+             ("النموذج", "form", 30, C), ("الفترة", "period", 22, C),
+             ("أيام التأخير", "days", 22, C))
     return t
 
 
-BUILDERS: dict[str, Callable[[], TemplateDoc]] = {
-    "decision_disposal.docx": decision_disposal,
-    "visit_report.docx": visit_report,
-    "quarterly_report.docx": quarterly_report,
-    "helpdesk_report.docx": helpdesk_report,
-    "systems_report.docx": systems_report,
-    "activation_report.docx": activation_report,
-    "initiatives_report.docx": initiatives_report,
-    "webpages_report.docx": webpages_report,
-    "rejection_letter.docx": rejection_letter,
-    "daily_digest.docx": daily_digest,
-    "letter_thanks.docx": letter_thanks,
-    "letter_qrc.docx": letter_qrc,
-    "letter_free.docx": letter_free,
-    "meeting_minutes.docx": meeting_minutes,
-    "staff_report.docx": staff_report,
-    "technical_report.docx": technical_report,
-}
-"""Every template, by file name."""
+def _builder(ref: str) -> Callable[[], TemplateDoc]:
+    """The function a declaration names (this module's own, or another's)."""
+    module, _, name = ref.partition(":")
+    return globals()[name] if module == __name__ else resolve(ref)  # type: ignore[no-any-return]
+
+
+BUILDERS: dict[str, Callable[[], TemplateDoc]] = {t.file: _builder(t.build) for t in TEMPLATES}
+"""Every template, by file name: one per template the declarations name
+(:data:`automation.documents.kinds.TEMPLATES`)."""
 
 TEMPLATE_NAMES: tuple[str, ...] = tuple(BUILDERS)
 

@@ -31,6 +31,7 @@ from automation.templates.docx_xml import (
     paragraph_xml,
     table_xml,
 )
+from automation.templates.widths import fitted_widths
 
 BUILD_DATE = dt.datetime(2026, 1, 1, 0, 0, 0)
 """The date written into every template's properties (reproducible builds)."""
@@ -38,6 +39,14 @@ BUILD_DATE = dt.datetime(2026, 1, 1, 0, 0, 0)
 WIDTH_MM = 174.0
 """Text width of an A4 page with 18 mm side margins."""
 LANDSCAPE_WIDTH_MM = 261.0
+
+LETTERHEAD_WIDTHS_MM = (86.0, 30.0, 58.0)
+"""The letterhead's blocks: the directorate's (its long name on one line), the logo's
+(a 24 mm emblem, or nothing), the procedure's or the letter number's."""
+
+SIGNATURE_WIDTHS_MM = (66.0, 108.0)
+"""The head's signature block at the left: wide enough for «رئيس قسم تكنولوجيا التعليم
+والمعلومات» on one line."""
 
 QP_LINES = (
     "الإجراء: QP-70-2 — الإصدار {{ issue }}",
@@ -154,8 +163,11 @@ class TemplateDoc:
         self.width_mm = LANDSCAPE_WIDTH_MM
 
     def table(self, columns: Sequence[Col], loop: str | None, **kw: object) -> None:
-        scale = self.width_mm / sum(c.width_mm for c in columns)
-        scaled = [Col(c.label, c.cell, c.width_mm * scale, c.align) for c in columns]
+        """A table over the text width: each column its share, but never narrower than its
+        header's longest word or, for dates, a date (:mod:`automation.templates.widths`)."""
+        size = float(kw.get("size", 10))  # type: ignore[arg-type]
+        widths = fitted_widths(columns, self.width_mm, size)
+        scaled = [Col(c.label, c.cell, w, c.align) for c, w in zip(columns, widths, strict=True)]
         self.add(table_xml(scaled, loop=loop, **kw))  # type: ignore[arg-type]
         self.p("", size=4, after=0)
 
@@ -170,7 +182,7 @@ class TemplateDoc:
         self.add(
             layout_table_xml(
                 [right, ["{{ logo }}"], list(left)],
-                (70.0, 44.0, 60.0),
+                LETTERHEAD_WIDTHS_MM,
                 size=10.5,
                 align=("start", "center", "start"),
             )
@@ -188,9 +200,31 @@ class TemplateDoc:
             loop,
         )
 
+    def keep_with_next(self, paragraphs: int = 3) -> None:
+        """What was added last stays on the page of what follows (``w:keepNext``), so a
+        signature never starts a page alone: the last ``paragraphs`` paragraphs, and when a
+        table comes before them, its last rows (the rows that print last: the totals, else
+        the loop's row and the «no data» row; LibreOffice and Word then keep the table's
+        end with the next paragraph)."""
+        element_ = self.body.sectPr.getprevious()
+        while paragraphs and element_ is not None and element_.tag == qn("w:p"):
+            _keep_next(element_)
+            element_ = element_.getprevious()
+            paragraphs -= 1
+        if element_ is None or element_.tag != qn("w:tbl"):
+            return
+        rows = [r for r in element_.findall(qn("w:tr")) if "{%tr" not in _text(r)]
+        for row in reversed(rows[1:]):  # never the header row
+            for p in row.iter(qn("w:p")):
+                _keep_next(p)
+            if "{{" in _text(row):
+                break  # the totals row, or the loop's row: it prints last
+
     def head_signature(self) -> None:
-        """The head of department signs at the left of the page."""
-        self.p("", after=6)
+        """The head of department signs at the left of the page, on the page of the lines
+        above the signature."""
+        self.keep_with_next()
+        self.p("", after=6, keep_next=True)
         self.add(
             layout_table_xml(
                 [
@@ -201,7 +235,7 @@ class TemplateDoc:
                         "التوقيع: ..............................",
                     ],
                 ],
-                (94.0, 80.0),
+                SIGNATURE_WIDTHS_MM,
                 align=("start", "center"),
             )
         )
@@ -226,6 +260,16 @@ class TemplateDoc:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(_reproducible_zip(buffer.getvalue()))
         return path
+
+
+def _keep_next(paragraph: object) -> None:
+    ppr = paragraph.find(qn("w:pPr"))  # type: ignore[attr-defined]
+    if ppr is not None and ppr.find(qn("w:keepNext")) is None:
+        ppr.insert(0, element("<w:keepNext/>"))
+
+
+def _text(node: object) -> str:
+    return "".join(t.text or "" for t in node.iter(qn("w:t")))  # type: ignore[attr-defined]
 
 
 def _reproducible_zip(data: bytes) -> bytes:

@@ -18,6 +18,7 @@ left cell of a borderless table.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
@@ -72,9 +73,29 @@ def rpr(size: float, bold: bool = False, color: str | None = None) -> str:
     return "<w:rPr>" + "".join(parts) + "</w:rPr>"
 
 
+_CODE_HYPHEN_RE = re.compile(r"(?<=[A-Z0-9])-(?=[0-9])")
+"""A hyphen inside a code (``QF12-1``, ``QP-70-2``): the line must not break there."""
+_TAG_RE = re.compile(r"\{[{%#].*?[}%#]\}", re.S)
+
+
+def _text_xml(text: str) -> str:
+    """The ``w:t`` of ``text``; a code's hyphen outside a Jinja tag is a
+    ``w:noBreakHyphen`` (a code never ends one line and goes on the next)."""
+    tags = [m.span() for m in _TAG_RE.finditer(text)]
+    cuts = [m.start() for m in _CODE_HYPHEN_RE.finditer(text)
+            if not any(a <= m.start() < b for a, b in tags)]
+    pieces, last = [], 0
+    for cut in cuts:
+        pieces.append(text[last:cut])
+        last = cut + 1
+    pieces.append(text[last:])
+    return "<w:noBreakHyphen/>".join(
+        f'<w:t xml:space="preserve">{escape(p)}</w:t>' for p in pieces)
+
+
 def run_xml(run: Run, size: float, bold: bool) -> str:
     props = rpr(run.size or size, run.bold or bold, run.color)
-    return f'<w:r>{props}<w:t xml:space="preserve">{escape(run.text)}</w:t></w:r>'
+    return f"<w:r>{props}{_text_xml(run.text)}</w:r>"
 
 
 def ppr(

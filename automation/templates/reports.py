@@ -4,9 +4,9 @@ context (:mod:`automation.documents.reports`) fills."""
 from __future__ import annotations
 
 from automation.processes import p02_helpdesk, p06_systems
-from automation.templates.blocks import C, chart, numbered, table, titled, when
+from automation.templates.blocks import C, chart, each, numbered, table, titled, when
 from automation.templates.doc import TemplateDoc
-from automation.templates.docx_xml import Run
+from automation.templates.docx_xml import NOTE_COLOR, Run
 
 HD_CATEGORIES: tuple[str, ...] = p02_helpdesk.CATEGORIES
 EMIS_STATUSES: tuple[str, ...] = p06_systems.STATUSES
@@ -14,9 +14,18 @@ EMIS_STATUSES: tuple[str, ...] = p06_systems.STATUSES
 
 def _period_report(title: str) -> TemplateDoc:
     t = titled(title, title, "{{ period }}")
+    reissued(t)
     t.heading("ملخص الفترة")
     t.figures()
     return t
+
+
+def reissued(t: TemplateDoc) -> None:
+    """A past period's report written again says so under its title, with the records
+    that arrived late (issue 24; :mod:`automation.documents.reissue`)."""
+    with when(t, "reissued"):
+        t.p(Run("{{ reissued }}", bold=True, size=10, color=NOTE_COLOR), align="center",
+            after=6)
 
 
 def _chart(t: TemplateDoc) -> None:
@@ -104,13 +113,13 @@ def activation_report() -> TemplateDoc:
         ("الزائر", "visitor", 32), ("عدد الوظائف", "functions", 20, C),
         ("المفعلة", "activated", 18, C), ("متوسط الإنجاز", "avg_completion", 28, C),
     )
+    _chart(t)  # it draws the table above
     t.heading("النتائج حسب الوظيفة")
     table(
         t, "f in functions",
         ("الوظيفة", "function", 74), ("عدد المدارس", "schools", 30, C),
         ("مفعلة في", "activated", 30, C), ("متوسط الإنجاز", "avg_completion", 40, C),
     )
-    _chart(t)
     t.heading("الإنجاز مقابل خطة عمل مركز الملكة رانيا")
     with when(t, "qrc"):
         t.p("تحقق {{ qrc_met }} من أصل {{ qrc_total }} من أهداف خطة المركز حتى نهاية الفترة "
@@ -200,4 +209,28 @@ def webpages_report() -> TemplateDoc:
         ("النص", "text", 60), ("الحالة", "status", 22, C),
     )
     t.head_signature()
+    return t
+
+
+def ministry_report() -> TemplateDoc:
+    """The ministry's quarterly report across directorates: the letterhead, a table per
+    QF12-1 indicator (a row per directorate and the total), the charts."""
+    t = TemplateDoc("تقرير ربعي على مستوى المديريات")
+    t.letterhead()
+    t.title("تقرير ربعي بإنجازات أقسام تكنولوجيا التعليم والمعلومات في المديريات",
+            "{{ period }}")
+    t.p("يعرض هذا التقرير مؤشرات الخطة السنوية (QF12-1) في كل مديرية خلال {{ period }} "
+        "(من {{ period_start }} إلى {{ period_end }})، ومجموعها في {{ scope }}.")
+    t.p(Run("{{ weighted_note }}", color="595959"), size=10, after=6)
+    t.heading("أولاً: المؤشرات حسب المديرية", size=14)
+    with each(t, "i in indicators"):
+        t.p(Run("{{ i.number }}. {{ i.name }} ({{ i.process }})", bold=True), before=4,
+            keep_next=True)
+        table(t, "d in i.rows", ("المديرية", "name", 120), ("القيمة", "value", 54, C),
+              totals=("المجموع", "{{ i.total }}"), empty=None)
+    t.heading("ثانياً: الرسوم البيانية", size=14)
+    with each(t, "c in charts"):
+        chart(t, "{{ c.image }}", "{{ c.title }}", after=0, keep_next=True)
+    with when(t, "not charts"):
+        t.p("لا توجد قيم في هذه الفترة لرسم المخططات.")
     return t

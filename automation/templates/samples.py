@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from automation.documents.kinds import TEMPLATES, resolve
 from automation.documents.render import ImageRef
 from automation.processes import p01_maintenance, p03_fibre, p10_learning
-from automation.templates.builder import TEMPLATE_NAMES
 
 Context = dict[str, Any]
 
@@ -44,6 +44,10 @@ def decision_disposal(image: ImageRef | str = "") -> Context:
     return common("QP-70-2 / P5", "قرار لجنة الإتلاف", image) | {
         "number": "ت ت/2026/1",
         "draft": False,
+        "void": False,
+        "void_number": "ت ت/2026/9",
+        "void_date": "20/4/2026",
+        "void_reason": "أُدرجت في الكشف مواد ما زالت صالحة للاستعمال",
         "source_text": "جميع الجهات",
         "range_text": "",
         "committee": [
@@ -89,8 +93,14 @@ def visit_report(image: ImageRef | str = "") -> Context:
     }
 
 
+REISSUED = ("أُعيد إصدار هذا التقرير بتاريخ 20/4/2026، وكان قد صدر أول مرة بتاريخ 1/4/2026؛ "
+            "وردت بعد إصداره الأول 3 من السجلات المؤرخة داخل الفترة، وهي محسوبة فيه.")
+"""What a past period's report written again says ("" the first time: issue 24)."""
+
+
 def quarterly_report(image: ImageRef | str = "") -> Context:
     return common("QP-70-2", "تقرير ربعي بإنجازات القسم", image) | {
+        "reissued": REISSUED,
         "period": "الربع الأول من عام 2026",
         "period_start": "1/1/2026",
         "period_end": "31/3/2026",
@@ -119,8 +129,29 @@ def quarterly_report(image: ImageRef | str = "") -> Context:
     }
 
 
+def ministry_report(image: ImageRef | str = "") -> Context:
+    return common("QP-70-2", "تقرير ربعي بإنجازات أقسام تكنولوجيا التعليم والمعلومات في "
+                  "المديريات", image) | {
+        "period": "الربع الأول من عام 2026",
+        "period_start": "1/1/2026",
+        "period_end": "31/3/2026",
+        "scope": "المديريات (2)",
+        "directorates": ["مديرية التربية والتعليم للواء الجامعة",
+                         "مديرية التربية والتعليم لمنطقة عمّان الأولى"],
+        "weighted_note": "المجموع محسوب من سجلات المديريات جميعها معاً.",
+        "indicators": [
+            {"number": 1, "name": "عدد طلبات الدعم الفني المنفذة", "process": "P2",
+             "rows": [{"name": "مديرية التربية والتعليم للواء الجامعة", "value": "12"},
+                      {"name": "مديرية التربية والتعليم لمنطقة عمّان الأولى", "value": "8"}],
+             "total": "20"},
+        ],
+        "charts": [{"title": "المؤشرات العددية حسب المديرية", "image": image}] if image else [],
+    }
+
+
 def _period(title: str, image: ImageRef | str) -> Context:
-    return common("QP-70-2", title, image) | {"period": "الربع الأول من عام 2026",
+    return common("QP-70-2", title, image) | {"reissued": REISSUED,
+                                               "period": "الربع الأول من عام 2026",
                                                "figures": _figures()}
 
 
@@ -227,11 +258,9 @@ def rejection_letter(image: ImageRef | str = "") -> Context:
         "file_name": "مكتبة-آذار.xlsx",
         "received": "14/3/2026",
         "problem_count": 1,
-        "problems": [{"n": 1, "cell": "C5", "field": "عدد الكتب الكلي", "message": "مطلوب",
-                      "message_en": "books_total: required"}],
+        "problems": [{"n": 1, "cell": "C5", "field": "عدد الكتب الكلي", "message": "مطلوب"}],
         "more_count": 0,
         "action_ar": "صحّح الخلايا الملوّنة بالأحمر في ملف الأخطاء، ثم أرسله من جديد.",
-        "action_en": "Correct the red cells listed in the errors workbook, then send it again.",
     }
 
 
@@ -263,6 +292,11 @@ def daily_digest(image: ImageRef | str = "") -> Context:
                      "due": "10/3/2026", "days": 5, "source": "محضر اجتماع 2026-03-01"}],
         "overdue_count": 1,
         "overdue_staff": 1,
+        "missing_count": 3,  # issue 25: «لم ترد بعد»
+        "missing_forms": [{"form": "نموذج التقرير الشهري للمكتبة المدرسية",
+                           "missing": 2, "rejected": 1}],
+        "missing_longest": [{"school": "مدرسة الأمل", "form": "التقرير الشهري للمكتبة",
+                             "period": "11/2026", "days": 12}],
     }
 
 
@@ -281,7 +315,8 @@ def letter_thanks(image: ImageRef | str = "") -> Context:
 
 def letter_qrc(image: ImageRef | str = "") -> Context:
     return _letter("كتاب تغطية", "P10", image) | {
-        "report_name": "تقرير-ربعي-2026-Q1.docx"}
+        "report_name": "تقرير ربعي بإنجازات قسم تكنولوجيا التعليم والمعلومات — "
+                       "الربع الأول من عام 2026"}
 
 
 def letter_free(image: ImageRef | str = "") -> Context:
@@ -343,11 +378,15 @@ def technical_report(image: ImageRef | str = "") -> Context:
     }
 
 
-SAMPLES: dict[str, Callable[..., Context]] = {
-    name: globals()[name.removesuffix(".docx")] for name in TEMPLATE_NAMES
-}
-"""Sample context of each template, by template file name: the function above named after
-the template (a template without one fails here, on import)."""
+def _sample(ref: str) -> Callable[..., Context]:
+    module, _, name = ref.partition(":")
+    return globals()[name] if module == __name__ else resolve(ref)  # type: ignore[no-any-return]
+
+
+SAMPLES: dict[str, Callable[..., Context]] = {t.file: _sample(t.sample) for t in TEMPLATES}
+"""Sample context of each template, by template file name, as the declarations name it
+(:data:`automation.documents.kinds.TEMPLATES`; a declared template without its sample
+fails here, on import)."""
 
 
 def sample_context(name: str, image: ImageRef | str = "") -> Context:

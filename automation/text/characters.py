@@ -12,7 +12,9 @@ Three variants, each for a reason:
   XML but invisible junk in a register cell.
 - :data:`DOCUMENT_CONTROL_RE`: those and the bidi embeddings, overrides and isolates
   and the BOM, which could reorder what a Word document says; the zero-width joiners
-  and the LRM/RLM marks stay, as they shape Arabic text on purpose.
+  and the LRM/RLM marks stay, as they shape Arabic text on purpose. The only isolates a
+  document holds are the balanced LRI … PDI pairs :func:`automation.text.bidi.isolate_ltr`
+  puts around Latin runs after this cleaning.
 
 File names have their own set (:mod:`automation.text.names`); typed text is folded by
 :func:`automation.text.arabic.clean_text`.

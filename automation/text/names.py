@@ -5,17 +5,20 @@ Standard library only.
 
 from __future__ import annotations
 
+import hashlib
 import re
 
 from automation.text.characters import BIDI_CONTROLS, BOM, CONTROL_RE, DEL_AND_C1, ZERO_WIDTH
 
 __all__ = [
     "INVISIBLE_IN_NAMES_RE",
+    "MAX_NAME_CHARS",
     "SHEET_FORBIDDEN",
     "WINDOWS_FORBIDDEN",
     "WINDOWS_FORBIDDEN_RE",
     "WINDOWS_RESERVED",
     "reserved_on_windows",
+    "shortened",
     "sheet_name",
     "windows_name",
 ]
@@ -49,13 +52,30 @@ def reserved_on_windows(name: str) -> bool:
     return name.split(".")[0].upper() in WINDOWS_RESERVED
 
 
-def windows_name(text: str, *, replace: str = "_", fallback: str) -> str:
+MAX_NAME_CHARS = 80
+"""Longest file or folder name the product makes from a name it was given (a school's):
+80 Arabic letters are 160 bytes, well under every file system's 255, and leave room
+for the rest of a Windows path."""
+
+
+def shortened(name: str, limit: int = MAX_NAME_CHARS) -> str:
+    """``name`` when it fits in ``limit`` characters; else its start and a short mark of
+    the whole (``…-1a2b3c``), so that two long names that start alike stay apart."""
+    if len(name) <= limit:
+        return name
+    mark = hashlib.sha1(name.encode("utf-8")).hexdigest()[:6]
+    return f"{name[:limit - len(mark) - 1].rstrip(' .-_')}-{mark}"
+
+
+def windows_name(text: str, *, replace: str = "_", fallback: str,
+                 limit: int = MAX_NAME_CHARS) -> str:
     """``text`` as a file or folder name Windows accepts: invisible characters removed,
     each character Windows forbids replaced by ``replace``, spaces and dots trimmed from
-    the ends (Windows drops trailing ones), ``fallback`` when nothing is left, and a
-    device name (``CON``, ``LPT1.txt``) prefixed with ``_``."""
+    the ends (Windows drops trailing ones), ``fallback`` when nothing is left, a device
+    name (``CON``, ``LPT1.txt``) prefixed with ``_``, and a name longer than ``limit``
+    characters :func:`shortened` (the whole name stays inside the file)."""
     name = WINDOWS_FORBIDDEN_RE.sub(replace, INVISIBLE_IN_NAMES_RE.sub("", text)).strip(" .")
-    name = name or fallback
+    name = shortened(name or fallback, limit)
     return f"_{name}" if reserved_on_windows(name) else name
 
 

@@ -58,7 +58,17 @@ def test_blank_workbook_contract(tmp_path: Path, form: FormSpec) -> None:
     assert ws.title == form.code
     assert ws.sheet_view.rightToLeft is True
     title = str(ws["A1"].value)
-    assert form.code in title and form.name_ar in title and CATALOG.version in title
+    assert form.code in title and form.name_ar in title
+    # the catalog version is for the intake, in _meta only: no staff-visible cell or
+    # printed header shows it (issue 23, point 4)
+    for sheet in wb.worksheets:
+        if sheet.sheet_state != "visible":
+            continue
+        shown = [str(c.value) for row in sheet.iter_rows() for c in row if c.value is not None]
+        shown += [str(part.text) for part in (sheet.oddHeader.center, sheet.oddFooter.center,
+                                              sheet.oddHeader.left, sheet.oddFooter.left,
+                                              sheet.oddHeader.right, sheet.oddFooter.right)]
+        assert not [t for t in shown if CATALOG.version in t or "الكتالوج" in t], sheet.title
     assert ws["A2"].value
     # the records table of QP-70-2: where the record is kept and for how long
     assert ws["A3"].value == form.records_ar

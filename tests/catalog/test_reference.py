@@ -8,7 +8,12 @@ from pathlib import Path
 import openpyxl
 
 from automation.catalog.forms import CATALOG
-from automation.catalog.reference import DIRECTORATE_DEFAULTS, load_references, read_reference
+from automation.catalog.reference import (
+    DIRECTORATE_DEFAULTS,
+    load_references,
+    read_reference,
+    with_school_flags,
+)
 from automation.catalog.reference_books import create_reference_workbook, write_reference_rows
 from automation.core.department import Department
 from automation.demo.references import demo_references, write_demo_references
@@ -21,7 +26,8 @@ def test_created_workbook_has_header_row(tmp_path: Path) -> None:
         wb = openpyxl.load_workbook(path)
         ws = wb.worksheets[0]
         assert ws.sheet_view.rightToLeft
-        assert [c.value for c in ws[1]] == [spec.label for spec in ref.columns]
+        shown = with_school_flags(ref).columns  # schools.xlsx: «مكتبة», «مختبر» (issue 25)
+        assert [c.value for c in ws[1]] == [spec.label for spec in shown]
         assert ws["A1"].font.b
         assert ws.freeze_panes == "A2"
         assert ws.auto_filter.ref
@@ -97,7 +103,7 @@ def test_demo_references_realistic_and_deterministic(tmp_path: Path) -> None:
     assert categories == set(CATALOG.reference("device_types").columns[1].choices)
     assert [m["role"] for m in data["committee"]].count("عضو") == 3
     for ref in CATALOG.references:
-        keys = {spec.key for spec in ref.columns}
+        keys = {spec.key for spec in with_school_flags(ref).columns}
         assert all(set(row) == keys for row in data[ref.key]), ref.key
 
     dept = Department.at(tmp_path)

@@ -92,23 +92,32 @@ def test_decision_commands(dept: object) -> None:
     assert json.loads(out) == [{"id": draft["id"], "state": "void", "number": approved["number"],
                                 "date": "2026-04-02", "items": 4}]
     code, out = eti("outgoing", "list", "--root", root, "--json")
-    [entry] = json.loads(out)
+    entry, notice = json.loads(out)  # the void notice takes the next number (issue 24)
     assert entry["void"] is True and entry["kind"] == "decision-disposal"
+    assert notice["void"] is False and notice["kind"] == "decision-void-notice"
+    assert notice["document"].startswith("outbox/decisions/إشعار-إلغاء-قرار-إتلاف-")
 
 
 def test_letter_commands(dept: object, tmp_path: Path) -> None:
+    from automation.catalog.forms import CATALOG
+    from automation.catalog.reference_books import write_reference_rows
+
+    schools = CATALOG.reference("schools")  # a letter of thanks goes to a listed school
+    write_reference_rows(dept.reference_file(schools.file), schools,  # type: ignore[attr-defined]
+                         [{"school_no": "1001", "name": AMAL}])
     root = str(dept.root)  # type: ignore[attr-defined]
     code, out = eti("letter", "thanks", "--root", root, "--school", AMAL, "--initiative",
                     "نادي البرمجة", "--json")
     assert code == 0, out
     assert json.loads(out)["document"].startswith("outbox/letters/")
-    report = tmp_path / "report.docx"
+    report = dept.outbox / "reports" / "report.docx"  # type: ignore[attr-defined]
+    report.parent.mkdir(parents=True, exist_ok=True)
     report.write_bytes(b"x")
     code, out = eti("letter", "qrc", "--root", root, "--document", str(report), "--json")
     assert code == 0, out
     assert "attachment" in json.loads(out)
     code, out = eti("letter", "qrc", "--root", root, "--document", str(tmp_path / "none"))
-    assert code == 1 and "غير موجود" in out and "is not a file" in out
+    assert code == 1 and "ليس وثيقة" in out and "is not a document" in out
     code, out = eti("letter", "free", "--root", root, "--to", " ", "--subject", "م",
                     "--body", "ن")
     assert code == 1 and "فارغ" in out

@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 import pytest
 from click.testing import CliRunner
+from ledger_factory import backend_ledger
 
 import automation.demo.run as demo_module
 from automation.catalog.forms import CATALOG
@@ -21,7 +22,6 @@ from automation.demo.references import demo_references
 from automation.demo.run import DemoSummary, format_summary, run_demo, week_of
 from automation.demo.year import MISTAKES, PlannedFile, plan_year
 from automation.intake.reader import read_workbook
-from automation.ledger.store import Ledger
 from automation.registers.builder import register_path
 
 
@@ -112,7 +112,8 @@ def test_the_annual_plan_covers_every_indicator() -> None:
     plan = next(f for f in plan_year(references(12), seed=7) if f.form == "QF12-1")
     assert 18 <= len(plan.rows) <= 24
     indicators = CATALOG.form("QF12-1").field("indicator").choices
-    assert {row["indicator"] for row in plan.rows} == set(indicators)
+    typed = "نسبة المدارس الملتزمة بإرسال التقارير في موعدها"  # beside the list (issue 25)
+    assert {row["indicator"] for row in plan.rows} == {*indicators, typed}
     assert {row["quarter"] for row in plan.rows} >= {"الأول", "الثاني", "الثالث", "الرابع"}
     assert all(int(row["target"]) >= 1 for row in plan.rows)  # type: ignore[call-overload]
 
@@ -148,7 +149,7 @@ def test_cli_reports_a_folder_that_is_not_empty(tmp_path: Path) -> None:
 
 
 def test_every_form_is_accepted(demo: DemoSummary) -> None:
-    with Ledger(demo.dept.ledger_path) as ledger:
+    with backend_ledger(demo.dept.ledger_path) as ledger:
         forms = {r[0] for r in ledger.conn.execute(
             "SELECT DISTINCT form FROM submissions WHERE outcome IN ('accepted', 'superseded')")}
         assert ledger.integrity() == "ok"
@@ -211,13 +212,27 @@ def test_documents_in_the_outbox(demo: DemoSummary) -> None:
     assert list(demo.dept.rejected.glob("*.errors.xlsx"))
 
 
+def test_json_lists_every_document_the_year_made(demo: DemoSummary) -> None:
+    from automation.cli.demo import _summary_json
+
+    data = _summary_json(demo)
+    assert data["files"] == demo.files and data["outcomes"] == dict(demo.outcomes)
+    listed = {d["path"] for d in data["documents"]}
+    assert all(set(d) == {"kind", "path", "pdf"} for d in data["documents"])
+    assert all((demo.dept.root / path).is_file() for path in listed)
+    on_disk = {p.relative_to(demo.dept.root).as_posix() for p in demo.dept.outbox.rglob("*.docx")
+               if ".previous" not in p.parts}
+    assert on_disk <= listed
+    assert {"technical-report", "quarterly-report", "rejection-letter"} <= \
+        {d["kind"] for d in data["documents"]}
+
+
 def test_the_year_has_a_decision_approved_and_one_voided(demo: DemoSummary) -> None:
     from automation.documents.correspondence import outgoing_list
     from automation.documents.decision import list_decisions
-    from automation.ledger.store import Ledger
     from automation.registers.outgoing import outgoing_path
 
-    with Ledger(demo.dept.ledger_path) as ledger:
+    with backend_ledger(demo.dept.ledger_path) as ledger:
         states = [d.state for d in list_decisions(ledger)]
         entries = outgoing_list(ledger)
     assert states == ["approved", "void"]
@@ -240,6 +255,20 @@ def test_summary_says_what_happened_and_what_to_open(demo: DemoSummary) -> None:
     progress = demo.progress_lines  # type: ignore[attr-defined]
     assert any(line.startswith("2026-12:") for line in progress)
     assert not (Department.at(demo.root).data / "demo-staging").exists()
+
+
+def test_open_first_points_at_documents_in_force(demo: DemoSummary) -> None:
+    from automation.documents.decision import list_decisions
+
+    with backend_ledger(demo.dept.ledger_path) as ledger:
+        decisions = {d.state: d for d in list_decisions(ledger)}
+    # the year voids its second decision after approving it: the head reads the one in force
+    approved, void = decisions["approved"], decisions["void"]
+    shown = {en: path for _, en, path in demo.open_first}
+    decision = next(path for en, path in shown.items() if "decision" in en)
+    assert decision.name == Path(approved.document).name != Path(void.document).name
+    assert approved.number and approved.number.split("/")[-1] in decision.name
+    assert len(shown) == 5 and all(path.is_file() for path in shown.values())
 
 
 def test_workbooks_are_written_in_this_process_when_no_second_one_starts(

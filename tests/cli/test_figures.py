@@ -8,10 +8,9 @@ from pathlib import Path
 
 from click.testing import CliRunner
 from department_factory import make_department
-from ledger_factory import add_submission
+from ledger_factory import add_submission, backend_ledger
 
 from automation.cli import main
-from automation.ledger.store import Ledger
 
 AT = dt.datetime(2026, 7, 1, 9)
 
@@ -21,7 +20,7 @@ def _department(tmp_path: Path, toml: str = "") -> Path:
     if toml:
         (dept.root / "eti.toml").write_text(toml, encoding="utf-8")
     school = "مدرسة الأمل"
-    with Ledger(dept.ledger_path) as ledger:
+    with backend_ledger(dept.ledger_path) as ledger:
         # two Help Desk requests executed: 10 Feb (Q1) and 20 May (Q2)
         add_submission(ledger, "HD-EXPORT", {}, [
             {"ticket_no": "1", "school": school, "opened": dt.date(2026, 2, 1),
@@ -52,7 +51,8 @@ def test_quarters_follow_the_departments_calendar(tmp_path: Path) -> None:
     assert q1["indicators"]["عدد طلبات الدعم الفني المنفذة"] == 1
     school_year = _json(root, "2025/2026")
     assert school_year["period"] == {"start": "2025-09-01", "end": "2026-08-31"}
-    assert school_year["processes"]["P2"][1] == {"label": "الطلبات المنفذة", "value": 2}
+    assert school_year["processes"]["P2"][1] == {"label": "الطلبات المنفذة", "value": 2,
+                                                 "key": "p2.executed"}
 
 
 def test_plain_output_and_a_period_it_cannot_read(tmp_path: Path) -> None:

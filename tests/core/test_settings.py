@@ -52,8 +52,8 @@ def test_defaults_without_a_file(tmp_path: Path) -> None:
 
 def test_every_setting_is_described() -> None:
     values = effective(Settings())
-    assert len(values) == 19  # [correspondence] number_format, [department] directorate and
-    # directorate_code, [ledger] url too
+    assert len(values) == 22  # [correspondence] number_format, [department] directorate and
+    # directorate_code, [ledger] url, [collection] months_off, due_days and forms_off too
     assert all(v.description for v in values)
 
 

@@ -23,9 +23,9 @@ from automation.documents.decision import (
     draft_disposal_decision,
     list_decisions,
     pending_items,
-    void_decision,
 )
 from automation.documents.letters import make_rejection_letter
+from automation.documents.voiding import void_decision
 from automation.ledger import schema
 from automation.ledger.store import Ledger
 from automation.processes import figures_of, indicator_value
@@ -175,19 +175,21 @@ def test_draft_then_approve_then_void(disposals: tuple) -> None:
              for c in row if c is not None}
     assert "ت ت/2026/1" in cells
 
-    void = void_decision(ledger, draft.decision_id, reason="خطأ في الكشف", clock=clock())
+    void = void_decision(dept, ledger, draft.decision_id, reason="خطأ في الكشف",
+                         clock=clock(), references=refs)
     assert (void.state, void.number, void.items) == ("void", "ت ت/2026/1", 4)
     assert disposed(ledger) == 0
     assert AMAL in {i.source for i in pending_items(ledger)}  # released
-    [entry] = outgoing_list(ledger)
+    entry, notice = outgoing_list(ledger)  # the void notice takes the next number (issue 24)
     assert entry["void"] is True and entry["number"] == "ت ت/2026/1"
+    assert notice["void"] is False and notice["number"] == "ت ت/2026/2"
     refresh_registers(dept, ledger, clock=clock())
     rows = list(load_workbook(outgoing_path(dept)).active.iter_rows(values_only=True))
     assert rows[1][0] == "ت ت/2026/1" and rows[1][6] == "ملغى: خطأ في الكشف"
     # the next decision gets the next number, never the void one's
     again = draft_disposal_decision(dept, ledger, clock=clock(), source=AMAL, references=refs)
     assert approve_decision(dept, ledger, again.decision_id, clock=clock(),
-                            references=refs).number == "ت ت/2026/2"
+                            references=refs).number == "ت ت/2026/3"
 
 
 def test_the_plan_indicator_counts_only_approved_decisions(disposals: tuple) -> None:
@@ -199,7 +201,8 @@ def test_the_plan_indicator_counts_only_approved_decisions(disposals: tuple) -> 
     voided = draft_disposal_decision(dept, ledger, clock=clock(), source=STORE, references=refs)
     approve_decision(dept, ledger, kept.decision_id, clock=clock(), references=refs)
     approve_decision(dept, ledger, voided.decision_id, clock=clock(), references=refs)
-    void_decision(ledger, voided.decision_id, reason="مكرر", clock=clock())
+    void_decision(dept, ledger, voided.decision_id, reason="مكرر", clock=clock(),
+                  references=refs)
     value = indicator_value(ledger, "عدد المواد المتلفة بقرار", date_range(*YEAR))
     assert value == 34  # AMAL's 34, not the store's 5
 
@@ -212,7 +215,7 @@ def test_bad_steps_are_refused_and_change_nothing(disposals: tuple) -> None:
         approve_decision(dept, ledger, 99, clock=clock(), references=refs)
     assert info.value.code == "unknown-decision" and "لا يوجد قرار" in info.value.message_ar
     with pytest.raises(EtiError) as info:
-        void_decision(ledger, draft.decision_id, reason="  ", clock=clock())
+        void_decision(dept, ledger, draft.decision_id, reason="  ", clock=clock())
     assert info.value.code == "no-reason"
     with pytest.raises(EtiError) as info:
         approve_decision(dept, ledger, draft.decision_id, clock=clock(),
@@ -222,14 +225,14 @@ def test_bad_steps_are_refused_and_change_nothing(disposals: tuple) -> None:
     with pytest.raises(EtiError) as info:
         approve_decision(dept, ledger, draft.decision_id, clock=clock(), references=refs)
     assert info.value.code == "already-approved" and "ت ت/2026/1" in info.value.message_ar
-    void_decision(ledger, draft.decision_id, reason="خطأ", clock=clock())
+    void_decision(dept, ledger, draft.decision_id, reason="خطأ", clock=clock(), references=refs)
     with pytest.raises(EtiError) as info:
-        void_decision(ledger, draft.decision_id, reason="مرة أخرى", clock=clock())
+        void_decision(dept, ledger, draft.decision_id, reason="مرة أخرى", clock=clock())
     assert info.value.code == "already-void" and "ملغى" in info.value.message_ar
     with pytest.raises(EtiError) as info:
         approve_decision(dept, ledger, draft.decision_id, clock=clock(), references=refs)
     assert info.value.code == "decision-void"
-    assert len(outgoing_list(ledger)) == 1
+    assert len(outgoing_list(ledger)) == 2  # the decision's number and its void notice's
     [info_] = list_decisions(ledger)
     assert info_.void_reason == "خطأ"
 
@@ -264,14 +267,16 @@ def test_thanks_letter(disposals: tuple) -> None:
 
 def test_qrc_letter_puts_the_report_beside_it(disposals: tuple, tmp_path: Path) -> None:
     dept, ledger = disposals
-    report = tmp_path / "تقرير-ربعي.docx"
+    report = dept.outbox / "reports" / "تقرير-ربعي.docx"  # a document the department made
+    report.parent.mkdir(parents=True, exist_ok=True)
     report.write_bytes(b"report bytes")
     sent = make_qrc_letter(dept, ledger, document=report, clock=clock(), references=references())
     assert sent.attachment is not None and sent.attachment.read_bytes() == b"report bytes"
     assert sent.attachment.parent == sent.path.parent
     assert sent.attachment.name.startswith(sent.path.stem)
     text = all_text(sent.path)
-    assert "تقرير-ربعي.docx" in text and "مركز الملكة رانيا" in text
+    assert "«تقرير ربعي»" in text and "مركز الملكة رانيا" in text  # its title, not its file
+    assert "تقرير-ربعي.docx" not in text
     with pytest.raises(EtiError) as info:
         make_qrc_letter(dept, ledger, document=tmp_path / "missing.docx", clock=clock(),
                         references=references())
@@ -322,7 +327,7 @@ def test_registers_that_cannot_be_written_stay_dirty(disposals: tuple,
         raise PermissionError(13, "read-only", str(dept.registers))
 
     monkeypatch.setattr(builder, "write_registers", unreachable)
-    monkeypatch.setattr(outgoing.Workbook, "save", unreachable)
+    monkeypatch.setattr(outgoing, "_write", unreachable)
     assert refresh_registers(dept, ledger, clock=clock()) == []
     assert ledger.dirty_processes() == ["P5", "PLAN"]  # written by the next batch
     assert not outgoing_path(dept).exists()

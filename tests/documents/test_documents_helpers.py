@@ -15,7 +15,7 @@ from pathlib import Path
 
 from docx import Document
 from docx.oxml.ns import qn
-from ledger_factory import add_submission
+from ledger_factory import add_submission, backend_ledger
 from lxml import etree
 
 from automation.catalog.reference import Directorate, Member, References, School
@@ -60,13 +60,17 @@ def references(committee: bool = True) -> References:
 
 
 def department(tmp: Path) -> Department:
+    """A department folder: its folders and an ``eti.toml`` of defaults (so ``eti``
+    commands take it as a department)."""
     dept = Department.at(tmp / "dept")
     dept.ensure()
+    if not dept.config_path.exists():
+        dept.config_path.write_text("", encoding="utf-8")
     return dept
 
 
 def open_ledger(dept: Department) -> Ledger:
-    return Ledger(dept.ledger_path)
+    return backend_ledger(dept.ledger_path)
 
 
 def reject(
@@ -118,7 +122,16 @@ def all_text(path: Path) -> str:
     for section in doc.sections:
         walk(section.footer)
         walk(section.header)
-    return "\n".join(lines)
+    return shown("\n".join(lines))
+
+
+ISOLATES = str.maketrans("", "", "\u2066\u2067\u2068\u2069")
+
+
+def shown(text: str) -> str:
+    """Text as a reader sees it: without the isolates around its Latin runs (LRI … PDI,
+    :mod:`automation.text.bidi`), which are not printed."""
+    return text.translate(ISOLATES)
 
 
 def tables(path: Path) -> list[list[list[str]]]:
@@ -130,8 +143,8 @@ def tables(path: Path) -> list[list[list[str]]]:
         for row in table.rows:
             cells = []
             for tc in row._tr.findall(qn("w:tc")):
-                cells.append("\n".join("".join(t.text or "" for t in p.iter(qn("w:t")))
-                                       for p in tc.findall(qn("w:p"))))
+                cells.append(shown("\n".join("".join(t.text or "" for t in p.iter(qn("w:t")))
+                                             for p in tc.findall(qn("w:p")))))
             rows.append(cells)
         out.append(rows)
     return out

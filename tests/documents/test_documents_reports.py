@@ -245,7 +245,8 @@ def test_visit_report_of_another_form_is_refused(world: tuple) -> None:
     hd = ledger.conn.execute("SELECT id FROM submissions WHERE form = 'HD-EXPORT'").fetchone()[0]
     with pytest.raises(EtiError) as info:
         make_visit_report(dept, ledger, hd, clock=clock(), references=references())
-    assert "ليس تقرير زيارة" in info.value.message_ar
+    assert "لا يُصدر له «تقرير زيارة»" in info.value.message_ar
+    assert info.value.code == "not-visit-report"
     with pytest.raises(EtiError):
         make_visit_report(dept, ledger, 99999, clock=clock(), references=references())
 
@@ -280,19 +281,31 @@ def test_quarterly_report(world: tuple) -> None:
     pages = lines["متوسط نسبة تحقق معايير الصفحات"]
     expected = indicator_value(ledger, "متوسط نسبة تحقق معايير الصفحات", Q1)
     assert pages[header.index("المنجز")] == fmt_pct(expected)
-    charts = charts_in(path)  # help desk, maintenance, plan: native Word charts
-    assert [c["direction"] for c in charts] == ["col", "col", "bar"]
+    # help desk, maintenance devices, the plan's counts and its percentages: native charts,
+    # each drawing figures a table of the report prints (issue 23)
+    charts = charts_in(path)
+    assert [c["direction"] for c in charts] == ["col", "col", "bar", "bar"]
     assert charts[0]["categories"] == ["شبكة", "أجهزة", "حماية"]  # most requests first
     assert charts[0]["series"] == {"عدد الطلبات": [2, 1, 1]}
-    assert charts[1]["categories"] == ["تم الإصلاح", "قيد المعالجة"]
-    assert charts[1]["series"] == {"عدد الأجهزة": [1, 1]}
-    indicators = [r[header.index("مؤشر الأداء")] for r in plan[1:]]
-    assert charts[2]["categories"] == indicators
+    p1 = {f.key: f for f in figures_of(ledger, "P1", Q1, references())}
+    devices = [p1[k] for k in ("p1.devices_reported", "p1.devices_repaired",
+                               "p1.devices_unrepairable", "p1.devices_open")]
+    assert charts[1]["categories"] == [f.label for f in devices]
+    assert charts[1]["series"] == {"عدد الأجهزة": [int(f.value or 0) for f in devices]}
+    for f in devices:  # the same figures the P1 table prints
+        assert f"{f.label}\n{f.text}" in text
+    percent = "متوسط نسبة تحقق معايير الصفحات"
+    rows = [r for r in plan[1:] if r[header.index("مؤشر الأداء")] != percent]
+    assert charts[2]["categories"] == [r[header.index("مؤشر الأداء")] for r in rows]
     assert list(charts[2]["series"]) == ["المستهدف", "المنجز"]
     assert charts[2]["series"]["المستهدف"] == [float(r[header.index("المستهدف")])
-                                              for r in plan[1:]]
-    assert charts[2]["series"]["المنجز"] == [float(r[header.index("المنجز")].rstrip("%"))
-                                            for r in plan[1:]]  # 4, 3 and the pages' 83.3%
+                                              for r in rows]
+    assert charts[2]["series"]["المنجز"] == [float(r[header.index("المنجز")])
+                                            for r in rows]  # 4 and 3: counts only
+    assert charts[3]["categories"] == [percent]  # the pages' 83.3%, on an axis of its own
+    assert charts[3]["series"]["المنجز"] == [float(pages[header.index("المنجز")].rstrip("%"))]
+    assert charts[3]["series"]["المستهدف"] == [
+        float(pages[header.index("المستهدف")].rstrip("%"))]
     assert charts[2]["legend"] == "b" and charts[0]["legend"] == "t"
     assert {c["width_mm"] for c in charts} == {150.0}
     assert charts[0]["workbook"] == [[None, "عدد الطلبات"], ["شبكة", 2], ["أجهزة", 1],
@@ -422,11 +435,12 @@ def test_rejection_letter(tmp_path: Path) -> None:
         assert f"حضرة مدير/ة {AMAL} المحترم/ة" in text
         table = find_table(path, "الملاحظة")
         assert len(table) == 1 + 200
-        # the English line follows the Arabic after a line break (the helper joins the runs)
-        assert table[1] == ["1", "C1", "أمين المكتبة", "القيمة مطلوبة في الصف 1required"]
-        assert "الصف 1</w:t>" in document_xml(path) and "<w:br/>" in document_xml(path)
+        # a letter to a school is Arabic only: the English line stays in the errors
+        # workbook, the log and --json (issue 23)
+        assert table[1] == ["1", "C1", "أمين المكتبة", "القيمة مطلوبة في الصف 1"]
+        assert "required" not in document_xml(path)
         assert "المطلوب: صحّح الخلايا الملوّنة بالأحمر" in text
-        assert "What to do: Correct the red cells" in text
+        assert "What to do" not in text
         assert "وهناك 30 ملاحظة أخرى" in text
         assert "تنبيه فقط" not in text
         assert "م. سامر الخطيب" in text

@@ -10,12 +10,12 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from department_factory import clock, drop, filled_workbook, make_department, school_names
+from ledger_factory import backend_ledger
 
 from automation.cli import main
 from automation.core.department import Department
 from automation.documents.technical import DOCUMENT_KIND
 from automation.intake.pipeline import run_batch
-from automation.ledger.store import Ledger
 from tests.documents.test_documents_helpers import all_text, assert_rtl
 
 ROWS = [
@@ -66,7 +66,7 @@ def test_intake_makes_the_technical_report_once(accepted: tuple[Path, Path]) -> 
     assert "1. حاسوب مكتبي — SN-0001" in lines and "2. طابعة ليزرية — PR-7" in lines
     assert "مجموع الكلفة: 65.500 دينار" in lines
     assert "أحمد سالم" in lines and "منى خالد" in lines  # each technician signs
-    with Ledger(root / "data" / "ledger.sqlite") as ledger:
+    with backend_ledger(root / "data" / "ledger.sqlite") as ledger:
         kinds = [r[0] for r in ledger.conn.execute("SELECT kind FROM documents")]
     assert kinds.count(DOCUMENT_KIND) == 1
     run_batch(Department.at(root), clock=clock("2026-03-11 09:00"))
@@ -75,7 +75,7 @@ def test_intake_makes_the_technical_report_once(accepted: tuple[Path, Path]) -> 
 
 def test_report_technical_on_demand_by_id_and_by_file(accepted: tuple[Path, Path]) -> None:
     root, kept = accepted
-    with Ledger(Department.at(root).ledger_path) as ledger:
+    with backend_ledger(Department.at(root).ledger_path) as ledger:
         [(sub_id,)] = ledger.conn.execute("SELECT id FROM submissions").fetchall()
     by_id = CliRunner().invoke(main, ["report", "technical", "--root", str(root), str(sub_id)])
     assert by_id.exit_code == 0, by_id.output

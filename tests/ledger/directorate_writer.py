@@ -29,6 +29,9 @@ def point_at(root: Path, url: str, directorate: str) -> None:
     text += (f'\n[department]\ndirectorate = "{directorate}"\n'
              f'\n[ledger]\nurl = "{url}"\n')
     settings.write_text(text, encoding="utf-8")
+    from tests.postgres_server import know_directorates
+
+    know_directorates(url, directorate)  # as the administrator's `eti ledger grant` does
 
 
 def write(

@@ -13,6 +13,7 @@ import pytest
 from click.testing import CliRunner
 from department_factory import maintenance_rows, make_department, school_names
 from ledger_factory import add_decision, add_submission
+from postgres_server import know_directorates
 
 from automation.catalog.reference import load_references
 from automation.cli.main import main
@@ -44,7 +45,7 @@ def _department(root: Path, directorate: str) -> Department:
 
 def _sqlite(dept: Department, monkeypatch: pytest.MonkeyPatch) -> Ledger:
     monkeypatch.delenv("ETI_LEDGER_URL", raising=False)
-    return Ledger(dept.ledger_path)
+    return Ledger.sqlite(dept.ledger_path)
 
 
 def _ticket(no: str, school: str, status: str, closed: D | None = None) -> dict[str, object]:
@@ -177,6 +178,14 @@ def _central(url: str, directorate: str) -> Ledger:
 
 
 REGISTERS = tuple(PROCESSES)
+
+
+@pytest.fixture
+def postgres_url(postgres_url: str) -> str:
+    """The test database, knowing the directorates A and B (as `eti ledger grant` makes
+    them known)."""
+    know_directorates(postgres_url, A, B)
+    return postgres_url
 
 
 # -- the copy ------------------------------------------------------------------------
@@ -324,14 +333,17 @@ def test_a_copy_the_database_refuses_leaves_nothing(
         add_submission(ledger, "QF75-11", {"school": schools[5], "request_date": D(2026, 4, 1),
                                            "channel": "هاتف"}, maintenance_rows(1),
                        received_at=AT)
-        # an accepted file's claim changed: it looks new, but its bytes are already there
+        # an outgoing number now names another letter than the one the database has
+        # (as another department of the directorate numbering from 1 would have it)
         with ledger.transaction() as conn:
-            conn.execute("UPDATE submissions SET claim_id = 'changed' WHERE id = "
-                         "(SELECT MIN(id) FROM submissions WHERE outcome = 'accepted')")
+            number = conn.execute("SELECT MIN(number) FROM outgoing").fetchone()[0]
+            conn.execute("UPDATE outgoing SET created_at = '2026-01-01T00:00:00' "
+                         "WHERE number = ?", (number,))
     with open_source(dept.ledger_path) as source, pytest.raises(LedgerError) as caught:
         copy_ledger(source, postgres_url, A, registers=REGISTERS)
-    assert caught.value.code == "copy-refused"
-    assert "لم يُنسخ شيء" in caught.value.message_ar
+    assert caught.value.code == "copy-numbering-conflict"
+    assert "لم يُنسخ شيء" in caught.value.message_ar and number in caught.value.message_ar
+    assert "[ledger] url" in caught.value.message_en  # what to do
     with _central(postgres_url, A) as central:
         assert _content(central) == before  # the new submission did not get in either
         assert _marks(central) == marks
@@ -380,3 +392,48 @@ def test_records_of_another_directorate_or_no_file_are_refused(
         with pytest.raises(LedgerError) as other:
             copy_ledger(ledger, "postgresql://eti@127.0.0.1:1/eti", A)
     assert other.value.code == "other-directorate" and B in other.value.message_ar
+
+
+@pytest.mark.postgres
+def test_a_second_department_of_the_directorate_merges(
+    tmp_path: Path, postgres_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first, second = _department(tmp_path / "a", A), _department(tmp_path / "a2", A)
+    s = school_names(first)
+
+    def maint(school: str, day: D, ref: str) -> dict[str, object]:
+        return {"school": school, "request_date": day, "channel": "هاتف", "reference": ref}
+
+    hour = dt.timedelta(hours=1)
+    with _sqlite(first, monkeypatch) as ledger:
+        shared = add_submission(ledger, "QF75-11", maint(s[0], D(2026, 2, 3), "R1"),
+                                maintenance_rows(2), received_at=AT)
+        add_submission(ledger, "QF75-11", maint(s[1], D(2026, 2, 4), "R2"),
+                       maintenance_rows(1), received_at=AT)
+        sha = ledger.submission(shared)["sha256"]
+    with open_source(first.ledger_path) as source:
+        copy_ledger(source, postgres_url, A, registers=REGISTERS)
+    with _sqlite(second, monkeypatch) as ledger:
+        same = add_submission(ledger, "QF75-11", maint(s[0], D(2026, 2, 3), "R1"),
+                              maintenance_rows(2), received_at=AT + hour)
+        ledger.conn.execute("UPDATE submissions SET sha256 = ? WHERE id = ?", (sha, same))
+        add_submission(ledger, "QF75-11", maint(s[2], D(2026, 2, 5), "R3"),
+                       maintenance_rows(3), received_at=AT + 2 * hour)
+        # the same request (school, date, reference) sent again later, corrected
+        add_submission(ledger, "QF75-11", maint(s[1], D(2026, 2, 4), "R2"),
+                       maintenance_rows(4), received_at=AT + 3 * hour)
+    with open_source(second.ledger_path) as source:
+        report = copy_ledger(source, postgres_url, A, registers=REGISTERS)
+    # counted by hand: 3 files of the second department join, one of them the very bytes
+    # the first filed (a duplicate, its 2 rows not again); R2 corrected supersedes R2
+    assert report.merged == 1
+    assert report.copied["submissions"] == 3 and report.copied["rows"] == 3 + 4
+    assert report.updated["submissions"] == 1 and report.updated["rows"] == 1
+    with _central(postgres_url, A) as central:
+        outcomes = sorted(str(r[0]) for r in central.conn.execute(
+            "SELECT outcome FROM submissions"))
+        assert outcomes == ["accepted"] * 3 + ["duplicate", "superseded"]
+        assert central.count_rows() == 2 + 1 + 3 + 4
+        assert central.count_current_rows("QF75-11") == 2 + 3 + 4
+    with open_source(second.ledger_path) as source:  # again: nothing more
+        assert copy_ledger(source, postgres_url, A, registers=REGISTERS).added == 0

@@ -8,10 +8,12 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from ledger_factory import add_submission
+from ledger_factory import add_submission, backend_ledger
 
 from automation.ledger.row_json import ROWS_PER_PARSE
-from automation.ledger.store import Ledger, LedgerRow, to_json
+from automation.ledger.store import LedgerRow, to_json
+
+pytestmark = pytest.mark.usefixtures("ledger_backend")  # its tests run on both backends
 
 
 def test_json_of_typed_values() -> None:
@@ -35,7 +37,7 @@ def test_rows_read_back_across_parse_chunks(tmp_path: Path) -> None:
     rows = [{"device_type": "حاسوب", "location": "مختبر حاسوب", "fault": f"عطل {i % 3}",
              "status": "تم الإصلاح", "done_date": dt.date(2026, 2, 9), "cost_jod": "1.5"}
             for i in range(count)]
-    with Ledger(tmp_path / "ledger.sqlite") as ledger:
+    with backend_ledger(tmp_path / "ledger.sqlite") as ledger:
         add_submission(ledger, "QF75-11", {"school": "مدرسة الأمل",
                                            "request_date": dt.date(2026, 2, 3),
                                            "channel": "هاتف"}, rows,
@@ -55,7 +57,7 @@ def test_rows_read_back_across_parse_chunks(tmp_path: Path) -> None:
 def test_rows_read_back_with_an_integer_past_64_bits(tmp_path: Path, big: int) -> None:
     rows = [{"fault": "عطل", "count": big}, {"fault": "عطل آخر", "count": 2},
             {"fault": "12345678901234567890123", "count": 2**63 - 1}]
-    with Ledger(tmp_path / "ledger.sqlite") as ledger:
+    with backend_ledger(tmp_path / "ledger.sqlite") as ledger:
         add_submission(ledger, "QF75-11", {"school": "مدرسة الأمل"}, rows,
                        received_at=dt.datetime(2026, 2, 10, 9, 0))
         back = ledger.current_rows("QF75-11")

@@ -10,6 +10,7 @@ import pytest
 from click.testing import CliRunner
 from department_factory import clock, drop, maintenance_rows, make_department, own_directorate
 from department_factory import school_names as schools
+from postgres_server import know_directorates
 
 from automation.cli import main
 from automation.core.errors import LedgerError
@@ -28,9 +29,13 @@ def _header(school: str, reference: str) -> dict[str, object]:
             "reference": reference}
 
 
-def _department(root: Path, url: str, directorate: str, monkeypatch: pytest.MonkeyPatch):
-    """A department whose eti.toml points at ``url`` as ``directorate``."""
+def _department(root: Path, url: str, directorate: str, monkeypatch: pytest.MonkeyPatch,
+                *, known: bool = True):
+    """A department whose eti.toml points at ``url`` as ``directorate`` (one the database
+    knows, as an administrator's ``eti ledger grant`` makes it)."""
     monkeypatch.delenv("ETI_LEDGER_URL", raising=False)
+    if known:
+        know_directorates(url, directorate)
     dept = own_directorate(make_department(root), directorate)
     text = dept.config_path.read_text(encoding="utf-8")
     dept.config_path.write_text(text + f'\n[ledger]\nurl = "{url}"\n', encoding="utf-8")
@@ -85,7 +90,7 @@ def test_directorates_see_only_their_own_and_the_same_bytes_twice(
 def test_an_unreachable_database_loses_nothing(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     closed = "postgresql://eti@127.0.0.1:9/eti?connect_timeout=2"  # nothing listens on 9
-    dept = _department(tmp_path / "d", closed, "قصبة عمان", monkeypatch)
+    dept = _department(tmp_path / "d", closed, "قصبة عمان", monkeypatch, known=False)
     drop(dept, "طلب.xlsx", "QF75-11", _header(schools(dept)[0], "ك/1"), maintenance_rows(1))
     with pytest.raises(LedgerError) as raised:
         Ledger(dept.ledger_path, url=closed, directorate="قصبة عمان")

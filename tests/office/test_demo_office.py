@@ -1,21 +1,26 @@
 """The head's office in the demo year: the tasks list sent each month, two meetings, two
 inspection visits, all accepted; the minutes and every staff member's report in outbox/,
-and the OFFICE figures the registers show."""
+and the OFFICE figures the registers show. The people the year's forms name (visitors,
+technicians, the head) are the staff list's, so their reports are not empty."""
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
+from ledger_factory import backend_ledger
 
 from automation.catalog.reference import load_references
 from automation.core.department import Department
 from automation.core.periods import Calendar
 from automation.demo.run import DemoSummary, run_demo
 from automation.demo.year import plan_year
-from automation.ledger.store import Ledger
-from automation.processes import compute_figures
+from automation.processes import VISIT_REPORTS, compute_figures, p01_maintenance
+from automation.processes.figures import RowSource
+from automation.processes.staff import names_in, staff_year
 from automation.registers.builder import register_path
+from automation.text.arabic import normalize_name
 
 
 @pytest.fixture(scope="module")
@@ -45,7 +50,7 @@ def test_the_demo_years_office(demo: DemoSummary) -> None:
     assert reports == sorted(f"{n.replace(' ', '-')}.docx" for n in staff)
     assert len(list((dept.outbox / "minutes").glob("*.docx"))) == 2
     assert register_path(dept, "OFFICE").is_file()
-    with Ledger(dept.ledger_path) as ledger:
+    with backend_ledger(dept.ledger_path) as ledger:
         year = {f.label: f.value for f in
                 compute_figures(ledger, Calendar().year(2026)).figures("OFFICE")}
     assert year["الاجتماعات المعقودة"] == 2 and year["الزيارات التفقدية"] == 2
@@ -58,3 +63,41 @@ def test_no_file_of_the_office_was_lost(demo: DemoSummary) -> None:
     names = [p.name for p in processed.rglob("*.xlsx")]
     assert sum("محضر اجتماع" in n for n in names) == 2
     assert sum("زيارة تفقدية" in n for n in names) == 2
+
+
+NAMING = {**VISIT_REPORTS, "QF75-11": "technician", "QF70-2-1": "visitor",
+          "EMIS-ACTIVATION": "visitor", "MEETING": "chair"}
+"""The fields of the demo's forms that name a member of the department's staff."""
+
+
+def test_the_forms_name_the_people_of_the_staff_list(demo: DemoSummary) -> None:
+    refs = load_references(demo.dept)
+    staff = {normalize_name(n) for n in refs.staff_names}
+    named: set[str] = set()
+    with backend_ledger(demo.dept.ledger_path) as ledger:
+        for form, key in NAMING.items():
+            rows = ledger.current_rows(form)
+            assert rows, form
+            named |= {normalize_name(n) for r in rows for n in names_in(r.data.get(key))}
+    assert named and named <= staff, named - staff
+    # the head who signs the documents is the staff list's head, not a stranger
+    assert normalize_name(refs.directorate.head.removeprefix("م. ")) in staff
+
+
+def test_the_staff_reports_show_visits_and_repairs(demo: DemoSummary) -> None:
+    refs = load_references(demo.dept)
+    year = Calendar().year(2026)
+    with backend_ledger(demo.dept.ledger_path) as ledger:
+        repaired = [r for r in ledger.current_rows(p01_maintenance.REQUEST)
+                    if r.data.get("status") == p01_maintenance.REPAIRED
+                    and str(r.data.get("done_date") or "").startswith("2026")]
+        src = RowSource(ledger)
+        people = {e.job_title: staff_year(src, e.name, year, dt.date(2026, 12, 31))
+                  for e in refs.staff}
+    repairs = {title: y.repairs for title, y in people.items()}
+    # every device repaired in the year is credited to one of the two maintenance staff
+    assert repaired and sum(repairs.values()) == len(repaired)
+    assert repairs["مهندس صيانة حاسوب"] > 0 and repairs["فني صيانة حاسوب"] > 0
+    for title in ("مشرف أنظمة معلومات", "مشرفة مختبرات", "مشرفة مصادر تعلم"):
+        assert people[title].visits, title
+    assert people["رئيس قسم تكنولوجيا التعليم والمعلومات"].meetings

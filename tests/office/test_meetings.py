@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from ledger_factory import backend_ledger
 
 from automation.catalog.reference import load_references
 from automation.core.department import Department
@@ -16,7 +17,6 @@ from automation.core.periods import Calendar
 from automation.documents.letters import make_digest
 from automation.intake.inbox import FileResult
 from automation.intake.pipeline import run_batch
-from automation.ledger.store import Ledger
 from automation.processes import compute_figures
 from automation.processes.figures import RowSource
 from automation.processes.office import tasks
@@ -28,7 +28,9 @@ DEPARTMENT = "اجتماع القسم"
 
 
 @pytest.fixture(scope="module")
-def world(tmp_path_factory: pytest.TempPathFactory) -> tuple[Department, dict[str, FileResult]]:
+def world(
+    module_ledger: str, tmp_path_factory: pytest.TempPathFactory,
+) -> tuple[Department, dict[str, FileResult]]:
     dept = make_department(tmp_path_factory.mktemp("meetings") / "dept")
     head, s1, s2 = load_references(dept).staff_names[:3]
     header = {"meeting_date": D(2026, 3, 1), "kind": DEPARTMENT, "chair": head,
@@ -65,7 +67,7 @@ def test_a_meeting_row_with_no_owner_is_rejected_in_arabic(world: tuple) -> None
 def test_each_decision_is_a_task_of_its_owner(world: tuple) -> None:
     dept, _ = world
     _head, s1, s2 = load_references(dept).staff_names[:3]
-    with Ledger(dept.ledger_path) as ledger:
+    with backend_ledger(dept.ledger_path) as ledger:
         found = [(t.staff, t.task, t.status, t.due_on, t.source)
                  for t in tasks(RowSource(ledger))]
         q1 = compute_figures(ledger, Calendar().quarter(2026, 1)).figures("OFFICE")
@@ -104,7 +106,7 @@ def test_the_minutes_are_in_the_outbox_with_signature_lines(world: tuple) -> Non
 def test_the_digest_lists_overdue_tasks_by_staff_member(world: tuple) -> None:
     dept, _ = world
     _head, _s1, s2 = load_references(dept).staff_names[:3]
-    with Ledger(dept.ledger_path) as ledger:
+    with backend_ledger(dept.ledger_path) as ledger:
         on_time = make_digest(dept, ledger, D(2026, 4, 30), clock=clock("2026-04-30 18:00"))
         late = make_digest(dept, ledger, D(2026, 5, 3), clock=clock("2026-05-03 18:00"))
     assert "المهام المتأخرة (0)" in all_text(on_time)

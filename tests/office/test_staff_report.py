@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from ledger_factory import backend_ledger
 
 from automation.catalog.reference import load_references
 from automation.cli import main
@@ -19,7 +20,6 @@ from automation.core.periods import Calendar, Period
 from automation.documents.staff_report import make_staff_reports
 from automation.intake.inbox import FileResult
 from automation.intake.pipeline import run_batch
-from automation.ledger.store import Ledger
 from automation.processes import compute_figures
 from automation.processes.figures import RowSource
 from automation.processes.staff import staff_year
@@ -36,7 +36,9 @@ def _repair(technician: str, status: str, done: dt.date | None, n: int) -> dict[
 
 
 @pytest.fixture(scope="module")
-def world(tmp_path_factory: pytest.TempPathFactory) -> tuple[Department, dict[str, FileResult]]:
+def world(
+    module_ledger: str, tmp_path_factory: pytest.TempPathFactory,
+) -> tuple[Department, dict[str, FileResult]]:
     dept = make_department(tmp_path_factory.mktemp("staff") / "dept")
     head, s1, s2 = load_references(dept).staff_names[:3]
     variant = s1.replace("ة", "ه")  # the same name, written otherwise
@@ -93,7 +95,7 @@ def test_every_form_is_accepted_and_a_bad_visit_rejected(world: tuple) -> None:
 def test_one_employees_year_counted_by_hand(world: tuple) -> None:
     dept, _ = world
     head, s1, s2 = load_references(dept).staff_names[:3]
-    with Ledger(dept.ledger_path) as ledger:
+    with backend_ledger(dept.ledger_path) as ledger:
         src = RowSource(ledger)
         office_year = compute_figures(ledger, _year()).figures("OFFICE")
         mine = staff_year(src, s1, _year(), D(2026, 4, 5))
@@ -123,7 +125,7 @@ def test_the_staff_report_documents(world: tuple) -> None:
     dept, _ = world
     names = load_references(dept).staff_names
     s1 = names[1]
-    with Ledger(dept.ledger_path) as ledger:
+    with backend_ledger(dept.ledger_path) as ledger:
         made = make_staff_reports(dept, ledger, 2026, clock=clock("2026-04-05 12:00"))
     assert [p.name for p in made] == [f"{n.replace(' ', '-')}.docx" for n in names]
     assert [p.parent.name for p in made] == ["2026"] * len(names)

@@ -11,7 +11,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from ledger_factory import add_submission
+from ledger_factory import add_submission, backend_ledger
 
 from automation.catalog.reference import DeviceSpec, References, School
 from automation.core.periods import Calendar, parse_period
@@ -28,7 +28,7 @@ QUARTERS = [f"2026-Q{n}" for n in (1, 2, 3, 4)]
 
 @pytest.fixture()
 def ledger(tmp_path: Path) -> Iterator[Ledger]:
-    with Ledger(tmp_path / "ledger.sqlite") as led:
+    with backend_ledger(tmp_path / "ledger.sqlite") as led:
         yield led
 
 

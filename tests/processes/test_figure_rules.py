@@ -12,7 +12,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from ledger_factory import add_submission
+from ledger_factory import add_submission, backend_ledger
 
 from automation.core.periods import Calendar, parse_period, quarter
 from automation.ledger.store import Ledger
@@ -60,7 +60,7 @@ P1_AR = "الإشراف الفني على صيانة الأجهزة والشبك
 
 @pytest.fixture()
 def ledger(tmp_path: Path) -> Iterator[Ledger]:
-    with Ledger(tmp_path / "ledger.sqlite") as led:
+    with backend_ledger(tmp_path / "ledger.sqlite") as led:
         yield led
 
 
@@ -379,11 +379,14 @@ def test_p10_issue_example_five_records_three_visits(ledger: Ledger) -> None:
 def test_qf75_13_visits_count_under_the_process_of_their_purpose(ledger: Ledger) -> None:
     p10_issue_scenario(ledger)
     q1, q2 = figures(ledger, "2026-Q1"), figures(ledger, "2026-Q2")
-    assert q1.value("P3", FIELD_VISITS) == 1  # fibre: (A, 10/3); (C, 20/5) is in Q2
-    assert q2.value("P3", FIELD_VISITS) == 1  # fibre: (C, 20/5)
-    assert q1.value("P4", FIELD_VISITS) == 1  # projects: (B, 11/3)
-    assert q1.value("P1", FIELD_VISITS) == 1  # maintenance: (C, 12/3)
-    assert q1.value("P7", FIELD_VISITS) == 1  # systems: (A, 15/3)
+    # each process's label names the purpose: no two processes print the same words
+    assert q1.value("P3", f"{FIELD_VISITS} (شبكة الألياف الضوئية)") == 1  # (A, 10/3)
+    assert q2.value("P3", f"{FIELD_VISITS} (شبكة الألياف الضوئية)") == 1  # (C, 20/5)
+    assert q1.value("P4", f"{FIELD_VISITS} (العطاءات والمشاريع)") == 1  # (B, 11/3)
+    assert q1.value("P1", f"{FIELD_VISITS} (الصيانة)") == 1  # maintenance: (C, 12/3)
+    assert q1.value("P7", f"{FIELD_VISITS} (الأنظمة التربوية)") == 1  # systems: (A, 15/3)
+    labels = [f.label for figures in q1.processes.values() for f in figures]
+    assert len(labels) == len(set(labels))  # no label printed by two processes
     # «أخرى» (B, 16/3) counts nowhere: P1+P3+P4+P7 = 4 and P10 has its 3
     assert q2.value("P10", P10_VISITS) == 0  # no learning-resources visit in Q2
 

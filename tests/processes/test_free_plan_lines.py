@@ -78,7 +78,7 @@ def test_a_value_typed_for_a_computed_indicator_is_a_warning_naming_the_computed
     shown = CliRunner().invoke(main, ["figures", "--root", str(root), "--period", "2026-Q1"])
     assert shown.exit_code == 0, shown.output
     assert f"{FREE}: 6 (يدوي) / 8 (75.0%)" in shown.output
-    assert f"{EXECUTED}: 2 / 4" in shown.output
+    assert f"{EXECUTED}: 2 (المكتوب يدوياً 9 لم يُستخدم) / 4" in shown.output
     assert "تنبيه: المؤشر «عدد طلبات الدعم الفني المنفذة» يُحسب من السجلات" in shown.output
 
 
@@ -92,7 +92,24 @@ def test_the_quarterly_report_marks_the_hand_typed_value(root: Path) -> None:
     at = cells.index(FREE)  # the plan table: indicator, target, achieved, %
     assert cells[at + 1:at + 4] == ["8", "6 (يدوي)", "75.0%"]
     at = len(cells) - 1 - cells[::-1].index(EXECUTED)  # its plan line, after the indicators
-    assert cells[at + 1:at + 4] == ["4", "2", "50.0%"]  # computed: the typed 9 not used
+    # computed: the typed 9 not used, and said so beside the line (issue 24)
+    assert cells[at + 1:at + 4] == ["4", "2 (المكتوب يدوياً 9 لم يُستخدم)", "50.0%"]
+
+
+def test_the_plan_register_shows_the_warning_beside_the_line(root: Path) -> None:
+    from automation.core.department import Department
+    from automation.registers.builder import register_path
+    from automation.registers.sheets import SUMMARY
+
+    ws = openpyxl.load_workbook(register_path(Department.at(root), "PLAN", CATALOG),
+                                read_only=True)[SUMMARY]
+    rows = [list(r) for r in ws.iter_rows(values_only=True)]
+    header = next(r for r in rows if r[:2] == ["العملية", "الهدف"])
+    line = next(r for r in rows if len(r) > 3 and r[3] == EXECUTED)
+    note = line[header.index("ملاحظة")]
+    assert "المنجز المحسوب: 2" in note and "(9)" in note
+    free = next(r for r in rows if len(r) > 3 and r[3] == FREE)
+    assert free[header.index("ملاحظة")] in (None, "")
 
 
 def test_the_blank_plan_offers_the_list_but_accepts_free_text(tmp_path: Path) -> None:

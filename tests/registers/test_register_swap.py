@@ -8,12 +8,11 @@ import os
 from pathlib import Path
 
 import pytest
-from ledger_factory import add_submission
+from ledger_factory import add_submission, backend_ledger
 
 from automation.core.clock import FakeClock
 from automation.core.department import Department
 from automation.core.errors import ExcelBusy
-from automation.ledger.store import Ledger
 from automation.registers import swap as register_swap
 from automation.registers.builder import register_path, write_registers
 from automation.registers.swap import (
@@ -155,7 +154,7 @@ def test_write_registers_reports_waiting_register(dept: Department) -> None:
     target = register_path(dept, "P8")
     lock.locked.add(target)
     clock = FakeClock(dt.datetime(2026, 5, 20, 10))
-    with Ledger(dept.ledger_path) as ledger:
+    with backend_ledger(dept.ledger_path) as ledger:
         add_submission(
             ledger, "INITIATIVES", {},
             [{"initiative": "x", "school": "مدرسة", "start_date": dt.date(2026, 1, 1),

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from ledger_factory import add_decision, add_submission
+from ledger_factory import add_decision, add_submission, backend_ledger
 from openpyxl.worksheet.worksheet import Worksheet
 
 from automation.catalog.forms import CATALOG
@@ -210,7 +210,7 @@ def written(
 ) -> tuple[Department, list, dict[str, int]]:
     dept = Department(tmp_path_factory.mktemp("dept"))
     dept.ensure()
-    with Ledger(dept.ledger_path) as ledger:
+    with backend_ledger(dept.ledger_path) as ledger:
         ids = build_ledger(ledger)
         outcomes = write_registers(
             dept, ledger, ALL, references=references(), clock=FakeClock(NOW)
@@ -430,7 +430,7 @@ def test_p10_per_school_figures(written: tuple) -> None:
 def test_only_the_given_processes_are_written(tmp_path: Path) -> None:
     dept = Department(tmp_path)
     dept.ensure()
-    with Ledger(dept.ledger_path) as ledger:
+    with backend_ledger(dept.ledger_path) as ledger:
         build_ledger(ledger)
         outcomes = write_registers(
             dept, ledger, ["P2", "P6", "P2"], references=references(), clock=FakeClock(NOW)
@@ -445,7 +445,7 @@ def test_regenerating_replaces_the_register(tmp_path: Path) -> None:
     dept = Department(tmp_path)
     dept.ensure()
     clock = FakeClock(NOW)
-    with Ledger(dept.ledger_path) as ledger:
+    with backend_ledger(dept.ledger_path) as ledger:
         write_registers(dept, ledger, ["P8"], references=references(), clock=clock)
         assert sheet(dept, "P8", "INITIATIVES").max_row == 1
         add_submission(
@@ -470,16 +470,16 @@ def test_worker_processes_write_the_same_registers(tmp_path: Path) -> None:
     wanted = ["P1", "P5", "PLAN", "P10"]
     dept = Department(tmp_path / "here")
     dept.ensure()
-    with Ledger(dept.ledger_path) as ledger:
+    with backend_ledger(dept.ledger_path) as ledger:
         build_ledger(ledger)
     twin = Department(tmp_path / "workers")
     twin.ensure()
     if dept.ledger_path.exists():  # (a shared PostgreSQL ledger is the same for both)
         shutil.copy(dept.ledger_path, twin.ledger_path)
-    with Ledger(dept.ledger_path) as ledger:
+    with backend_ledger(dept.ledger_path) as ledger:
         alone = write_registers(dept, ledger, wanted, references=references(),
                                 clock=FakeClock(NOW))
-    with Ledger(twin.ledger_path) as ledger:
+    with backend_ledger(twin.ledger_path) as ledger:
         with ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("spawn")) as pool:
             together = write_registers(twin, ledger, wanted, references=references(),
                                        clock=FakeClock(NOW), executor=pool)
@@ -495,10 +495,10 @@ def test_worker_processes_write_the_same_registers(tmp_path: Path) -> None:
         assert _order(one.path) == _order(two.path) == _order(three.path)
     assert not list(twin.registers.glob(".*"))  # no temporary files left
     for process in ("P1", "P4"):  # one register alone is shared out too (P4: filtered rows)
-        with Ledger(dept.ledger_path) as ledger:
+        with backend_ledger(dept.ledger_path) as ledger:
             (one,) = write_registers(dept, ledger, [process], references=references(),
                                      clock=FakeClock(NOW))
-        with Ledger(twin.ledger_path) as ledger, ProcessPoolExecutor(
+        with backend_ledger(twin.ledger_path) as ledger, ProcessPoolExecutor(
             2, mp_context=multiprocessing.get_context("spawn")
         ) as pool:
             (two,) = write_registers(twin, ledger, [process], references=references(),
@@ -524,7 +524,8 @@ def test_processes_fed_by() -> None:
     assert processes_fed_by("QF70-2-7") == ("P1", "P10")
     assert processes_fed_by("QF12-1") == ("P7", "PLAN")
     assert processes_fed_by("HD-EXPORT") == ("P2", "PLAN")
-    assert processes_fed_by("QF70-2-28") == ("P10",)
+    # the plan's indicator of reports sent on time reads it (issue 25)
+    assert processes_fed_by("QF70-2-28") == ("P10", "PLAN")
 
 
 def test_twenty_thousand_rows_quickly(tmp_path: Path) -> None:
@@ -540,7 +541,7 @@ def test_twenty_thousand_rows_quickly(tmp_path: Path) -> None:
          "status": "منفذ" if i % 3 else "مفتوح"}
         for i in range(20_000)
     ]
-    with Ledger(dept.ledger_path) as ledger:
+    with backend_ledger(dept.ledger_path) as ledger:
         add_submission(ledger, "HD-EXPORT", {}, rows, received_at=RECEIVED)
         started = time.perf_counter()
         [outcome] = write_registers(

@@ -422,3 +422,22 @@ def test_libreoffice_converts_it(sample: Path, tmp_path: Path) -> None:
     for expected in ("15/3/2026", "2/5/20269:30", "12.500", "85.5", "1,234,567", "دينار",
                      "نسبة", "مدرسة"):
         assert expected in text, expected
+
+
+def test_every_sheet_prints_titled_one_page_wide(tmp_path: Path) -> None:
+    """The print setup is the writer's, not the caller's: any sheet (a register's, or a
+    new module's) prints on A4 one page wide under the workbook's title and its caption,
+    and a banner row is merged across the sheet's columns at the height asked."""
+    path = tmp_path / "printed.xlsx"
+    with XlsxStream(path, title="سجل A&B") as book:
+        sheet = book.add_sheet("x", [Column("أ", 10), Column("ب", 10), Column("ج", 10)],
+                               header=False, caption="ورقة التجربة")
+        sheet.write_banner("عنوان طويل", height=26)
+        sheet.write_cells([("نص", "text")])
+    ws = openpyxl.load_workbook(path)["x"]
+    assert ws.page_setup.orientation == "landscape" and ws.page_setup.paperSize == 9
+    assert ws.page_setup.fitToWidth == 1 and ws.page_setup.fitToHeight == 0
+    assert "سجل A&&B" in ws.oddHeader.center.text and "ورقة التجربة" in ws.oddHeader.center.text
+    assert "&amp;P" in part(path, "xl/worksheets/sheet1.xml")  # «1 / 3» at the foot
+    assert [str(r) for r in ws.merged_cells.ranges] == ["A1:C1"]
+    assert ws.row_dimensions[1].height == 26 and ws["A1"].alignment.wrap_text

@@ -40,6 +40,7 @@ def _which(name: str) -> str | None:
 def dept(tmp_path: Path) -> Department:
     dept = Department.at(tmp_path / "ETI قسم")
     dept.ensure()
+    dept.config_path.write_text("", encoding="utf-8")  # a department: eti.toml and inbox/
     return dept
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 import schedule
-from ledger_factory import add_submission
+from ledger_factory import add_submission, backend_ledger
 
 from automation.core.clock import FakeClock
 from automation.core.department import Department
@@ -45,7 +45,7 @@ class Recorder:
 
 
 def _record(dept: Department, job: str, when: dt.datetime) -> None:
-    with Ledger(dept.ledger_path) as ledger:
+    with backend_ledger(dept.ledger_path) as ledger:
         ledger.record_job(job, when)
 
 
@@ -193,7 +193,7 @@ def test_failing_job_is_recorded_and_retried_without_stopping(dept: Department) 
     first = runner.tick()
     assert [(o.name, o.ok) for o in first] == [("backup", False)]
     assert first[0].error == "RuntimeError: disk full"
-    with Ledger(dept.ledger_path) as ledger:
+    with backend_ledger(dept.ledger_path) as ledger:
         row = ledger.job_run("backup")
         assert row["last_error"] == "RuntimeError: disk full"
         assert row["last_ok"] == "2026-04-01T02:00:00"
@@ -205,7 +205,7 @@ def test_failing_job_is_recorded_and_retried_without_stopping(dept: Department) 
     clock.advance(minutes=1)
     assert runner.tick() == []
     assert len(attempts) == 3
-    with Ledger(dept.ledger_path) as ledger:
+    with backend_ledger(dept.ledger_path) as ledger:
         row = ledger.job_run("backup")
         assert row["last_error"] == "" and row["last_ok"] == "2026-04-02T02:02:00"
     # the other job still runs on its own schedule
@@ -224,7 +224,7 @@ def test_tick_survives_a_broken_ledger(dept: Department, tmp_path: Path) -> None
 
 
 def test_backup_keeps_n_valid_copies(dept: Department) -> None:
-    with Ledger(dept.ledger_path) as ledger:
+    with backend_ledger(dept.ledger_path) as ledger:
         add_submission(
             ledger, "QF75-11",
             {"school": "مدرسة الأمل", "request_date": dt.date(2026, 2, 3), "channel": "هاتف"},

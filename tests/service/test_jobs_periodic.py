@@ -10,21 +10,24 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from ledger_factory import add_submission
+from ledger_factory import add_submission, backend_ledger
 
 from automation.cli.main import main
 from automation.core.clock import FakeClock
 from automation.core.department import Department
 from automation.core.periods import quarter
 from automation.core.settings import Settings, settings_from
-from automation.ledger.store import Ledger
+from automation.documents.kinds import document
 from automation.service import jobs as J
 from automation.service.jobs import JobRun, JobRunner
 from tests.documents.test_documents_helpers import AMAL, NOOR, all_text, department, no_tags_left
 
 D = dt.datetime
-REPORT_JOBS = ["quarterly-report", "helpdesk-report", "systems-report", "activation-report",
-               "initiatives-report", "webpages-report"]
+QP_REPORT_JOBS = ["quarterly-report", "helpdesk-report", "systems-report", "activation-report",
+                  "initiatives-report", "webpages-report"]
+"""The reports QP-70-2 asks for after each quarter (a report declared later is added to
+them: automation/documents/kinds.py)."""
+REPORT_JOBS = [r.job for r in J.PERIODIC_REPORTS]
 STEM_OF = {  # the file name each report starts with (automation/documents)
     "quarterly-report": "تقرير-ربعي",
     "helpdesk-report": "تقرير-الدعم-الفني",
@@ -36,7 +39,7 @@ STEM_OF = {  # the file name each report starts with (automation/documents)
 
 
 def _record(dept: Department, when: dt.datetime, *names: str) -> None:
-    with Ledger(dept.ledger_path) as ledger:
+    with backend_ledger(dept.ledger_path) as ledger:
         for name in names:
             ledger.record_job(name, when)
 
@@ -51,7 +54,7 @@ def _report_runner(dept: Department, clock: FakeClock) -> JobRunner:
 
 
 def test_every_periodic_report_has_its_job_on_the_quarterly_moment() -> None:
-    assert [r.job for r in J.PERIODIC_REPORTS] == REPORT_JOBS
+    assert [job for job in REPORT_JOBS if job in QP_REPORT_JOBS] == QP_REPORT_JOBS
     names = [s.name for s in J.SCHEDULES]
     assert names == ["backup", "retention", "registers", *REPORT_JOBS, "digest"]
     jobs = J.default_jobs()
@@ -61,7 +64,7 @@ def test_every_periodic_report_has_its_job_on_the_quarterly_moment() -> None:
         assert spec.title_ar and spec.title_en
         assert spec.last_due is J.quarterly_last and spec.next_due is J.quarterly_next
         assert jobs[name] is J.run_periodic_report
-    assert len({J.SCHEDULE_BY_NAME[n].title_ar for n in REPORT_JOBS}) == 6
+    assert len({J.SCHEDULE_BY_NAME[n].title_ar for n in REPORT_JOBS}) == len(REPORT_JOBS)
 
 
 def test_reported_quarters_catch_up_every_missed_quarter() -> None:
@@ -104,15 +107,17 @@ def test_all_six_are_due_at_once_after_a_quarter(tmp_path: Path) -> None:
 
 
 def _fill(dept: Department) -> None:
-    """An initiative and a system update in Q1 2026, others in Q2 2026."""
-    with Ledger(dept.ledger_path) as ledger:
+    """An initiative and a system update in Q1 2026, others in Q2 2026, all sent before Q1's
+    reports are written (a record of Q1 that arrived later would have them written again:
+    tests/service/test_reissue.py)."""
+    with backend_ledger(dept.ledger_path) as ledger:
         add_submission(
             ledger, "INITIATIVES", {},
             [{"initiative": "نادي البرمجة", "school": AMAL, "start_date": dt.date(2026, 2, 1),
               "status": "فعالة", "participants": 25},
              {"initiative": "مبادرة الروبوت", "school": NOOR,
               "start_date": dt.date(2026, 5, 3), "status": "فعالة"}],
-            received_at=D(2026, 5, 4),
+            received_at=D(2026, 3, 31),
         )
         add_submission(
             ledger, "EMIS-UPDATES", {},
@@ -120,7 +125,7 @@ def _fill(dept: Department) -> None:
               "source": "مركز الملكة رانيا"},
              {"date": dt.date(2026, 5, 10), "system": "OpenEMIS", "update": "شاشة العلامات",
               "source": "مركز الملكة رانيا"}],
-            received_at=D(2026, 5, 11),
+            received_at=D(2026, 3, 31),
         )
 
 
@@ -132,7 +137,8 @@ def _outbox(dept: Department) -> dict[str, int]:
 def _check_report(dept: Department, path: Path, job: str, year: int, number: int) -> str:
     period = quarter(year, number)
     assert path.is_file() and path.is_relative_to(dept.outbox)
-    assert path.name == f"{STEM_OF[job]}-{period.slug}.docx"
+    stem = STEM_OF.get(job) or document(job).file.removesuffix("-{period}")
+    assert path.name == f"{stem}-{period.slug}.docx"
     with zipfile.ZipFile(path) as zf:
         assert zf.testzip() is None
         assert "word/document.xml" in zf.namelist()

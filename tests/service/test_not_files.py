@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from department_factory import drop, maintenance_rows, make_department, school_names
+from ledger_factory import backend_ledger
 
 from automation.cli.main import main
 from automation.core.clock import FakeClock
@@ -19,7 +20,6 @@ from automation.core.department import Department
 from automation.core.inbox_listing import not_files, waiting_files
 from automation.documents.letters import waiting_in_inbox
 from automation.intake.pipeline import run_batch
-from automation.ledger.store import Ledger
 from automation.service.status import status
 
 pytestmark = pytest.mark.skipif(os.name == "nt", reason="symbolic links and pipes as on POSIX")
@@ -83,7 +83,7 @@ def test_process_never_reads_them_and_reports_them(dept: Department, odd: dict[s
         after = os.lstat(dept.inbox / name)
         assert (after.st_ino, after.st_mode) == (before[name].st_ino, before[name].st_mode)
     assert [(i.name, i.kind) for i in batch.not_files] == sorted(odd.items())  # type: ignore[attr-defined]
-    with Ledger(dept.ledger_path) as ledger:
+    with backend_ledger(dept.ledger_path) as ledger:
         names = [r[0] for r in ledger.conn.execute("SELECT original_name FROM submissions")]
     assert names == [good.name]
     filed = [p for p in dept.processed.rglob("*") if p.is_file() or p.is_symlink()]
@@ -102,7 +102,7 @@ def test_process_never_reads_them_and_reports_them(dept: Department, odd: dict[s
 def test_status_and_digest_list_them(dept: Department, odd: dict[str, str]) -> None:
     assert [p.name for p in waiting_files(dept)] == []
     assert {(i.name, i.kind) for i in not_files(dept)} == set(odd.items())
-    with Ledger(dept.ledger_path) as ledger:
+    with backend_ledger(dept.ledger_path) as ledger:
         report = status(dept, ledger, clock=FakeClock(NOW))
     assert report.waiting == []
     assert [i["name"] for i in report.to_json()["not_files"]] == sorted(odd)  # type: ignore[index]

@@ -9,21 +9,20 @@ from pathlib import Path
 
 from click.testing import CliRunner
 from department_factory import drop, maintenance_rows, make_department, school_names
-from ledger_factory import add_submission
+from ledger_factory import add_submission, backend_ledger
 
 from automation.cli.main import main
 from automation.core.clock import FakeClock
 from automation.core.department import Department
 from automation.documents.outbox import PREVIOUS, produce
 from automation.intake.pipeline import run_batch
-from automation.ledger.store import Ledger
 from automation.templates.samples import sample_context
 
 NOW = dt.datetime(2026, 4, 5, 9, 0)
 
 
 def _documents(dept: Department, kind: str) -> list[str]:
-    with Ledger(dept.ledger_path) as ledger:
+    with backend_ledger(dept.ledger_path) as ledger:
         return [str(r[0]) for r in ledger.conn.execute(
             "SELECT path FROM documents WHERE kind = ? ORDER BY id", (kind,))]
 
@@ -64,7 +63,7 @@ def test_another_documents_name_is_never_taken(tmp_path: Path) -> None:
     """Two visit reports of different submissions with the same name both stay; an
     earlier copy of the same submission's report is replaced."""
     dept = make_department(tmp_path / "قسم")
-    with Ledger(dept.ledger_path) as ledger:
+    with backend_ledger(dept.ledger_path) as ledger:
         def make(submission: int) -> Path:
             return produce(dept, ledger, kind="visit-report", template="visit_report.docx",
                            context=sample_context("visit_report.docx"),

@@ -15,13 +15,13 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from department_factory import drop, maintenance_rows, make_department, school_names
+from ledger_factory import backend_ledger
 
 from automation.cli.main import main
 from automation.core.clock import FakeClock
 from automation.core.department import Department
 from automation.core.settings import settings_from
 from automation.intake.pipeline import run_batch
-from automation.ledger.store import Ledger
 from automation.service.jobs import JobRunner
 from automation.service.watch import Watcher
 
@@ -62,7 +62,7 @@ def _drop(dept: Department, name: str, reference: str, *, wrong: bool = False) -
 
 
 def _rows(dept: Department) -> int:
-    with Ledger(dept.ledger_path) as ledger:
+    with backend_ledger(dept.ledger_path) as ledger:
         return len(ledger.current_rows("QF75-11"))
 
 
@@ -85,12 +85,12 @@ def test_a_read_only_registers_folder(dept: Department) -> None:
         assert "workbooks/registers" in result.output and "تعذرت الكتابة" in result.output
         assert "3 accepted" in result.output
         assert _rows(dept) == 8
-        with Ledger(dept.ledger_path) as ledger:
+        with backend_ledger(dept.ledger_path) as ledger:
             assert "P1" in ledger.dirty_processes()  # owed, not forgotten
     assert {p.name: p.read_bytes() for p in dept.registers.glob("*.xlsx")} == registers
     later = run_batch(dept, clock=FakeClock(NOW))
     assert later.held == [] and {o.status for o in later.registers} == {"written"}
-    with Ledger(dept.ledger_path) as ledger:
+    with backend_ledger(dept.ledger_path) as ledger:
         assert ledger.dirty_processes() == []
 
 

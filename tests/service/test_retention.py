@@ -7,7 +7,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from ledger_factory import add_submission
+from ledger_factory import add_submission, backend_ledger
 
 from automation.catalog.forms import CATALOG
 from automation.core.clock import FakeClock
@@ -59,7 +59,7 @@ def _lending(ledger: Ledger, day: dt.date) -> int:
 
 @pytest.fixture
 def populated(dept: Department) -> dict[str, object]:
-    with Ledger(dept.ledger_path) as ledger:
+    with backend_ledger(dept.ledger_path) as ledger:
         old = _maintenance(ledger, dt.date(2025, 3, 10), fault="=SUM(A1:A9) الشاشة لا تعمل")
         recent = _maintenance(ledger, dt.date(2026, 2, 1))
         permanent = _lending(ledger, dt.date(2019, 1, 5))
@@ -80,7 +80,7 @@ def _snapshot(ledger: Ledger) -> tuple[int, int]:
 
 def test_old_record_moves_permanent_never(dept: Department, populated: dict) -> None:
     files: dict[str, Path] = populated["files"]  # type: ignore[assignment]
-    with Ledger(dept.ledger_path) as ledger:
+    with backend_ledger(dept.ledger_path) as ledger:
         before = _snapshot(ledger)
         result = sweep(dept, ledger, clock=FakeClock(NOW))
         assert result.moved == {"QF75-11": 1}
@@ -134,7 +134,7 @@ def test_old_record_moves_permanent_never(dept: Department, populated: dict) -> 
 
 
 def test_second_sweep_appends_and_repeats_nothing(dept: Department, populated: dict) -> None:
-    with Ledger(dept.ledger_path) as ledger:
+    with backend_ledger(dept.ledger_path) as ledger:
         sweep(dept, ledger, clock=FakeClock(NOW))
         later = _maintenance(ledger, dt.date(2025, 4, 2))
         assert sweep(dept, ledger, clock=FakeClock(NOW)).moved == {"QF75-11": 1}
@@ -149,7 +149,7 @@ def test_second_sweep_appends_and_repeats_nothing(dept: Department, populated: d
 
 def test_dry_run_moves_nothing_but_reports_the_same(dept: Department, populated: dict) -> None:
     files: dict[str, Path] = populated["files"]  # type: ignore[assignment]
-    with Ledger(dept.ledger_path) as ledger:
+    with backend_ledger(dept.ledger_path) as ledger:
         before = _snapshot(ledger)
         preview = sweep(dept, ledger, clock=FakeClock(NOW), dry_run=True)
         assert preview.dry_run
@@ -169,7 +169,7 @@ def test_dry_run_moves_nothing_but_reports_the_same(dept: Department, populated:
 
 
 def test_file_moves_only_when_all_its_rows_are_archived(dept: Department) -> None:
-    with Ledger(dept.ledger_path) as ledger:
+    with backend_ledger(dept.ledger_path) as ledger:
         sub = add_submission(
             ledger, "EMIS-UPDATES", {},
             [{"date": dt.date(2024, 12, 1), "system": "OpenEMIS", "update": "إصدار 1"},
@@ -192,7 +192,7 @@ def test_year_end_forms_count_from_the_end_of_their_year(dept: Department) -> No
     plan = {"process": CATALOG.form("QF12-1").field("process").choices[0], "goal": "هدف",
             "activity": "نشاط", "indicator": CATALOG.indicators[0][0], "target": 10,
             "quarter": "الأول", "responsible": "رئيس القسم"}
-    with Ledger(dept.ledger_path) as ledger:
+    with backend_ledger(dept.ledger_path) as ledger:
         add_submission(ledger, "QF12-1", {"year": "2024"}, [plan], received_at=D(2024, 1, 5))
         add_submission(ledger, "QF12-1", {"year": "2025"}, [plan], received_at=D(2025, 1, 5))
         result = sweep(dept, ledger, clock=FakeClock(NOW))
@@ -221,7 +221,7 @@ def test_archive_open_in_excel_waits(dept: Department, populated: dict,
         raise PermissionError(13, "used by another process", str(path))
 
     monkeypatch.setattr(R, "save_atomic", locked)
-    with Ledger(dept.ledger_path) as ledger:
+    with backend_ledger(dept.ledger_path) as ledger:
         waiting = sweep(dept, ledger, clock=FakeClock(NOW))
         assert waiting.total == 0 and len(waiting.waiting) == 1
         assert ledger.archived_rows("QF75-11") == []
@@ -232,7 +232,7 @@ def test_archive_open_in_excel_waits(dept: Department, populated: dict,
 
 def test_interrupted_after_moving_a_file_is_finished(dept: Department, populated: dict) -> None:
     files: dict[str, Path] = populated["files"]  # type: ignore[assignment]
-    with Ledger(dept.ledger_path) as ledger:
+    with backend_ledger(dept.ledger_path) as ledger:
         sweep(dept, ledger, clock=FakeClock(NOW))
         # simulate a crash between the file move and the stored_path update
         moved = dept.root / ledger.submission(populated["old"])["stored_path"]

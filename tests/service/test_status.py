@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 import pytest
 from click.testing import CliRunner, Result
-from ledger_factory import add_submission
+from ledger_factory import add_submission, backend_ledger
 
 from automation.cli.service import register
 from automation.core.clock import FakeClock
@@ -26,6 +26,7 @@ NOW = dt.datetime(2026, 3, 10, 14, 0)  # a Tuesday
 def dept(tmp_path: Path) -> Department:
     dept = Department.at(tmp_path / "قسم")
     dept.ensure()
+    dept.config_path.write_text("", encoding="utf-8")  # a department: eti.toml and inbox/
     return dept
 
 
@@ -46,7 +47,7 @@ def _rejected(ledger: Ledger, received: dt.datetime, outcome: str = "rejected") 
 
 
 def _populate(dept: Department) -> None:
-    with Ledger(dept.ledger_path) as ledger:
+    with backend_ledger(dept.ledger_path) as ledger:
         _maintenance(ledger, NOW.replace(hour=8), "1")
         _maintenance(ledger, NOW.replace(hour=9), "1")  # supersedes the 08:00 one
         _maintenance(ledger, NOW - dt.timedelta(days=1), "2")  # yesterday
@@ -65,7 +66,7 @@ def test_status_report(dept: Department) -> None:
     _populate(dept)
     write_state(dept, {"running": True, "seen_at": NOW.isoformat(), "pid": 1,
                        "waiting_locked": ["طلب 2.xlsx"]})
-    with Ledger(dept.ledger_path) as ledger:
+    with backend_ledger(dept.ledger_path) as ledger:
         report = status(dept, ledger, clock=FakeClock(NOW))
     assert report.watcher_running
     assert sorted(report.waiting) == ["طلب 1.xlsx", "طلب 2.xlsx"]
@@ -88,7 +89,7 @@ def test_status_report(dept: Department) -> None:
 
 def test_quiet_department(dept: Department) -> None:
     write_state(dept, {"running": True, "seen_at": (NOW - dt.timedelta(hours=2)).isoformat()})
-    with Ledger(dept.ledger_path) as ledger:
+    with backend_ledger(dept.ledger_path) as ledger:
         report = status(dept, ledger, clock=FakeClock(NOW))
     assert not report.watcher_running  # its last heartbeat is two hours old
     assert report.waiting == [] and report.claimed == 0
@@ -121,7 +122,7 @@ def test_eti_status_text_and_json(dept: Department) -> None:
     as_json = _invoke(["status", "--root", str(dept.root), "--json"])
     assert as_json.exit_code == 0, as_json.output
     data = json.loads(as_json.output)
-    with Ledger(dept.ledger_path) as ledger:
+    with backend_ledger(dept.ledger_path) as ledger:
         library = status(dept, ledger, clock=FakeClock(NOW)).to_json()
     assert data == json.loads(json.dumps(library, ensure_ascii=False))
 
@@ -161,7 +162,7 @@ def test_a_dead_watcher_is_seen_at_once_by_its_process_id(dept: Department) -> N
     beat = {"running": True, "seen_at": NOW.isoformat(), "host": socket.gethostname()}
     write_state(dept, beat | {"pid": ended.pid})
     assert not watcher_alive(read_state(dept), NOW)  # a fresh heartbeat, a dead process
-    with Ledger(dept.ledger_path) as ledger:
+    with backend_ledger(dept.ledger_path) as ledger:
         assert status(dept, ledger, clock=FakeClock(NOW)).watcher_running is False
     assert "not running" in _invoke(["status", "--root", str(dept.root)]).output
     write_state(dept, beat | {"pid": os.getpid()})

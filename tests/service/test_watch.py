@@ -14,6 +14,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+from ledger_factory import backend_ledger
 
 from automation.core.clock import FakeClock
 from automation.core.department import Department
@@ -390,7 +391,6 @@ def test_real_pipeline_end_to_end(tmp_path: Path) -> None:
     pytest.importorskip("automation.registers.builder")
     from department_factory import drop, maintenance_rows, make_department, school_names
 
-    from automation.ledger.store import Ledger
     from automation.service.logs import log_path, setup_logging, teardown_logging
 
     dept = make_department(tmp_path / "قسم")
@@ -420,7 +420,7 @@ def test_real_pipeline_end_to_end(tmp_path: Path) -> None:
         per_file = [line for line in log_lines if f" {name}" in line and (
             "accepted:" in line or "rejected:" in line)]
         assert len(per_file) == 1, (name, log_lines)
-    with Ledger(dept.ledger_path) as ledger:
+    with backend_ledger(dept.ledger_path) as ledger:
         outcomes = Counter(
             r["outcome"] for r in ledger.conn.execute("SELECT outcome FROM submissions")
         )

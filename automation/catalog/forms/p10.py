@@ -12,9 +12,15 @@ from automation.catalog.forms.vocabulary import (
     rating,
     school,
 )
-from automation.catalog.model import FormSpec, Rule
+from automation.catalog.model import Expected, FormSpec, Rule
 
 FAIR_LEVELS = ("مدرسة", "مديرية", "وزارة")
+
+MONTHLY_FROM_LIBRARY = Expected("monthly", "library", due_day=5)
+"""Every school with a library sends its report by the 5th of the following month."""
+MONTHLY_FROM_LAB = Expected("monthly", "lab", due_day=5)
+ONCE_A_YEAR_FROM_LAB = Expected("school_year", "lab", due_day=30, due_month=9)
+"""Every school with a lab sends it once a school year, by 30 September."""
 ROOM_CONDITIONS = ("جيدة", "متوسطة", "سيئة")
 
 FORMS: tuple[FormSpec, ...] = (
@@ -62,6 +68,7 @@ FORMS: tuple[FormSpec, ...] = (
         rules=(Rule("not_more", ("books_new", "books_total")),),
         identity=("school", "month"),
         record_date="month",
+        expected=MONTHLY_FROM_LIBRARY,
     ),
     dept(
         "QF70-2-8",
@@ -141,6 +148,7 @@ FORMS: tuple[FormSpec, ...] = (
         ),
         identity=("school", "term", "year", "subject", "grade"),
         record_date="year",
+        expected=ONCE_A_YEAR_FROM_LAB,
     ),
     dept(
         "QF70-2-19",
@@ -159,6 +167,7 @@ FORMS: tuple[FormSpec, ...] = (
         ),
         identity=("school", "year"),
         record_date="year",
+        expected=ONCE_A_YEAR_FROM_LAB,
     ),
     dept(
         "QF70-2-22",
@@ -183,6 +192,7 @@ FORMS: tuple[FormSpec, ...] = (
         rules=(Rule("not_more", ("executed", "planned")),),
         identity=("school", "month"),
         record_date="month",
+        expected=MONTHLY_FROM_LAB,
     ),
     dept(
         "QF70-2-27",
@@ -218,6 +228,7 @@ FORMS: tuple[FormSpec, ...] = (
         ),
         identity=("school", "year"),
         record_date="year",
+        expected=ONCE_A_YEAR_FROM_LAB,
     ),
     dept(
         "QF70-2-40",

@@ -89,3 +89,6 @@ INDICATORS = (
     ("عدد الزيارات الميدانية المنفذة", "P10"),
     ("عدد المعارض العلمية المنفذة", "P10"),
 )
+"""The indicators of the plan's dropdown (FORMS.md). A line may also name, typed by hand,
+an indicator a process computes beyond these: «نسبة المدارس الملتزمة بإرسال التقارير في
+موعدها» (P10, issue 25: :mod:`automation.processes.collection`)."""
