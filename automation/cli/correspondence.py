@@ -30,12 +30,15 @@ def outgoing() -> None:
               help='Print [{"number", "date", "kind", "to", "subject", "document"}].')
 def outgoing_list_command(root: Path, as_json: bool) -> None:
     """Every outgoing number, oldest first (void ones marked)."""
-    from automation.documents.correspondence import KINDS_AR, outgoing_list
+    from automation.documents.correspondence import outgoing_list
+    from automation.documents.kinds import names_ar
+
+    kinds_ar = names_ar()
 
     def line(e: dict[str, Any]) -> str:
         void = "  [ملغى / void]" if e["void"] else ""
         document = f"\n{'':<28}{e['document']}" if e["document"] else ""
-        return (f"{e['number']:<16} {e['date']:<10} {KINDS_AR.get(e['kind'], e['kind'])}: "
+        return (f"{e['number']:<16} {e['date']:<10} {kinds_ar.get(e['kind'], e['kind'])}: "
                 f"{e['to']} — {e['subject']}{void}{document}")
 
     with open_ledger(Department.at(root)) as ledger:
@@ -89,9 +92,11 @@ _add_reminder()
 @JSON
 def letter_thanks(root: Path, school: str, initiative: str, as_json: bool) -> None:
     """P8: a letter of thanks and encouragement for an active initiative."""
-    from automation.documents.correspondence import THANKS_KIND, make_thanks_letter
+    from automation.documents.correspondence import make_thanks_letter
+    from automation.documents.kinds import LETTER_THANKS
 
-    _send(root, as_json, make_thanks_letter, THANKS_KIND, school=school, initiative=initiative)
+    _send(root, as_json, make_thanks_letter, LETTER_THANKS.key, school=school,
+          initiative=initiative)
 
 
 @letter.command("qrc")
@@ -103,9 +108,10 @@ def letter_thanks(root: Path, school: str, initiative: str, as_json: bool) -> No
 @JSON
 def letter_qrc(root: Path, document: Path, process: str, as_json: bool) -> None:
     """P7/P10: a covering letter forwarding a report to the Queen Rania Center."""
-    from automation.documents.correspondence import QRC_KIND, make_qrc_letter
+    from automation.documents.correspondence import make_qrc_letter
+    from automation.documents.kinds import LETTER_QRC
 
-    _send(root, as_json, make_qrc_letter, QRC_KIND, document=document, process=process)
+    _send(root, as_json, make_qrc_letter, LETTER_QRC.key, document=document, process=process)
 
 
 @letter.command("free")
@@ -117,9 +123,10 @@ def letter_qrc(root: Path, document: Path, process: str, as_json: bool) -> None:
 @JSON
 def letter_free(root: Path, to: str, subject: str, body: str, as_json: bool) -> None:
     """A numbered letter with the addressee, subject and text given."""
-    from automation.documents.correspondence import FREE_KIND, make_free_letter
+    from automation.documents.correspondence import make_free_letter
+    from automation.documents.kinds import LETTER_FREE
 
-    _send(root, as_json, make_free_letter, FREE_KIND, to=to, subject=subject, body=body)
+    _send(root, as_json, make_free_letter, LETTER_FREE.key, to=to, subject=subject, body=body)
 
 
 def register(group: click.Group) -> None:

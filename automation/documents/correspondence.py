@@ -28,6 +28,7 @@ from automation.core.department import Department
 from automation.core.errors import EtiError
 from automation.core.settings import load_settings
 from automation.documents.context import common_context, document_title, references_of
+from automation.documents.kinds import LETTER_FREE, LETTER_QRC, LETTER_THANKS, DocumentSpec
 from automation.documents.outbox import (
     letters_folder,
     name_parts,
@@ -44,17 +45,7 @@ from automation.registers.outgoing import outgoing_entries, write_outgoing_regis
 log = logging.getLogger(__name__)
 
 DEFAULT_FORMAT = "{prefix}/{year}/{sequence}"
-THANKS_KIND = "letter-thanks"
-QRC_KIND = "letter-qrc"
-FREE_KIND = "letter-free"
 QRC_AR = "مركز الملكة رانيا العبدالله لتكنولوجيا التعليم والمعلومات"
-KINDS_AR = {
-    "rejection-letter": "كتاب إعادة نموذج",
-    "decision-disposal": "قرار لجنة الإتلاف",
-    THANKS_KIND: "كتاب شكر وتشجيع",
-    QRC_KIND: "كتاب تغطية إلى مركز الملكة رانيا",
-    FREE_KIND: "كتاب",
-}
 
 
 @dataclass(frozen=True)
@@ -168,10 +159,8 @@ def refresh_registers(dept: Department, ledger: Ledger, *, clock: Clock) -> list
 def _send(
     dept: Department,
     ledger: Ledger,
+    spec: DocumentSpec,
     *,
-    kind: str,
-    template: str,
-    title: str,
     process: str,
     to: str,
     subject: str,
@@ -181,6 +170,9 @@ def _send(
     references: References | None,
     timeout: float,
 ) -> Sent:
+    """Number, render and record one letter of the declared kind ``spec`` (its key, its
+    template and its title come from the declaration)."""
+    kind = spec.key
     refs = references_of(dept, references)
     number_format = number_format_of(dept)
     now = clock.now()
@@ -192,9 +184,10 @@ def _send(
                                   number_format=number_format, day=day, now=now, kind=kind,
                                   to=to, subject=subject, process=process)
             code = f"QP-70-2 / {process}" if process else "QP-70-2"
-            context = common_context(dept, refs, doc_code=code, title=title, day=day) | {
+            context = common_context(dept, refs, doc_code=code, title=spec.title_ar,
+                                     day=day) | {
                 "number": issued.number, "to": to, "subject": subject} | extra
-            path = render_into(dept, template, context, letters_folder(dept),
+            path = render_into(dept, spec.template.file, context, letters_folder(dept),
                                name_parts(day.isoformat(), stem, issued.number),
                                timeout=timeout, ledger=ledger)
             rel = relative(dept, path)
@@ -278,8 +271,7 @@ def make_thanks_letter(
     school = _required(school, "the school", "اسم المدرسة")
     initiative = _required(initiative, "the initiative", "اسم المبادرة")
     school = listed_school(dept, references_of(dept, references), school)
-    return _send(dept, ledger, kind=THANKS_KIND, template="letter_thanks.docx",
-                 title="كتاب شكر وتشجيع", process="P8", to=f"مدير/ة {school}",
+    return _send(dept, ledger, LETTER_THANKS, process="P8", to=f"مدير/ة {school}",
                  subject=f"شكر وتشجيع على مبادرة «{initiative}»",
                  extra={"school": school, "initiative": initiative},
                  stem="كتاب-شكر", clock=clock, references=references, timeout=timeout)
@@ -299,8 +291,7 @@ def make_qrc_letter(
     the report is put beside the letter (``<letter name>-مرفق.<ext>``)."""
     source = department_document(dept, Path(document))
     report = document_title(source)
-    sent = _send(dept, ledger, kind=QRC_KIND, template="letter_qrc.docx",
-                 title="كتاب تغطية", process=process, to=f"مدير {QRC_AR}",
+    sent = _send(dept, ledger, LETTER_QRC, process=process, to=f"مدير {QRC_AR}",
                  subject=f"إرسال تقرير: {report}",
                  extra={"report_name": report},
                  stem="كتاب-تغطية-مركز-الملكة-رانيا", clock=clock, references=references,
@@ -332,6 +323,6 @@ def make_free_letter(
     paragraphs = [p for p in paragraphs if p]
     if not paragraphs:
         _required("", "the body", "نص الكتاب")
-    return _send(dept, ledger, kind=FREE_KIND, template="letter_free.docx", title="كتاب",
-                 process="", to=to, subject=subject, extra={"body": paragraphs},
-                 stem="كتاب", clock=clock, references=references, timeout=timeout)
+    return _send(dept, ledger, LETTER_FREE, process="", to=to, subject=subject,
+                 extra={"body": paragraphs}, stem="كتاب", clock=clock,
+                 references=references, timeout=timeout)

@@ -104,9 +104,7 @@ def make_reminders(
         raise nothing_owed(period)
     if circular:
         pairs = list(dict.fromkeys((e.form, e.slot.slug) for e in owed))
-        return [_send(dept, ledger, kind=LETTER_REMINDER_CIRCULAR.key,
-                      template=LETTER_REMINDER_CIRCULAR.template.file,
-                      title=LETTER_REMINDER_CIRCULAR.title_ar, process="P10", to=CIRCULAR_TO,
+        return [_send(dept, ledger, LETTER_REMINDER_CIRCULAR, process="P10", to=CIRCULAR_TO,
                       subject=coll.reminder_subject(pairs),
                       extra=reminder_context(owed, circular=True), stem="تعميم-تذكير",
                       clock=clock, references=references, timeout=timeout)]
@@ -116,9 +114,7 @@ def make_reminders(
     sent = []
     for school, entries in by_school.items():
         pairs = [(e.form, e.slot.slug) for e in entries]
-        sent.append(_send(dept, ledger, kind=LETTER_REMINDER.key,
-                          template=LETTER_REMINDER.template.file,
-                          title=LETTER_REMINDER.title_ar, process="P10",
+        sent.append(_send(dept, ledger, LETTER_REMINDER, process="P10",
                           to=coll.SCHOOL_PREFIX + school, subject=coll.reminder_subject(pairs),
                           extra=reminder_context(entries, circular=False),
                           stem=f"كتاب-تذكير-{school}", clock=clock, references=references,

@@ -96,6 +96,8 @@ def test_decision_commands(dept: object) -> None:
     assert entry["void"] is True and entry["kind"] == "decision-disposal"
     assert notice["void"] is False and notice["kind"] == "decision-void-notice"
     assert notice["document"].startswith("outbox/decisions/إشعار-إلغاء-قرار-إتلاف-")
+    code, out = eti("outgoing", "list", "--root", root)  # each kind named as declared
+    assert "قرار لجنة الإتلاف:" in out and "إشعار إلغاء قرار لجنة الإتلاف:" in out, out
 
 
 def test_letter_commands(dept: object, tmp_path: Path) -> None:
