@@ -253,25 +253,30 @@ def _replay(dept: Department, plan: list[PlannedFile], summary: DemoSummary,
     with _writer(dept.forms) as writer:
         written = [writer.submit(_write_batch, str(staging / f"{i:03d}"), files, wanted)
                    for i, files in enumerate(batches)]
+        ends = [max(p.drop_at for p in files) for files in batches]
         for i, (files, future) in enumerate(zip(batches, written, strict=True)):
             future.result()
-            last = max(p.drop_at for p in files)
+            last = ends[i]
             if progress and month and f"{last:%Y-%m}" != month:
                 progress(_month_line(month, month_results))
                 month_results = []
             month = f"{last:%Y-%m}"
             for planned in files:  # a rename keeps the drop time: handled oldest first
                 os.replace(staging / f"{i:03d}" / planned.name, dept.inbox / planned.name)
-            _batch(dept, files, last, summary, month_results)
+            # the registers (and the published figures) at each month's end, as the
+            # service leaves them after a flood: the last month's are the year's
+            month_end = i + 1 == len(batches) or f"{ends[i + 1]:%Y-%m}" != month
+            _batch(dept, files, last, summary, month_results, registers=month_end)
     shutil.rmtree(staging, ignore_errors=True)
     if progress and month:
         progress(_month_line(month, month_results))
 
 
 def _batch(dept: Department, files: list[PlannedFile], last: dt.datetime, summary: DemoSummary,
-           month_results: list[FileResult | None]) -> None:
+           month_results: list[FileResult | None], *, registers: bool = True) -> None:
     """One run of the pipeline over the dropped files, its results checked against the plan."""
-    batch = run_batch(dept, clock=FakeClock(last + dt.timedelta(minutes=10)))
+    batch = run_batch(dept, clock=FakeClock(last + dt.timedelta(minutes=10)),
+                      registers=registers)
     if batch.interrupted:
         summary.failures.append(f"{last:%Y-%m-%d}: batch interrupted: {batch.interrupted}")
     by_name = {r.file: r for r in batch.files}
@@ -464,8 +469,11 @@ def run_demo(root: Path, *, schools: int = 40, seed: int = 7, progress: Progress
     summary = DemoSummary(root=root, schools=schools, seed=seed)
     if progress:
         progress(f"{root}: {schools} schools, {len(plan)} files to drop over {YEAR}")
-    _replay(dept, plan, summary, progress, per_day)
-    _documents(dept, refs, summary, progress)
+    from automation.documents.render import rendering
+
+    with rendering():  # one render worker for the year: each template compiled once
+        _replay(dept, plan, summary, progress, per_day)
+        _documents(dept, refs, summary, progress)
     _summarise(dept, summary)
     summary.seconds = time.perf_counter() - started
     return summary

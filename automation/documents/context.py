@@ -8,15 +8,18 @@ import logging
 import re
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from automation.catalog.model import FieldSpec
-from automation.catalog.reference import DIRECTORATE_DEFAULTS, References, load_references
 from automation.core.assets import ASSET_TEMPLATES
 from automation.core.department import Department
 from automation.documents.render import ImageRef
-from automation.processes.figures import Figure
 from automation.text.dates import format_date
+
+if TYPE_CHECKING:  # the reference lists and the figures load where used: the render worker
+    # imports this module (through the outbox) and needs neither
+    from automation.catalog.model import FieldSpec
+    from automation.catalog.reference import References
+    from automation.processes.figures import Figure
 
 log = logging.getLogger(__name__)
 
@@ -29,7 +32,11 @@ UNKNOWN_SCHOOL = "غير محددة"
 
 
 def references_of(dept: Department, references: References | None) -> References:
-    return references if references is not None else load_references(dept)
+    if references is not None:
+        return references
+    from automation.catalog.reference import load_references
+
+    return load_references(dept)
 
 
 def template_for(dept: Department, name: str) -> Path:
@@ -52,6 +59,8 @@ def logo_of(dept: Department, refs: References, width_mm: float = 24.0) -> Image
 
 def _unless_default(value: str, key: str) -> str:
     """A name staff entered; the default (a job title, not a name) shows as ""."""
+    from automation.catalog.reference import DIRECTORATE_DEFAULTS
+
     return "" if value == DIRECTORATE_DEFAULTS[key] else value
 
 

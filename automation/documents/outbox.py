@@ -37,7 +37,7 @@ from typing import Any
 from automation.core.clock import Clock
 from automation.core.department import Department
 from automation.documents.context import template_for
-from automation.documents.render import DEFAULT_TIMEOUT, render_document
+from automation.documents.render import DEFAULT_TIMEOUT, TEMPORARY_PREFIX, render_document
 from automation.ledger import documents
 from automation.ledger.store import Ledger
 from automation.text.names import reserved_on_windows
@@ -137,8 +137,6 @@ def digest_folder(dept: Department) -> Path:
 # -- producing a document -----------------------------------------------------------------
 
 
-TEMPORARY_PREFIX = ".~eti-"
-"""A document being written: ``.~eti-<pid>-<token>.part`` beside its place."""
 STALE_SECONDS = 600.0
 """A temporary file this old is left from a run that ended (longer than any render)."""
 _TEMPORARY = re.compile(

@@ -59,6 +59,11 @@ DEFAULT_TIMEOUT = 60.0
 _XML_TAG_RE = re.compile(r"<[^>]+>")
 
 
+TEMPORARY_PREFIX = ".~eti-"
+"""A document being written: ``.~eti-<pid>-<token>.part`` beside its place
+(:func:`automation.documents.outbox.temporary`)."""
+
+
 @dataclass(frozen=True)
 class ImageRef:
     """An image file to place in the document, ``width_mm`` wide."""
@@ -234,7 +239,6 @@ def handle(op: str, template: str, context: dict[str, Any], out: str) -> tuple[s
 
         env, versions, patcher = _tools()
         target = Path(out)
-        partial = target.with_name(f".{target.stem}.{os.getpid()}.part")
         variables: list[str] = []
         if op == "render":
             simple = survey(context).plain  # no chart: the direct path may take it
@@ -243,12 +247,7 @@ def handle(op: str, template: str, context: dict[str, Any], out: str) -> tuple[s
             except OSError as exc:
                 return _unreadable(exc)
             if simple and direct_for(compiled, context):
-                target.parent.mkdir(parents=True, exist_ok=True)
-                try:
-                    render_direct(compiled, env, context, partial, patcher)
-                    os.replace(partial, target)
-                finally:
-                    partial.unlink(missing_ok=True)
+                _write(target, lambda to: render_direct(compiled, env, context, to, patcher))
                 return "ok", variables
             import io
 
@@ -267,15 +266,27 @@ def handle(op: str, template: str, context: dict[str, Any], out: str) -> tuple[s
             if op == "parse":
                 return "ok", variables
         _render_docxtpl(tpl, context, env)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            tpl.save(partial)
-            os.replace(partial, target)
-        finally:
-            partial.unlink(missing_ok=True)
+        _write(target, tpl.save)
         return "ok", variables
     except BaseException as exc:  # noqa: BLE001 - everything goes back to the parent
         return "error", describe(exc, tpl)
+
+
+def _write(target: Path, write: Callable[[Path], object]) -> None:
+    """``write`` the document so that ``target`` is whole or absent: under a temporary
+    name renamed into place — except a temporary name of the caller's
+    (``outbox.temporary``), written as it is: nobody reads it, and the caller removes it
+    if this worker stops half-way."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if target.name.startswith(TEMPORARY_PREFIX):
+        write(target)
+        return
+    partial = target.with_name(f".{target.stem}.{os.getpid()}.part")
+    try:
+        write(partial)
+        os.replace(partial, target)
+    finally:
+        partial.unlink(missing_ok=True)
 
 
 def _render_docxtpl(tpl: Any, context: dict[str, Any], env: Any) -> None:

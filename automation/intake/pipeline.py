@@ -14,8 +14,10 @@ import time
 from collections import Counter, deque
 from collections.abc import Callable
 from concurrent.futures import Executor, Future
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from automation.catalog.forms import CATALOG
 from automation.catalog.model import Catalog
@@ -38,6 +40,9 @@ from automation.ledger import postgres
 from automation.ledger.open import open_ledger
 from automation.ledger.store import Ledger
 from automation.ledger.submissions import any_received
+
+if TYPE_CHECKING:
+    from automation.registers.builder import Underway
 
 log = logging.getLogger(__name__)
 
@@ -384,6 +389,35 @@ def _drop_time(path: Path) -> float:
         return float("inf")
 
 
+def _documents(dept: Department, ledger: Ledger, clock: Clock, refs: References,
+               should_stop: Callable[[], bool] | None, batch: BatchResult) -> None:
+    """The documents owed (a failure holds them back for a later batch)."""
+    from automation.documents.pending import pending_documents
+
+    try:
+        batch.documents = pending_documents(dept, ledger, clock=clock, references=refs,
+                                            should_stop=should_stop,
+                                            made_for=batch.documents_for)
+    except Exception as exc:  # owed documents stay owed: a later batch writes them
+        batch.held.append(_held("documents", dept, dept.outbox, exc))
+
+
+def _finish_registers(dept: Department, ledger: Ledger, underway: Underway, catalog: Catalog,
+                      clock: Clock, excel: object | None, batch: BatchResult) -> None:
+    """Registers the workers wrote meanwhile, completed and swapped in; their flags
+    cleared (a failure keeps them owed)."""
+    from automation.registers.builder import finish_registers
+
+    try:
+        outcomes = finish_registers(dept, ledger, underway, catalog=catalog, clock=clock,
+                                    excel=excel)  # type: ignore[arg-type]
+    except Exception as exc:  # a folder read-only or unreachable, or the product failing
+        batch.held.append(_held("registers", dept, dept.registers, exc))
+        return
+    ledger.clear_dirty([o.process for o in outcomes if o.status != "not-written"])
+    batch.registers = outcomes
+
+
 def run_batch(
     dept: Department,
     *,
@@ -416,7 +450,11 @@ def run_batch(
     batch = BatchResult()
 
     # one batch at a time per department: `eti process` waits for the watcher's batch
-    with exclusive(dept.data / "intake.lock"), open_ledger(dept) as ledger:
+    from automation.documents.render import prepare, rendering
+
+    # one render worker for the batch's documents, stopped at its end
+    with exclusive(dept.data / "intake.lock"), open_ledger(dept) as ledger, \
+            (rendering() if documents else nullcontext()):
         retry_pending(dept, excel=excel)  # type: ignore[arg-type]
         intake = Intake(
             dept, ledger, validation_context(refs), clock=clock, catalog=catalog,
@@ -427,6 +465,8 @@ def run_batch(
         def pool() -> Executor:
             if workers is not None:
                 return workers.get(refs, catalog, limits)
+            if documents:  # forked now, while this process runs one thread, the render
+                prepare()  # worker starts at once (beside the pool's threads it could not)
             own.append(worker_pool(refs, catalog, limits))
             return own[0]
 
@@ -444,37 +484,29 @@ def run_batch(
                 log.error("the ledger records no submission but registers exist: they are "
                           "not rewritten from it (see `eti ledger check`)")
                 dirty = []
+            underway = figures = None
             if dirty:
                 # imported only when a register is written: it is not needed for intake
-                from automation.registers.builder import write_registers
+                from automation.processes import publish
+                from automation.registers.builder import start_registers
 
                 executor = own[0] if own else (workers.current if workers else None)
-                try:
-                    outcomes = write_registers(
+                try:  # the workers write them while this process makes the documents
+                    underway = start_registers(
                         dept, ledger, dirty, catalog=catalog, references=refs, clock=clock,
-                        excel=excel,  # type: ignore[arg-type]
-                        calendar=settings.department.calendar, executor=executor,
-                    )
+                        calendar=settings.department.calendar, executor=executor)
                 except Exception as exc:  # a folder read-only or unreachable (or a failure
                     # of the product): the registers stay owed, the files are handled
                     batch.held.append(_held("registers", dept, dept.registers, exc))
-                else:
-                    ledger.clear_dirty([o.process for o in outcomes
-                                        if o.status != "not-written"])
-                    batch.registers = outcomes
-                from automation.processes.publish import after_batch
-
-                after_batch(ledger, settings, refs, clock.now())  # eti_figures (issue 26)
+                if executor is not None:  # the published figures (issue 26) as well
+                    figures = publish.start_in(executor, dept, settings, refs, clock.now())
+            if documents and not (should_stop and should_stop()):  # owed ones wait when
+                _documents(dept, ledger, clock, refs, should_stop, batch)  # stopping
+            if dirty:  # eti_figures (issue 26)
+                publish.after_batch(ledger, settings, refs, clock.now(), figures)
+            if underway is not None:
+                _finish_registers(dept, ledger, underway, catalog, clock, excel, batch)
         finally:
             for started in own:
                 started.shutdown(wait=True, cancel_futures=True)
-        if documents and not (should_stop and should_stop()):  # owed ones wait when stopping
-            from automation.documents.pending import pending_documents
-
-            try:
-                batch.documents = pending_documents(dept, ledger, clock=clock,
-                                                    references=refs, should_stop=should_stop,
-                                                    made_for=batch.documents_for)
-            except Exception as exc:  # owed documents stay owed: a later batch writes them
-                batch.held.append(_held("documents", dept, dept.outbox, exc))
     return batch

@@ -57,7 +57,7 @@ from automation.ledger.store import Ledger
 
 TABLES = (
     "submissions", "rows", "problems", "decisions", "outgoing", "sequences", "job_runs",
-    "documents", "archive", "dirty_registers",
+    "documents", "archive", "report_issues", "dirty_registers",
 )
 """The tables copied, in the order the report lists them."""
 
@@ -227,6 +227,7 @@ class _Copy:
         self.copy_outgoing()
         self.copy_sequences()
         self.copy_job_runs()
+        self.copy_report_issues()
         if self.conflicts:
             raise numbering_conflict(self.directorate, self.conflicts)
         self.supersede_across_departments()
@@ -541,6 +542,28 @@ class _Copy:
             "INSERT INTO job_runs (job, last_run, last_ok, last_error) VALUES (?, ?, ?, ?)",
             batch)
         self.count("job_runs", copied=len(batch))
+
+    def copy_report_issues(self) -> None:
+        """When each past period's report was issued (issue 24): a report both departments
+        issued keeps the earlier first issue and the later latest one."""
+        there = {(str(r[0]), str(r[1])): (str(r[2]), str(r[3])) for r in self.dst.execute(
+            "SELECT kind, period, first_issued_at, issued_at FROM report_issues")}
+        for kind, period, first, latest in self.src.execute(
+                "SELECT kind, period, first_issued_at, issued_at FROM report_issues "
+                "ORDER BY period, kind"):
+            known = there.get((str(kind), str(period)))
+            if known is None:
+                self.dst.execute("INSERT INTO report_issues (kind, period, first_issued_at, "
+                                 "issued_at) VALUES (?, ?, ?, ?)", (kind, period, first, latest))
+                self.count("report_issues", copied=1)
+            elif first < known[0] or latest > known[1]:
+                self.dst.execute(
+                    "UPDATE report_issues SET first_issued_at = ?, issued_at = ? "
+                    "WHERE kind = ? AND period = ?",
+                    (min(first, known[0]), max(latest, known[1]), kind, period))
+                self.count("report_issues", updated=1)
+            else:
+                self.count("report_issues", skipped=1)
 
     def mark_dirty(self, registers: tuple[str, ...]) -> None:
         """The file's dirty registers and every one named, when anything was added (the

@@ -1,6 +1,7 @@
 """Publishing a directorate's figures after a batch: the current and the previous
 quarter and year, computed once (:func:`automation.processes.compute_figures`, the rows
-read once for the four periods) and written where the ministry's tools read them
+read once for the four periods; in one of the batch's workers while the batch makes its
+documents, when it has workers) and written where the ministry's tools read them
 (:mod:`automation.ledger.published`: the table ``published_figures``, the view
 ``eti_figures``). See docs/SHARED-DATABASE.md.
 """
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from concurrent.futures import Future
 from decimal import Decimal
 from typing import Any
 
@@ -52,10 +54,9 @@ def periods_around(day: dt.date, calendar: Any) -> list[Any]:
             calendar.year(year), calendar.year(year - 1)]
 
 
-def publish(ledger: Any, directorate: str, day: dt.date, now: dt.datetime,
-            calendar: Any, references: object = None) -> int:
-    """Compute and publish the figures of :func:`periods_around` ``day`` (the rows read
-    once for the four periods); returns the lines written."""
+def lines_around(ledger: Any, day: dt.date, calendar: Any,
+                 references: object = None) -> list[PublishedFigure]:
+    """The lines of :func:`periods_around` ``day`` (the rows read once for the four)."""
     from automation.processes import compute_figures
     from automation.processes.figures import RowSource  # the package imports this module
 
@@ -63,18 +64,53 @@ def publish(ledger: Any, directorate: str, day: dt.date, now: dt.datetime,
     lines: list[PublishedFigure] = []
     for period in periods_around(day, calendar):
         lines += figure_lines(compute_figures(source, period, references, calendar))
-    return upsert(ledger, lines, directorate, now)
+    return lines
 
 
-def after_batch(ledger: Any, settings: Any, references: object, now: dt.datetime) -> None:
+def lines_in_worker(dept: Any, day: dt.date, calendar: Any,
+                    references: object = None) -> list[PublishedFigure]:
+    """:func:`lines_around` in one of a batch's worker processes (its own connection to
+    the ledger), while the batch process makes the documents."""
+    from automation.ledger.open import open_ledger
+
+    with open_ledger(dept) as ledger:
+        return lines_around(ledger, day, calendar, references)
+
+
+def publish(ledger: Any, directorate: str, day: dt.date, now: dt.datetime,
+            calendar: Any, references: object = None) -> int:
+    """Compute and publish the figures of :func:`periods_around` ``day``; returns the
+    lines written."""
+    return upsert(ledger, lines_around(ledger, day, calendar, references), directorate, now)
+
+
+def after_batch(ledger: Any, settings: Any, references: object, now: dt.datetime,
+                worked_out: Future[list[PublishedFigure]] | None = None) -> None:
     """Publish after a batch that changed the ledger (the intake pipeline's last step
-    with it); a failure is logged and waits for the next batch, never stops this one."""
+    with it), from the lines a worker ``worked_out`` when there is one; a failure is
+    logged and waits for the next batch, never stops this one."""
     try:
-        count = publish(ledger, settings.department.directorate, now.date(), now,
-                        settings.department.calendar, references)
+        lines = worked_out.result() if worked_out is not None else None
+    except Exception as exc:  # noqa: BLE001 - a worker gone: worked out here instead
+        log.warning("a worker did not work out the figures (%s); here instead", exc)
+        lines = None
+    try:
+        if lines is None:
+            lines = lines_around(ledger, now.date(), settings.department.calendar, references)
+        count = upsert(ledger, lines, settings.department.directorate, now)
     except Exception as exc:  # noqa: BLE001 - the figures are published again next batch
         log.warning("the figures were not published (next batch tries again): %s: %s",
                     type(exc).__name__, exc)
         return
     log.debug("published %d figure lines", count)
 
+
+def start_in(executor: Any, dept: Any, settings: Any, references: object,
+             now: dt.datetime) -> Future[list[PublishedFigure]] | None:
+    """The figures handed to a batch's worker (:func:`lines_in_worker`); None when the
+    workers are gone (then :func:`after_batch` works them out itself)."""
+    try:
+        return executor.submit(  # type: ignore[no-any-return]
+            lines_in_worker, dept, now.date(), settings.department.calendar, references)
+    except Exception:  # noqa: BLE001 - a broken or stopped pool
+        return None

@@ -176,7 +176,21 @@ def _build(path: Path, code: str, ctx: SummaryContext, catalog: Catalog,
         return _write_tables(book, code, ctx, catalog)
 
 
-def write_registers(
+@dataclass
+class Underway:
+    """Registers whose writing :func:`start_registers` handed to the batch's workers:
+    :func:`finish_registers` collects, completes and swaps them in."""
+
+    wanted: list[str]
+    references: object
+    now: dt.datetime
+    calendar: Calendar
+    largest: str = ""
+    tables: Future[tuple[xs.Detached, int]] | None = None
+    others: Future[tuple[dict[str, tuple[Path, int]], dict[str, Summary]]] | None = None
+
+
+def start_registers(
     dept: Department,
     ledger: Ledger,
     processes: Iterable[str],
@@ -184,49 +198,58 @@ def write_registers(
     catalog: Catalog = CATALOG,
     references: object = None,
     clock: Clock,
-    excel: ExcelAdapter | None = None,
     calendar: Calendar = DEFAULT_CALENDAR,
-    replace: Replace = os.replace,
     executor: Executor | None = None,
-) -> list[RegisterOutcome]:
-    """Regenerate the registers of ``processes`` (P1–P10, PLAN) from the ledger.
-
-    Each is written to a temporary file in the registers folder and swapped in
-    (see :mod:`automation.registers.swap`). ``references`` (a
-    :class:`~automation.catalog.reference.References`) gives P1's budget; None reads
-    them from the department. ``calendar`` cuts the quarters (settings);
-    ``replace`` is the rename seam tests use to fake Excel's lock. With an
-    ``executor`` (the batch's worker processes), registers are written at once:
-    one worker writes the form sheets of the largest register; the other works out
-    that register's summary and writes the other registers (the ledger's rows read
-    once); this process writes the summary into the first file and swaps them in.
-    The caller clears the dirty flags afterwards (of all but ``not-written`` outcomes).
-    """
+) -> Underway:
+    """Begin regenerating the registers of ``processes`` (P1–P10, PLAN). With an
+    ``executor`` (the batch's worker processes) they are written at once, while the
+    caller goes on (the batch makes its documents meanwhile): one worker writes the form
+    sheets of the largest register; the other works out that register's summary and
+    writes the other registers (the ledger's rows read once). Unknown codes fail here,
+    before anything is written."""
     wanted = list(dict.fromkeys(processes))
     for process in wanted:
-        catalog.process(process)  # unknown codes fail before anything is written
+        catalog.process(process)
     if references is None and "P1" in wanted:  # only P1 reads a reference list (the budget)
         from automation.catalog.reference import load_references
 
         references = load_references(dept, catalog)
     dept.registers.mkdir(parents=True, exist_ok=True)
-    now = clock.now()
-    largest = ""
-    tables: Future[tuple[xs.Detached, int]] | None = None
-    others: Future[tuple[dict[str, tuple[Path, int]], dict[str, Summary]]] | None = None
+    underway = Underway(wanted, references, clock.now(), calendar)
     if executor is not None and wanted:
         largest = max(wanted, key=lambda p: _size(ledger, p, catalog))
         rest = [p for p in wanted if p != largest]
+        now = underway.now
         try:  # the largest register's sheets in one worker, all the rest in the other
-            tables = executor.submit(build_register_tables, dept, largest, catalog,
-                                     references, now, calendar)
-            others = executor.submit(build_registers, dept, rest, catalog, references, now,
-                                     calendar, [largest])
-        except (BrokenExecutor, RuntimeError):  # workers gone: written here instead
-            tables = others = None
+            underway.tables = executor.submit(build_register_tables, dept, largest, catalog,
+                                              references, now, calendar)
+            underway.others = executor.submit(build_registers, dept, rest, catalog,
+                                              references, now, calendar, [largest])
+            underway.largest = largest
+        except (BrokenExecutor, RuntimeError):  # workers gone: written by finish_registers
+            underway.tables = underway.others = None
+    return underway
+
+
+def finish_registers(
+    dept: Department,
+    ledger: Ledger,
+    underway: Underway,
+    *,
+    catalog: Catalog = CATALOG,
+    clock: Clock,
+    excel: ExcelAdapter | None = None,
+    replace: Replace = os.replace,
+) -> list[RegisterOutcome]:
+    """The registers :func:`start_registers` began, each completed (what no worker wrote
+    is written here) and swapped in (see :mod:`automation.registers.swap`): a temporary
+    file beside the register until then. The caller clears the dirty flags afterwards
+    (of all but ``not-written`` outcomes)."""
+    references, now, calendar = underway.references, underway.now, underway.calendar
+    tables, others = underway.tables, underway.others
     src = RowSource(ledger)
     outcomes = []
-    for process in wanted:
+    for process in underway.wanted:
         target = register_path(dept, process, catalog)
         tmp: Path | None = None
 
@@ -234,7 +257,7 @@ def write_registers(
             return build_register(dept, src, p, catalog, references, now, calendar)
 
         try:
-            if process == largest and tables is not None:
+            if process == underway.largest and tables is not None:
                 tmp, count = _finished(tables, others, process, here, lambda p=process: _summary(
                     p, _context(src, p, catalog, references, now, calendar), catalog, now))
             else:
@@ -248,7 +271,7 @@ def write_registers(
                 tmp.unlink(missing_ok=True)
         log.info("register %s: %s (%d rows)", target.name, status, count)
         outcomes.append(RegisterOutcome(process, target, status, count))
-    if "P10" in wanted:  # who has not sent (issue 25) follows P10's forms
+    if "P10" in underway.wanted:  # who has not sent (issue 25) follows P10's forms
         from automation.registers.collection import write_collection_register
 
         try:
@@ -256,6 +279,31 @@ def write_registers(
         except Exception as exc:  # never lose the process registers for it
             log.error("the collection register was not written: %s", exc)
     return outcomes
+
+
+def write_registers(
+    dept: Department,
+    ledger: Ledger,
+    processes: Iterable[str],
+    *,
+    catalog: Catalog = CATALOG,
+    references: object = None,
+    clock: Clock,
+    excel: ExcelAdapter | None = None,
+    calendar: Calendar = DEFAULT_CALENDAR,
+    replace: Replace = os.replace,
+    executor: Executor | None = None,
+) -> list[RegisterOutcome]:
+    """Regenerate the registers of ``processes`` (P1–P10, PLAN) from the ledger, at once:
+    :func:`start_registers` then :func:`finish_registers`. ``references`` (a
+    :class:`~automation.catalog.reference.References`) gives P1's budget; None reads them
+    from the department. ``calendar`` cuts the quarters (settings); ``replace`` is the
+    rename seam tests use to fake Excel's lock."""
+    underway = start_registers(dept, ledger, processes, catalog=catalog,
+                               references=references, clock=clock, calendar=calendar,
+                               executor=executor)
+    return finish_registers(dept, ledger, underway, catalog=catalog, clock=clock, excel=excel,
+                            replace=replace)
 
 
 def build_registers(

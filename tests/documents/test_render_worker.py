@@ -91,6 +91,48 @@ def test_the_direct_path_writes_what_docxtpl_writes(tmp_path: Path,
     assert all_text(tmp_path / "direct.docx") == all_text(tmp_path / "docxtpl.docx")
 
 
+def test_without_zlib_ng_the_same_document_is_written(tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """zlib-ng deflates the body where its wheel is installed; without it the standard
+    zlib writes a document with the same body (a platform without the wheel)."""
+    import importlib
+    import sys
+
+    template = ASSET_TEMPLATES / "technical_report.docx"
+    context = render.clean_value(sample_context("technical_report.docx") | {"logo": ""})
+    assert handle("render", str(template), context, str(tmp_path / "fast.docx"))[0] == "ok"
+    monkeypatch.setitem(sys.modules, "zlib_ng", None)  # its import fails
+    try:
+        plain = importlib.reload(compiled)
+        assert plain.zlib.__name__ == "zlib" and plain.FAST_LEVEL == 1
+        for cached in ("_ENVIRONMENT", "_VERSIONS", "_PATCHER"):  # made again from it
+            monkeypatch.setattr(render, cached, None)
+        out = tmp_path / "plain.docx"
+        assert handle("render", str(template), context, str(out))[0] == "ok"
+    finally:
+        monkeypatch.delitem(sys.modules, "zlib_ng")
+        importlib.reload(compiled)
+    with zipfile.ZipFile(out) as zf:
+        assert zf.testzip() is None
+    assert _body(out) == _body(tmp_path / "fast.docx")
+
+
+def test_a_callers_temporary_name_is_written_in_place(tmp_path: Path) -> None:
+    """The outbox's temporary name is written as it is (the caller renames it into place);
+    any other name through a temporary file of the worker's own."""
+    from automation.documents.outbox import temporary
+
+    template = ASSET_TEMPLATES / "letter_free.docx"
+    context = render.clean_value(sample_context("letter_free.docx"))
+    written = temporary(tmp_path / "outbox")
+    assert handle("render", str(template), context, str(written))[0] == "ok"
+    assert sorted(p.name for p in written.parent.iterdir()) == [written.name]
+    final = tmp_path / "outbox" / "كتاب.docx"
+    assert handle("render", str(template), context, str(final))[0] == "ok"
+    assert sorted(p.name for p in final.parent.iterdir()) == sorted([written.name, final.name])
+    assert all_text(final) == all_text(written)
+
+
 def test_a_batch_renders_in_one_worker(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     dept = make_department(tmp_path / "dept")
     school = school_names(dept)[0]

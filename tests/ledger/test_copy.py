@@ -104,9 +104,10 @@ def _fill(ledger: Ledger, schools: list[str]) -> dict[str, int]:
                                                 "2026-06-02T00:00:00", "data/archive/x.xlsx"))
     ledger.record_document("rejection-letter", "outbox/letter.docx", AT, rejected)
     ledger.record_job("digest", AT)
+    ledger.record_report_issue("quarterly-report", "2026-Q1", AT)  # issued after its quarter
     return {"submissions": 8, "rows": 3 + 2 + 1 + 2 + 1 + 2, "live_rows": 2 + 1 + 2 + 2,
             "problems": 2, "decisions": 2, "outgoing": 1, "sequences": 1, "job_runs": 1,
-            "documents": 1, "archive": 1}
+            "documents": 1, "archive": 1, "report_issues": 1}
 
 
 # -- reading a ledger back, ids replaced by what they stand for ----------------------
@@ -163,6 +164,8 @@ def _content(ledger: Ledger) -> dict[str, list[tuple[object, ...]]]:
         "documents": of("documents", lambda r: (r["kind"], r["path"], r["created_at"],
                                                 subs.get(r["submission_id"]))),
         "archive": of("archive", lambda r: (rows[r["row_id"]], r["form"], r["workbook"])),
+        "report_issues": of("report_issues", lambda r: (r["kind"], r["period"],
+                                                        r["first_issued_at"], r["issued_at"])),
     }
 
 
@@ -411,6 +414,8 @@ def test_a_second_department_of_the_directorate_merges(
         add_submission(ledger, "QF75-11", maint(s[1], D(2026, 2, 4), "R2"),
                        maintenance_rows(1), received_at=AT)
         sha = ledger.submission(shared)["sha256"]
+        ledger.record_report_issue("quarterly-report", "2026-Q1", AT + 2 * hour)
+        ledger.record_report_issue("helpdesk-report", "2026-Q1", AT)
     with open_source(first.ledger_path) as source:
         copy_ledger(source, postgres_url, A, registers=REGISTERS)
     with _sqlite(second, monkeypatch) as ledger:
@@ -422,8 +427,13 @@ def test_a_second_department_of_the_directorate_merges(
         # the same request (school, date, reference) sent again later, corrected
         add_submission(ledger, "QF75-11", maint(s[1], D(2026, 2, 4), "R2"),
                        maintenance_rows(4), received_at=AT + 3 * hour)
+        # the quarter's report issued by both departments: first by this one, last by the
+        # first; the help desk report by the first only, the systems report by this one
+        ledger.record_report_issue("quarterly-report", "2026-Q1", AT + hour)
+        ledger.record_report_issue("systems-report", "2026-Q1", AT + hour)
     with open_source(second.ledger_path) as source:
         report = copy_ledger(source, postgres_url, A, registers=REGISTERS)
+    assert (report.copied["report_issues"], report.updated["report_issues"]) == (1, 1)
     # counted by hand: 3 files of the second department join, one of them the very bytes
     # the first filed (a duplicate, its 2 rows not again); R2 corrected supersedes R2
     assert report.merged == 1
@@ -435,5 +445,10 @@ def test_a_second_department_of_the_directorate_merges(
         assert outcomes == ["accepted"] * 3 + ["duplicate", "superseded"]
         assert central.count_rows() == 2 + 1 + 3 + 4
         assert central.count_current_rows("QF75-11") == 2 + 3 + 4
+        stamp = {n: (AT + n * hour).isoformat(timespec="seconds") for n in range(3)}
+        assert central.report_issues() == [
+            ("helpdesk-report", "2026-Q1", stamp[0], stamp[0]),
+            ("quarterly-report", "2026-Q1", stamp[1], stamp[2]),
+            ("systems-report", "2026-Q1", stamp[1], stamp[1])]
     with open_source(second.ledger_path) as source:  # again: nothing more
         assert copy_ledger(source, postgres_url, A, registers=REGISTERS).added == 0
