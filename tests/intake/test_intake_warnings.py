@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 from department_factory import clock, drop, make_department, school_names
 
@@ -26,6 +27,8 @@ from automation.intake.safety import Limits
 from automation.intake.workers import validation_context
 from automation.ledger.open import open_ledger
 from automation.processes.plan import PLAN_FORM
+
+pytestmark = pytest.mark.usefixtures("ledger_backend")
 
 HELPDESK_AR = CATALOG.process("P2").title_ar
 LEARNING_AR = CATALOG.process("P10").title_ar

@@ -40,6 +40,8 @@ from tests.hostile_cases import (
 )
 from tests.hostile_cases import _ods_cell as ods_cell
 
+pytestmark = pytest.mark.usefixtures("ledger_backend")
+
 ARABIC = re.compile("[\u0600-\u06ff]")
 ROOT = Path(__file__).resolve().parents[2]
 

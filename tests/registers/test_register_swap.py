@@ -23,6 +23,8 @@ from automation.registers.swap import (
     swap_in,
 )
 
+pytestmark = pytest.mark.usefixtures("ledger_backend")
+
 
 class FakeLock:
     """``os.replace`` that fails with PermissionError on locked destinations."""
