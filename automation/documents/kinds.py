@@ -24,6 +24,8 @@ import importlib
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from automation.ledger.reminders import CIRCULAR_KIND, REMINDER_KIND
+
 Shape = Literal["submission", "numbered-letter", "process-period", "quarter", "directorates",
                 "day", "own"]
 """How :func:`~automation.documents.making.make` calls a kind's context function:
@@ -279,7 +281,7 @@ LETTER_FREE = DocumentSpec(
 )
 _REMINDER = "automation.templates.reminder"
 LETTER_REMINDER = DocumentSpec(
-    key="letter-reminder", name_ar="كتاب تذكير بالنماذج المتأخرة", title_ar="كتاب تذكير",
+    key=REMINDER_KIND, name_ar="كتاب تذكير بالنماذج المتأخرة", title_ar="كتاب تذكير",
     title_en="reminder letter", template=Template(
         "letter_reminder.docx", f"{_REMINDER}:letter_reminder",
         f"{_REMINDER}:sample_letter_reminder"),
@@ -289,7 +291,7 @@ LETTER_REMINDER = DocumentSpec(
     help_en="Issue 25: one numbered letter to each school that owes forms, listing them.",
 )
 LETTER_REMINDER_CIRCULAR = DocumentSpec(
-    key="letter-reminder-circular", name_ar="تعميم تذكير بالنماذج المتأخرة",
+    key=CIRCULAR_KIND, name_ar="تعميم تذكير بالنماذج المتأخرة",
     title_ar="تعميم تذكير", title_en="reminder circular", template=Template(
         "letter_reminder_circular.docx", f"{_REMINDER}:letter_reminder_circular",
         f"{_REMINDER}:sample_letter_reminder_circular"),

@@ -8,12 +8,16 @@ school is addressed to it, a circular to every school that owed the form that da
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
-from automation.ledger.store import Ledger
+if TYPE_CHECKING:  # the kinds are read by the documents' declarations: no store for them
+    from automation.ledger.store import Ledger
 
 REMINDER_KIND = "letter-reminder"
 CIRCULAR_KIND = "letter-reminder-circular"
+"""The two kinds of reminder letter as the outgoing register records them; their
+declarations (:mod:`automation.documents.kinds`) take their keys from here, the floor
+below them that reads the letters back (:mod:`automation.processes.collection`)."""
 
 
 class ReminderLetter(NamedTuple):
