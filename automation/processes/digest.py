@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from automation.catalog.forms import CATALOG
 from automation.ledger.store import Ledger
 from automation.processes import processes_fed_by
+from automation.processes.returned import REJECTED
 
 ACCEPTED = ("accepted", "superseded")
 """Outcomes of a file whose rows were taken (a superseded one was, until replaced)."""
-REJECTED = "rejected"
 
 
 @dataclass(frozen=True)
