@@ -50,32 +50,20 @@ def _department_folder(ctx: click.Context, param: click.Parameter, value: Path) 
 
 ROOT_HELP = "The department folder (the one `eti init` made)."
 
-ROOT = click.option(
-    "--root",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("."),
-    show_default=True,
-    callback=_department_folder,
-    help=ROOT_HELP,
-)
+def _root_option(help_text: str, callback: Any = None) -> Any:
+    """A ``--root`` option: the department folder, the current one unless given."""
+    return click.option("--root", type=click.Path(file_okay=False, path_type=Path),
+                        default=Path("."), show_default=True, callback=callback,
+                        help=help_text)
+
+
+ROOT = _root_option(ROOT_HELP, _department_folder)
 """``--root`` of every command that reads a department: it must be one."""
 
-NEW_ROOT = click.option(
-    "--root",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("."),
-    show_default=True,
-    help="The department folder (made if it does not exist).",
-)
+NEW_ROOT = _root_option("The department folder (made if it does not exist).")
 """``--root`` of ``eti init``, the one command that makes a department."""
 
-ANY_ROOT = click.option(
-    "--root",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("."),
-    show_default=True,
-    help="The department folder (it may be gone already).",
-)
+ANY_ROOT = _root_option("The department folder (it may be gone already).")
 """``--root`` of a command that must work on a folder that is no department any more
 (``eti service uninstall``)."""
 
