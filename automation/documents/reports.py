@@ -80,7 +80,7 @@ def helpdesk_context(src: RowSource, period: Period, refs: References) -> dict[s
             {"category": c, "count": n, "pct": fmt_pct(ratio_pct(n, total))}
             for c, n in zip(categories, per_category, strict=True)
         ],
-        "by_school": [{"school": e.school, "counts": e.counts, "total": e.total}
+        "by_school": [{"school": e.name, "counts": e.counts, "total": e.total}
                       for e in p02_helpdesk.BY_SCHOOL.of(src, period)],
         "category_totals": per_category,
         "chart": _chart([c for c, _ in shown], [n for _, n in shown], "عدد الطلبات"),
@@ -102,7 +102,7 @@ def systems_context(src: RowSource, period: Period, refs: References) -> dict[st
         return int(figure(src, key, period, refs).value or 0)
 
     statuses = p06_systems.STATUSES
-    by_system = [{"system": e.system, "total": e.total, "counts": e.counts}
+    by_system = [{"system": e.name, "total": e.total, "counts": e.counts}
                  for e in p06_systems.PROBLEMS.of(src, period)]
     return {
         "systems": p06_systems.STATUS.of(src, period),

@@ -92,6 +92,19 @@ T = TypeVar("T")
 
 
 @dataclass(frozen=True)
+class Counts:
+    """One line of a breakdown by category: what it counts (a school, a system) and a
+    count per category, in the categories' order."""
+
+    name: str
+    counts: list[int]
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts)
+
+
+@dataclass(frozen=True)
 class Table(Generic[T]):
     """A breakdown a document prints that is not one number (the requests executed by
     school and category): counted by its process, declared with a stable key beside its

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass
 from decimal import Decimal
 
 from automation.catalog.forms import CATALOG
@@ -18,6 +17,7 @@ from automation.ledger.store import LedgerRow
 from automation.processes.definition import (
     TOTAL,
     Block,
+    Counts,
     Indicator,
     ProcessDef,
     SummaryContext,
@@ -71,25 +71,14 @@ def category_key(category: str) -> str:
     return f"p2.executed_by_category.{CATEGORY_KEYS[category]}"
 
 
-@dataclass(frozen=True)
-class SchoolRequests:
-    """A school's requests executed in a period, by category (in the list's order)."""
-
-    school: str
-    counts: list[int]
-
-    @property
-    def total(self) -> int:
-        return sum(self.counts)
-
-
-def executed_by_school(src: RowSource, period: Period | None) -> list[SchoolRequests]:
-    """Each school's requests executed in the period by category, most requests first."""
+def executed_by_school(src: RowSource, period: Period | None) -> list[Counts]:
+    """Each school's requests executed in the period by category (in the list's order),
+    most requests first."""
     schools: dict[str, list[LedgerRow]] = defaultdict(list)
     for r in executed(src, period):
         schools[subject_of(r)].append(r)
-    found = [SchoolRequests(school, by_category(rows)) for school, rows in schools.items()]
-    return sorted(found, key=lambda e: (-e.total, e.school))
+    found = [Counts(school, by_category(rows)) for school, rows in schools.items()]
+    return sorted(found, key=lambda e: (-e.total, e.name))
 
 
 BY_SCHOOL = Table("p2.executed_by_school", "الطلبات المنفذة حسب المدرسة والتصنيف",

@@ -21,6 +21,7 @@ from automation.ledger.store import LedgerRow
 from automation.processes.definition import (
     TOTAL,
     Block,
+    Counts,
     Indicator,
     ProcessDef,
     SummaryContext,
@@ -180,21 +181,9 @@ def system_status(src: RowSource, period: Period) -> list[dict[str, Any]]:
     return sorted(rows.values(), key=lambda e: (system_order(e["system"]), e["system"]))
 
 
-@dataclass(frozen=True)
-class SystemProblems:
-    """The problems of one system logged in a period, by status (in the catalog's order)."""
-
-    system: str
-    counts: list[int]
-
-    @property
-    def total(self) -> int:
-        return sum(self.counts)
-
-
-def problems_by_system(src: RowSource, period: Period | None) -> list[SystemProblems]:
-    """The problems logged in the period per system (as typed; none: «أخرى») and status,
-    in the catalog's order of systems."""
+def problems_by_system(src: RowSource, period: Period | None) -> list[Counts]:
+    """The problems logged in the period per system (as typed; none: «أخرى») and status
+    (in the catalog's order), in the catalog's order of systems."""
     systems: dict[str, list[int]] = {}
     for r in logged(src, period):
         counts = systems.setdefault(str(r.data.get("system") or OTHER), [0] * len(STATUSES))
@@ -202,7 +191,7 @@ def problems_by_system(src: RowSource, period: Period | None) -> list[SystemProb
         if status in STATUSES:
             counts[STATUSES.index(status)] += 1
     order = {s: i for i, s in enumerate(SYSTEMS)}
-    return [SystemProblems(s, c)
+    return [Counts(s, c)
             for s, c in sorted(systems.items(), key=lambda kv: (order.get(kv[0], 99), kv[0]))]
 
 

@@ -87,7 +87,7 @@ def test_p2_categories_add_up_to_the_requests_executed(ledger: Ledger) -> None:
     assert by_category == {"شبكة": 2, "حماية": 1, "أجهزة": 0, "بريد إلكتروني": 0, "أخرى": 2}
     assert result.by_key("p2.executed_by_category.other").label == "المنفذة حسب التصنيف: أخرى"
     schools = p02_helpdesk.executed_by_school(RowSource(ledger), Q1)
-    assert [(s.school, s.counts, s.total) for s in schools] == [
+    assert [(s.name, s.counts, s.total) for s in schools] == [
         (B, [0, 1, 0, 0, 2], 3),  # t3; t4, t5 under «أخرى»: most requests first
         (A, [2, 0, 0, 0, 0], 2),
     ]
@@ -229,7 +229,7 @@ def test_p6_system_status_and_problems_by_system(ledger: Ledger) -> None:
     # OpenEMIS: i1, i2 logged, i2 open; u1 (typed in small letters); content: i3, open
     assert [(e["system"], e["problems"], e["open"], e["updates"]) for e in status] == [
         ("OpenEMIS", 2, 1, 1), ("المحتوى الإلكتروني", 1, 1, 0)]
-    assert [(e.system, e.counts, e.total) for e in p06_systems.problems_by_system(src, Q1)] == [
+    assert [(e.name, e.counts, e.total) for e in p06_systems.problems_by_system(src, Q1)] == [
         ("OpenEMIS", [1, 1, 0], 2), ("المحتوى الإلكتروني", [0, 0, 1], 1)]
     context = reports.systems_context(src, Q1, References())
     assert context["issues_total"] == 3  # i1–i3
