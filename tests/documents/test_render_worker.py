@@ -22,24 +22,11 @@ from automation.documents import compiled, render, worker
 from automation.documents.render import handle, render_document, rendering, start_method
 from automation.intake.pipeline import run_batch
 from automation.templates.samples import sample_context
+from tests.documents.test_documents_decision import corrupt
 from tests.documents.test_documents_helpers import all_text
 
 LOOP = ("{% for i in range(100000) %}{% for j in range(100000) %}{{ i }}{% endfor %}"
         "{% endfor %}")
-
-
-def corrupt(source: Path, target: Path, old: str, new: str) -> Path:
-    """``source`` with ``old`` replaced by ``new`` in its body."""
-    with zipfile.ZipFile(source) as zin, zipfile.ZipFile(target, "w",
-                                                         zipfile.ZIP_DEFLATED) as zout:
-        for item in zin.infolist():
-            data = zin.read(item.filename)
-            if item.filename == "word/document.xml":
-                text = data.decode("utf-8")
-                assert old in text, old
-                data = text.replace(old, new, 1).encode("utf-8")
-            zout.writestr(item, data)
-    return target
 
 
 def _body(path: Path) -> bytes:
