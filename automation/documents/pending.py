@@ -14,6 +14,7 @@ import logging
 import time
 from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
@@ -94,8 +95,8 @@ def pending_documents(
     with rendering():
         prepare()  # the worker loads while the first documents' values are worked out
         refs = references if references is not None else load_references(dept)
-        numbered = _make_owed(dept, ledger, owed, made, clock=clock, references=refs,
-                              should_stop=should_stop, made_for=made_for)
+        numbered = _Making(dept, ledger, owed, made, clock, refs, should_stop,
+                           made_for).all()
     if numbered:  # the letters' numbers into workbooks/registers/OUTGOING.xlsx
         from automation.registers.outgoing import write_outgoing_register
 
@@ -117,99 +118,88 @@ def _grouped(ledger: Ledger) -> AbstractContextManager[object]:
     return ledger.transaction() if not ledger.dialect.shared else nullcontext()
 
 
-def _make_owed(
-    dept: Department,
-    ledger: Ledger,
-    owed: list[tuple[DocumentSpec, int]],
-    made: Made,
-    *,
-    clock: Clock,
-    references: References,
-    should_stop: Callable[[], bool] | None,
-    made_for: dict[int, list[tuple[str, Path]]] | None,
-) -> bool:
-    """Make the owed documents one after another, in groups of :data:`GROUP`; whether a
-    numbered letter was made."""
-    numbered = False
-    failure: Exception | None = None
-    for first in range(0, len(owed), GROUP):
-        with _grouped(ledger):
+@dataclass
+class _Making:
+    """The owed documents of one batch being made, and what it needs to make them."""
+
+    dept: Department
+    ledger: Ledger
+    owed: list[tuple[DocumentSpec, int]]
+    made: Made
+    clock: Clock
+    references: References
+    should_stop: Callable[[], bool] | None
+    made_for: dict[int, list[tuple[str, Path]]] | None
+
+    def all(self) -> bool:
+        """Make the owed documents one after another, in groups of :data:`GROUP`; whether
+        a numbered letter was made."""
+        numbered = False
+        failure: Exception | None = None
+        for first in range(0, len(self.owed), GROUP):
+            with _grouped(self.ledger):
+                try:
+                    numbered = self.group(first) or numbered
+                except Exception as exc:  # noqa: BLE001 - what was made stays recorded
+                    failure = exc
+            if failure is not None:
+                raise failure
+            if self.should_stop is not None and self.should_stop():
+                break
+        return numbered
+
+    def group(self, first: int) -> bool:
+        """Make ``owed[first:first + GROUP]``; whether a numbered letter was made.
+
+        On SQLite, while the render worker writes one document of a submission, this
+        process works out the values of the next (:func:`automation.documents.making.ahead`):
+        the two cores work at once. A document whose values could not be worked out ahead
+        is made as any other (and fails as it would)."""
+        from automation.documents.making import Ahead, ahead, make
+        from automation.documents.render import meanwhile
+
+        numbered = False
+        last = min(first + GROUP, len(self.owed))
+        early: list[Ahead | None] = [None]
+
+        def work_out(index: int) -> None:
+            spec, sub_id = self.owed[index]
             try:
-                numbered = _make_group(dept, ledger, owed, first, made, clock=clock,
-                                       references=references, should_stop=should_stop,
-                                       made_for=made_for) or numbered
-            except Exception as exc:  # noqa: BLE001 - what was made stays recorded
-                failure = exc
-        if failure is not None:
-            raise failure
-        if should_stop is not None and should_stop():
-            break
-    return numbered
+                early[0] = ahead(spec.key, self.dept, self.ledger, sub_id, clock=self.clock,
+                                 references=self.references)
+            except Exception:  # noqa: BLE001 - made (and reported) in its turn
+                early[0] = None
 
-
-def _make_group(
-    dept: Department,
-    ledger: Ledger,
-    owed: list[tuple[DocumentSpec, int]],
-    first: int,
-    made: Made,
-    *,
-    clock: Clock,
-    references: References,
-    should_stop: Callable[[], bool] | None,
-    made_for: dict[int, list[tuple[str, Path]]] | None,
-) -> bool:
-    """Make ``owed[first:first + GROUP]``; whether a numbered letter was made.
-
-    On SQLite, while the render worker writes one document of a submission, this process
-    works out the values of the next (:func:`automation.documents.making.ahead`): the two
-    cores work at once. A document whose values could not be worked out ahead is made as
-    any other (and fails as it would)."""
-    from automation.documents.making import Ahead, ahead, make
-    from automation.documents.render import meanwhile
-
-    numbered = False
-    last = min(first + GROUP, len(owed))
-    early: list[Ahead | None] = [None]
-
-    def work_out(index: int) -> None:
-        spec, sub_id = owed[index]
-        try:
-            early[0] = ahead(spec.key, dept, ledger, sub_id, clock=clock,
-                             references=references)
-        except Exception:  # noqa: BLE001 - made (and reported) in its turn
-            early[0] = None
-
-    for index in range(first, last):
-        spec, sub_id = owed[index]
-        worked_out, early[0] = early[0], None
-        if should_stop is not None and should_stop():
-            made.left += len(owed) - index
-            log.info("stopping: %d documents stay owed to the next batch",
-                     len(owed) - index)
-            break
-        started = time.perf_counter()
-        overlap: AbstractContextManager[object] = nullcontext()
-        if (index + 1 < last and not ledger.dialect.shared
-                and owed[index + 1][0].shape == "submission"):
-            overlap = meanwhile(partial(work_out, index + 1))
-        try:
-            with _one_maker(ledger):
-                if not _still_owed(ledger, sub_id, spec.key):
-                    continue  # made meanwhile by another service of the directorate
-                with overlap:
-                    path = make(spec.key, dept, ledger, sub_id, clock=clock,
-                                references=references, worked_out=worked_out)
-        except EtiError as exc:
-            made.left += 1
-            log.error("%s of submission %s not written: %s", spec.title_en, sub_id,
-                      exc.message_en)
-            continue
-        if path is not None:
-            made.append(path)
-            if made_for is not None:
-                made_for.setdefault(sub_id, []).append((spec.key, path))
-            numbered = numbered or spec.shape == "numbered-letter"
-            log.debug("%s of submission %s made in %.1f ms", spec.key, sub_id,
-                      (time.perf_counter() - started) * 1000)
-    return numbered
+        for index in range(first, last):
+            spec, sub_id = self.owed[index]
+            worked_out, early[0] = early[0], None
+            if self.should_stop is not None and self.should_stop():
+                self.made.left += len(self.owed) - index
+                log.info("stopping: %d documents stay owed to the next batch",
+                         len(self.owed) - index)
+                break
+            started = time.perf_counter()
+            overlap: AbstractContextManager[object] = nullcontext()
+            if (index + 1 < last and not self.ledger.dialect.shared
+                    and self.owed[index + 1][0].shape == "submission"):
+                overlap = meanwhile(partial(work_out, index + 1))
+            try:
+                with _one_maker(self.ledger):
+                    if not _still_owed(self.ledger, sub_id, spec.key):
+                        continue  # made meanwhile by another service of the directorate
+                    with overlap:
+                        path = make(spec.key, self.dept, self.ledger, sub_id, clock=self.clock,
+                                    references=self.references, worked_out=worked_out)
+            except EtiError as exc:
+                self.made.left += 1
+                log.error("%s of submission %s not written: %s", spec.title_en, sub_id,
+                          exc.message_en)
+                continue
+            if path is not None:
+                self.made.append(path)
+                if self.made_for is not None:
+                    self.made_for.setdefault(sub_id, []).append((spec.key, path))
+                numbered = numbered or spec.shape == "numbered-letter"
+                log.debug("%s of submission %s made in %.1f ms", spec.key, sub_id,
+                          (time.perf_counter() - started) * 1000)
+        return numbered
