@@ -77,13 +77,6 @@ def lines_in_worker(dept: Any, day: dt.date, calendar: Any,
         return lines_around(ledger, day, calendar, references)
 
 
-def publish(ledger: Any, directorate: str, day: dt.date, now: dt.datetime,
-            calendar: Any, references: object = None) -> int:
-    """Compute and publish the figures of :func:`periods_around` ``day``; returns the
-    lines written."""
-    return upsert(ledger, lines_around(ledger, day, calendar, references), directorate, now)
-
-
 def after_batch(ledger: Any, settings: Any, references: object, now: dt.datetime,
                 worked_out: Future[list[PublishedFigure]] | None = None) -> None:
     """Publish after a batch that changed the ledger (the intake pipeline's last step
