@@ -16,18 +16,13 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from pathlib import Path
 from typing import Any
 
 from automation.catalog.reference import References
-from automation.core.clock import Clock
 from automation.core.department import Department
-from automation.core.periods import DEFAULT_CALENDAR, Calendar
 from automation.documents.charts import BAR, Chart, Series
 from automation.documents.context import common_context, show_date
 from automation.documents.kinds import MINISTRY_REPORT
-from automation.documents.render import DEFAULT_TIMEOUT
-from automation.ledger.store import Ledger
 from automation.processes import INDICATORS
 from automation.processes.figures import PERCENT
 from automation.processes.ministry import MinistryFigures, label
@@ -111,27 +106,3 @@ def ministry_context(
         "indicators": indicators,
         "charts": _charts(ministry),
     }
-
-
-def make_ministry_report(
-    dept: Department,
-    ledger: Ledger,
-    year: int,
-    quarter: int,
-    *,
-    clock: Clock,
-    references: References | None = None,
-    calendar: Calendar = DEFAULT_CALENDAR,
-    figures: MinistryFigures | None = None,
-    timeout: float = DEFAULT_TIMEOUT,
-) -> Path:
-    """``outbox/reports/تقرير-ربعي-المديريات-<year>-Q<n>.docx`` from every directorate's
-    figures (``figures``, else worked out from the department's shared ledger); made
-    again, it replaces the earlier one (moved to ``outbox/.previous/``). ``ledger`` is
-    the department's own: the document is recorded there."""
-    from automation.documents.making import make
-
-    path = make(MINISTRY_REPORT.key, dept, ledger, calendar.quarter(year, quarter), clock=clock,
-                references=references, calendar=calendar, figures=figures, timeout=timeout)
-    assert path is not None
-    return path

@@ -7,7 +7,6 @@ decisions are the tasks the follow-up (TASKS register) shows, owner by owner.
 from __future__ import annotations
 
 import re
-from pathlib import Path
 from typing import Any
 
 from automation.catalog.forms import CATALOG
@@ -23,10 +22,6 @@ DOCUMENT_KIND = MEETING_MINUTES.key
 TEMPLATE = MEETING_MINUTES.template.file
 MINUTES_FORMS: tuple[str, ...] = (MEETING,)
 _NAMES_SPLIT = re.compile(r"\s*(?:[،,;؛\n]|\s-\s)\s*")
-
-
-def minutes_folder(dept: Department) -> Path:
-    return dept.outbox / "minutes"
 
 
 def minutes_context(

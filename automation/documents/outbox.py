@@ -112,26 +112,12 @@ def relative(dept: Department, path: Path) -> str:
 # -- the folders --------------------------------------------------------------------------
 
 
-def period_folder(dept: Department, slug: str) -> Path:
-    """``outbox/reports/``: every periodic report, its period in its file name."""
-    del slug  # the name of every periodic report carries its period
-    return dept.outbox / "reports"
-
-
 def decisions_folder(dept: Department) -> Path:
     return dept.outbox / "decisions"
 
 
-def visits_folder(dept: Department) -> Path:
-    return dept.outbox / "visits"
-
-
 def letters_folder(dept: Department) -> Path:
     return dept.outbox / "letters"
-
-
-def digest_folder(dept: Department) -> Path:
-    return dept.outbox / "digest"
 
 
 # -- producing a document -----------------------------------------------------------------

@@ -54,13 +54,6 @@ def visits_in(src: RowSource, period: Period) -> list[dict[str, str]]:
     ]
 
 
-def rejections_by_school(ledger: Ledger, period: Period) -> list[dict[str, object]]:
-    """Rejected submissions received in the period, counted by school
-    (:func:`automation.processes.returned.rejected_by_school`)."""
-    return [{"school": r.school or UNKNOWN_SCHOOL, "count": r.count}
-            for r in returned.rejected_by_school(ledger, period)]
-
-
 def quarterly_context(
     dept: Department,
     ledger: Ledger,

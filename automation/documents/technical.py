@@ -38,11 +38,6 @@ TECHNICIAN = "الفني المنفذ"
 HEAD = "رئيس القسم"
 
 
-def technical_folder(dept: Department) -> Path:
-    """``outbox/technical/``: the technical reports of maintenance requests."""
-    return dept.outbox / "technical"
-
-
 def _not_found(what: str, en: str) -> EtiError:
     return EtiError(en, what, code="no-submission")
 
